@@ -1,0 +1,8 @@
+import { databaseIsUp } from "@/lib/db/health";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const up = await databaseIsUp();
+  return Response.json({ ok: up, db: up ? "up" : "down" }, { status: up ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+}

@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { SiteHeader } from "@/components/site-header";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "License Portal", template: "%s · License Portal" },
+  description: "Sell, issue and enforce software licenses: Stripe checkout, machine activation and a signed license API.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
+        <SiteHeader />
+        <main className="mx-auto w-full max-w-5xl px-4 py-10 sm:px-6">{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,58 @@
+// Secrets the portal cannot run without. Production sets them in the environment;
+// on a developer's machine a missing one is generated once, kept in
+// .data/secrets.json (gitignored) and announced with a warning, so `npm start`
+// works with nothing configured and keys stay valid across restarts.
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+export type SecretName = "AUTH_SECRET" | "LICENSE_SIGNING_KEY" | "LICENSE_ENCRYPTION_KEY";
+
+const generators: Record<SecretName, () => string> = {
+  AUTH_SECRET: () => randomBytes(32).toString("base64url"),
+  LICENSE_ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
+  LICENSE_SIGNING_KEY: () =>
+    generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+};
+
+/** Where local state lives: the embedded database, generated secrets. */
+export function dataDir(): string {
+  return path.resolve(process.env.PORTAL_DATA_DIR ?? path.join(process.cwd(), ".data"));
+}
+
+/**
+ * Makes sure every secret is in process.env, generating and persisting the
+ * missing ones. Returns the names that were taken from .data/ rather than
+ * from the environment, for the caller to warn about.
+ */
+export function ensureSecrets(): SecretName[] {
+  const missing = (Object.keys(generators) as SecretName[]).filter((name) => !process.env[name]);
+  if (missing.length === 0) return [];
+  const file = path.join(dataDir(), "secrets.json");
+  const stored: Partial<Record<SecretName, string>> = existsSync(file)
+    ? JSON.parse(readFileSync(file, "utf8"))
+    : {};
+  let changed = false;
+  for (const name of missing) {
+    if (!stored[name]) {
+      stored[name] = generators[name]();
+      changed = true;
+    }
+    process.env[name] = stored[name];
+  }
+  if (changed) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  }
+  return missing;
+}
+
+/** A secret from the environment, falling back to the generated development one. */
+export function secret(name: SecretName): string {
+  if (!process.env[name]) {
+    for (const n of ensureSecrets()) {
+      console.warn(`warning: ${n} is not set; using a generated development value from .data/secrets.json. Production must set it.`);
+    }
+  }
+  return process.env[name]!;
+}

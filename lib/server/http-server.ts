@@ -1,0 +1,63 @@
+// The portal's HTTP server: Node's `http` with two layers. Requests for the
+// license API go straight to its handler (lib/server/fast-routes.ts), skipping
+// Next's per-request pipeline on the one hot path of the product; everything
+// else goes to Next's request handler. The same handlers are also mounted as
+// Next route handlers, so `next dev` or any Next host serves the same API.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import next from "next";
+import { handleFastRoute } from "./fast-routes";
+
+export type RunningServer = {
+  port: number;
+  url: string;
+  /** Stops accepting connections and waits (at most `graceMs`) for open requests. */
+  close: (graceMs?: number) => Promise<void>;
+};
+
+export async function startHttpServer(options: {
+  dev: boolean;
+  port: number;
+  hostname?: string;
+  dir?: string;
+}): Promise<RunningServer> {
+  const hostname = options.hostname ?? "0.0.0.0";
+  const app = next({ dev: options.dev, dir: options.dir ?? process.cwd(), hostname, port: options.port });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    handleFastRoute(req, res).then(
+      (handled) => {
+        if (!handled) void handleNext(req, res);
+      },
+      (error: unknown) => {
+        console.error("request failed:", error);
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Internal error" } }));
+      },
+    );
+  });
+  // Keep-alive sockets from load balancers outlive Node's 5 s default otherwise.
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, hostname, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    url: `http://localhost:${port}`,
+    close: (graceMs = 5_000) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,49 @@
+// Gives the calling integration test file a database of its own: a clone of the
+// migrated template, dropped when the file is done. Call at the top level of a
+// test file, before anything opens a connection; it points DATABASE_URL (and so
+// the app's Prisma client and pool) at the new database.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, inject } from "vitest";
+import { closeDatabase } from "../db/client";
+import { databaseUrlWithName } from "./database-url";
+
+export type TestDatabase = { url: string; name: string };
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = inject("serverDatabaseUrl");
+  const template = inject("templateDatabase");
+  const name = `portal_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`);
+  } finally {
+    await admin.end();
+  }
+  return { url: databaseUrlWithName(serverUrl, name), name };
+}
+
+export async function dropTestDatabase(db: TestDatabase): Promise<void> {
+  const admin = new pg.Client({ connectionString: inject("serverDatabaseUrl") });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(db.name)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Registers beforeAll/afterAll hooks; the returned object is filled in before the first test. */
+export function useTestDatabase(): TestDatabase {
+  const db: TestDatabase = { url: "", name: "" };
+  beforeAll(async () => {
+    Object.assign(db, await createTestDatabase());
+    process.env.DATABASE_URL = db.url;
+  });
+  afterAll(async () => {
+    await closeDatabase();
+    await dropTestDatabase(db);
+  });
+  return db;
+}

