@@ -10,10 +10,11 @@ import { databaseUrlWithName } from "./database-url";
 
 export type TestDatabase = { url: string; name: string };
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** A fresh database: a clone of the migrated template, or empty with `{ empty: true }`. */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = inject("serverDatabaseUrl");
-  const template = inject("templateDatabase");
   const name = `portal_test_${randomBytes(6).toString("hex")}`;
+  const template = options.empty ? "template0" : inject("templateDatabase");
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
