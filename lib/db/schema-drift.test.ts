@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useTestDatabase } from "../test/database";
+import { setupTestDatabase } from "../test/database";
 
 type DmmfField = {
   name: string;
@@ -70,7 +70,7 @@ function expectedDefault(f: DmmfField): RegExp | null {
   return new RegExp(`^'${String(d)}'::`); // string or enum literal
 }
 
-useTestDatabase();
+setupTestDatabase();
 let client: pg.Client;
 beforeAll(async () => {
   client = new pg.Client({ connectionString: process.env.DATABASE_URL });

@@ -36,7 +36,7 @@ export async function dropTestDatabase(db: TestDatabase): Promise<void> {
 }
 
 /** Registers beforeAll/afterAll hooks; the returned object is filled in before the first test. */
-export function useTestDatabase(): TestDatabase {
+export function setupTestDatabase(): TestDatabase {
   const db: TestDatabase = { url: "", name: "" };
   beforeAll(async () => {
     Object.assign(db, await createTestDatabase());

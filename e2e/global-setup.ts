@@ -1,0 +1,75 @@
+// Starts the portal exactly as `npm start` does (production build, migrations,
+// demo data), on a throw-away embedded database or a fresh database on the
+// server in DATABASE_URL, and stops it after the run.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the portal exited with code ${child.exitCode} before it was ready`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the portal did not become healthy within ${timeoutMs / 1000} s`);
+}
+
+async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export default async function globalSetup() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. Install Debian's build with \`sudo apt-get install -y chromium\` ` +
+        "(Playwright's own browser download cannot work offline), or set CHROMIUM_PATH.",
+    );
+  }
+  const port = Number(process.env.E2E_PORT);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "portal-e2e-"));
+  // mkdtemp makes it private; as root, the embedded server runs as the `postgres` user, who must reach its data inside.
+  await chmod(dataDir, 0o755);
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PORTAL_DATA_DIR: dataDir, APP_URL: `http://localhost:${port}` };
+
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (process.env.DATABASE_URL) {
+    const serverUrl = process.env.DATABASE_URL;
+    const name = `portal_e2e_${Date.now().toString(36)}`;
+    await withAdmin(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+    const u = new URL(serverUrl);
+    u.pathname = `/${name}`;
+    env.DATABASE_URL = u.toString();
+    dropDatabase = () => withAdmin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {});
+  }
+
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  // The first run may build the app: allow for it.
+  await waitForHealth(`http://localhost:${port}`, child, 600_000);
+
+  return async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await dropDatabase?.();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
