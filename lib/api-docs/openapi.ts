@@ -130,49 +130,66 @@ function body(schemaName: string, examples: Examples): Json {
 
 const SIGNATURE_HEADERS = { Date: headerRef("Date"), Digest: headerRef("Digest"), "License-Signature": headerRef("License-Signature") };
 const RATE_LIMIT_HEADERS = {
-  "Retry-After": headerRef("Retry-After"),
   "RateLimit-Limit": headerRef("RateLimit-Limit"),
   "RateLimit-Remaining": headerRef("RateLimit-Remaining"),
   "RateLimit-Reset": headerRef("RateLimit-Reset"),
 };
+/** What every answer of a signed client endpoint carries; the rate-limit ones only while the limit is on. */
+const SIGNED_HEADERS = { ...SIGNATURE_HEADERS, ...RATE_LIMIT_HEADERS };
 
 function errorExample(code: string, message: string, issues?: unknown[]): Examples {
   return { [code.toLowerCase()]: { summary: code, value: { error: { code, message, ...(issues ? { issues } : {}) } } } };
 }
 
-/** The failures every JSON endpoint shares; signed endpoints also sign their errors and are rate limited. */
-function commonErrors(signed: boolean): Json {
-  const headers = signed ? SIGNATURE_HEADERS : undefined;
-  const errors: Json = {
-    "400": response(
-      "Malformed input: bad JSON, wrong types, missing required fields, or a body over 16 KiB.",
-      json(
-        ref("Error"),
-        errorExample("BAD_REQUEST", "Invalid request body.", [{ path: ["fingerprint"], message: "Too big: expected string to have <=256 characters" }]),
-      ),
+/** What an operation takes as input decides which 400/413 answers it can give. */
+type Input = "body" | "query" | "none";
+
+/**
+ * The failures every JSON endpoint shares. The signed endpoints sign their errors too and send the
+ * rate-limit headers with every answer (when the limit is on), so a client can slow down before a 429.
+ */
+function commonErrors(signed: boolean, input: Input = "body"): Json {
+  const headers = signed ? SIGNED_HEADERS : undefined;
+  const errors: Json = {};
+  if (input === "body") {
+    errors["400"] = response(
+      "Malformed input: bad JSON, wrong types or missing required fields.",
+      json(ref("Error"), errorExample("BAD_REQUEST", "Invalid request body", [{ path: "fingerprint", message: "Too big: expected string to have <=256 characters" }])),
       headers,
-    ),
-    "413": response("The body is over 16 KiB.", json(ref("Error"), errorExample("PAYLOAD_TOO_LARGE", "Request body exceeds 16384 bytes.")), headers),
-    "503": response(
-      "The database is unreachable; retry after `Retry-After` seconds.",
-      json(ref("Error"), errorExample("UNAVAILABLE", "The license database is unavailable.")),
-      { ...headers, "Retry-After": headerRef("Retry-After") },
-    ),
-  };
+    );
+    errors["413"] = response("The body is over 16 KiB.", json(ref("Error"), errorExample("PAYLOAD_TOO_LARGE", "Request body exceeds 16384 bytes")), headers);
+  } else if (input === "query") {
+    errors["400"] = response(
+      "Malformed query parameters.",
+      json(ref("Error"), errorExample("BAD_REQUEST", "Invalid query parameters", [{ path: "status", message: 'Invalid option: expected one of "ACTIVE"|"SUSPENDED"|"REVOKED"|"EXPIRED"' }])),
+      headers,
+    );
+  }
+  errors["503"] = response(
+    "The database is unreachable; retry after `Retry-After` seconds.",
+    json(ref("Error"), errorExample("UNAVAILABLE", "The database is unavailable; retry shortly")),
+    { ...headers, "Retry-After": headerRef("Retry-After") },
+  );
   if (signed) {
     errors["429"] = response(
-      "Rate limited: more than the allowed requests a minute from this client IP or for this key.",
-      json(ref("Error"), errorExample("RATE_LIMITED", "Too many requests; retry in 17 seconds.")),
-      { ...SIGNATURE_HEADERS, ...RATE_LIMIT_HEADERS },
+      "Rate limited: too many requests a minute from this client IP or for this key.",
+      json(ref("Error"), errorExample("RATE_LIMITED", "Too many requests")),
+      { ...headers, "Retry-After": headerRef("Retry-After") },
     );
   }
   return errors;
 }
 
-const adminErrors = (): Json => ({
-  ...commonErrors(false),
-  "401": response("The bearer token is missing or wrong.", json(ref("Error"), errorExample("UNAUTHORIZED", "A valid admin API token is required."))),
+const adminErrors = (input: Input = "body"): Json => ({
+  ...commonErrors(false, input),
+  "401": response(
+    "The bearer token is missing or wrong.",
+    json(ref("Error"), errorExample("UNAUTHORIZED", "A valid admin API token is required")),
+    { "WWW-Authenticate": { description: '`Bearer realm="admin"`.', schema: { type: "string" } } },
+  ),
 });
+
+const CACHE_5_MINUTES = { "Cache-Control": { description: "`public, max-age=300`.", schema: { type: "string" } } };
 
 const ADMIN_SECURITY = [{ adminToken: [] }];
 
@@ -192,6 +209,7 @@ const notFoundRefusal = (): Examples => refusal("NOT_FOUND", "The license key do
 const keyProperty = {
   type: "string",
   minLength: 1,
+  maxLength: 128,
   description: "The license key as issued; matched case-insensitively, surrounding white space ignored.",
   examples: [KEY],
 };
@@ -210,6 +228,17 @@ const nonceProperty = {
   examples: [NONCE],
 };
 const statusEnum = { type: "string", enum: ["ACTIVE", "SUSPENDED", "REVOKED", "EXPIRED"] };
+const labelProperty = (description: string): Json => ({ type: "string", maxLength: 256, description });
+// Product and plan slugs as the admin API accepts them (lib/admin-api/schemas.ts).
+const slugProperty = (description: string, example: string): Json => ({
+  type: "string",
+  pattern: "^[a-z0-9][a-z0-9-]{0,62}$",
+  description: `${description} 1-63 characters of a-z, 0-9 and \`-\`, not starting with \`-\`.`,
+  examples: [example],
+});
+const nameProperty = (example: string): Json => ({ type: "string", minLength: 1, maxLength: 200, examples: [example] });
+const seatsProperty = (description: string): Json => ({ type: "integer", minimum: 1, maximum: 10_000, description });
+const emailProperty = (description: string): Json => ({ type: "string", format: "email", maxLength: 254, description, examples: ["ada@example.com"] });
 
 const schemas: Record<string, Json> = {
   License: {
@@ -279,8 +308,14 @@ const schemas: Record<string, Json> = {
     properties: {
       key: keyProperty,
       fingerprint: { ...fingerprintProperty, description: "When given, the machine must be active on this license." },
-      product: { type: "string", description: "When given, the license must be for this product (slug).", examples: ["zenpad"] },
-      entitlements: { type: "array", items: { type: "string" }, description: "When given, the license must grant all of them.", examples: [["sync"]] },
+      product: { type: "string", minLength: 1, maxLength: 128, description: "When given, the license must be for this product (slug).", examples: ["zenpad"] },
+      entitlements: {
+        type: "array",
+        maxItems: 100,
+        items: { type: "string", minLength: 1, maxLength: 128 },
+        description: "When given, the license must grant all of them.",
+        examples: [["sync"]],
+      },
       nonce: nonceProperty,
     },
   },
@@ -290,9 +325,9 @@ const schemas: Record<string, Json> = {
     properties: {
       key: keyProperty,
       fingerprint: fingerprintProperty,
-      name: { type: "string", description: "A name people recognise the machine by." },
-      platform: { type: "string", description: "Kept for the vendor; not returned to clients." },
-      hostname: { type: "string", description: "Kept for the vendor; not returned to clients." },
+      name: labelProperty("A name people recognise the machine by."),
+      platform: labelProperty("Shown to the vendor (admin API); not returned to clients."),
+      hostname: labelProperty("Kept for the vendor; not returned to clients."),
       nonce: nonceProperty,
     },
   },
@@ -302,8 +337,9 @@ const schemas: Record<string, Json> = {
     required: ["key", "fingerprint"],
     properties: { key: keyProperty, fingerprint: fingerprintProperty },
   },
-  HeartbeatRequest: {
+  NonceMachineRequest: {
     type: "object",
+    description: "Names one machine of one license; `nonce` comes back in `meta.nonce` of validation bodies.",
     required: ["key", "fingerprint"],
     properties: { key: keyProperty, fingerprint: fingerprintProperty, nonce: nonceProperty },
   },
@@ -365,7 +401,11 @@ const schemas: Record<string, Json> = {
         type: "object",
         required: ["code"],
         properties: {
-          code: { type: "string", description: "Machine-readable, e.g. `BAD_REQUEST`, `CONFLICT`, `UNAVAILABLE`.", examples: ["BAD_REQUEST"] },
+          code: {
+            type: "string",
+            enum: ["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "METHOD_NOT_ALLOWED", "CONFLICT", "PAYLOAD_TOO_LARGE", "RATE_LIMITED", "UNAVAILABLE", "INTERNAL"],
+            description: "Machine-readable; branch on this, not on `message`.",
+          },
           message: { type: "string", description: "For people; do not parse it." },
           issues: { type: "array", items: ref("Issue"), description: "What was wrong with the input (`BAD_REQUEST`)." },
         },
@@ -376,14 +416,14 @@ const schemas: Record<string, Json> = {
     type: "object",
     required: ["path", "message"],
     properties: {
-      path: { type: "array", items: { type: ["string", "integer"] }, description: "Where in the body, e.g. `[\"entitlements\", 0]`." },
+      path: { type: "string", description: "Where in the input, dot-separated, e.g. `entitlements.0`; empty for the body as a whole." },
       message: { type: "string" },
     },
   },
   CreateProductRequest: {
     type: "object",
     required: ["slug", "name"],
-    properties: { slug: { type: "string", minLength: 1, examples: ["zenpad"] }, name: { type: "string", minLength: 1, examples: ["ZenPad"] } },
+    properties: { slug: slugProperty("Unique.", "zenpad"), name: nameProperty("ZenPad") },
   },
   Product: {
     type: "object",
@@ -394,16 +434,27 @@ const schemas: Record<string, Json> = {
     type: "object",
     required: ["product", "slug", "name", "maxMachines", "durationDays", "entitlements"],
     properties: {
-      product: { type: "string", description: "Slug of an existing product; an unknown one answers 400." },
-      slug: { type: "string", minLength: 1, description: "Unique across all products." },
-      name: { type: "string", minLength: 1 },
-      maxMachines: { type: "integer", minimum: 1 },
-      durationDays: { type: ["integer", "null"], minimum: 1, description: "Sets `expiresAt` to issue time + this many days; `null`: perpetual." },
-      entitlements: { type: "array", items: { type: "string" } },
+      product: slugProperty("An existing product; an unknown one answers 400.", "zenpad"),
+      slug: slugProperty("Unique across all products.", "zenpad-pro"),
+      name: nameProperty("Pro"),
+      maxMachines: seatsProperty("Machines that may be active at once."),
+      durationDays: { type: ["integer", "null"], minimum: 1, maximum: 36_500, description: "Sets `expiresAt` to issue time + this many days; `null`: perpetual." },
+      entitlements: {
+        type: "array",
+        maxItems: 100,
+        items: { type: "string", minLength: 1, maxLength: 64, pattern: "^[a-zA-Z0-9_.:-]+$" },
+        description: "Feature names the license grants; duplicates are dropped.",
+      },
       floating: { type: "boolean", default: false },
-      heartbeatSeconds: { type: "integer", minimum: 10, default: 600, description: "Floating plans: how long a machine keeps its seat without a heartbeat." },
-      offlineGraceDays: { type: "integer", minimum: 0, default: 7, description: "0: no offline license files." },
-      stripePriceId: { type: ["string", "null"], description: "The Stripe price that sells this plan." },
+      heartbeatSeconds: {
+        type: "integer",
+        minimum: 10,
+        maximum: 31_536_000,
+        default: 600,
+        description: "Floating plans: how long a machine keeps its seat without a heartbeat.",
+      },
+      offlineGraceDays: { type: "integer", minimum: 0, maximum: 365, default: 7, description: "0: no offline license files." },
+      stripePriceId: { type: ["string", "null"], maxLength: 255, description: "The Stripe price that sells this plan; unique (a duplicate answers 409)." },
     },
   },
   Plan: {
@@ -427,10 +478,10 @@ const schemas: Record<string, Json> = {
     type: "object",
     required: ["plan", "email"],
     properties: {
-      plan: { type: "string", description: "Plan slug; an unknown one answers 400." },
-      email: { type: "string", format: "email", description: "The customer who owns the license." },
-      expiresAt: nullableDateTime("Overrides the plan's `durationDays`."),
-      maxMachines: { type: "integer", minimum: 1, description: "Overrides the plan's seats for this license." },
+      plan: slugProperty("An existing plan; an unknown one answers 400.", "zenpad-pro"),
+      email: emailProperty("The customer who owns the license; an account is created for a new address."),
+      expiresAt: nullableDateTime("With a zone (`Z` or `±hh:mm`). Absent: the plan's `durationDays` decides; `null`: perpetual."),
+      maxMachines: { ...seatsProperty("Overrides the plan's seats for this license; absent or `null`: the plan's."), type: ["integer", "null"] },
     },
   },
   CreatedLicense: {
@@ -448,7 +499,7 @@ const schemas: Record<string, Json> = {
     required: ["id", "email", "product", "plan", "status", "expiresAt", "keyHint", "maxMachines", "activeMachines", "createdAt"],
     properties: {
       id: { type: "string", format: "uuid" },
-      email: { type: "string", format: "email" },
+      email: { type: "string", format: "email", description: "The owner's email, lower-case." },
       product: { type: "string" },
       plan: { type: "string" },
       status: statusEnum,
@@ -462,8 +513,11 @@ const schemas: Record<string, Json> = {
   },
   AdminLicenseList: {
     type: "object",
-    required: ["data"],
-    properties: { data: { type: "array", items: ref("AdminLicense") } },
+    required: ["data", "total"],
+    properties: {
+      data: { type: "array", items: ref("AdminLicense"), description: "Newest first, at most `limit` of them." },
+      total: { type: "integer", minimum: 0, description: "How many licenses match, across all pages." },
+    },
   },
   AdminMachine: {
     type: "object",
@@ -491,16 +545,16 @@ const schemas: Record<string, Json> = {
     type: "object",
     description: "Only the fields given change.",
     properties: {
-      status: { type: "string", enum: ["ACTIVE", "SUSPENDED", "REVOKED"] },
-      expiresAt: nullableDateTime("`null`: perpetual."),
-      maxMachines: { type: "integer", minimum: 1 },
-      plan: { type: "string", description: "Move the license to another plan (slug); an unknown one answers 400." },
+      status: { type: "string", enum: ["ACTIVE", "SUSPENDED", "REVOKED"], description: "`EXPIRED` is not set by hand: it follows from `expiresAt`." },
+      expiresAt: nullableDateTime("With a zone (`Z` or `±hh:mm`); `null`: perpetual."),
+      maxMachines: { ...seatsProperty("The license's own seats; `null` clears the override so the plan's apply."), type: ["integer", "null"] },
+      plan: slugProperty("Move the license to another plan; an unknown one answers 400.", "zenpad-team"),
     },
   },
-  UpdatedLicense: {
+  AdminDeactivatedMachine: {
     type: "object",
-    required: ["license"],
-    properties: { license: ref("AdminLicense") },
+    required: ["deactivated", "machine"],
+    properties: { deactivated: { const: true }, machine: ref("AdminMachine") },
   },
 };
 
@@ -509,12 +563,12 @@ const headers: Record<string, Json> = {
   Digest: {
     description: "`sha-256=` + the base64 SHA-256 of the exact response body bytes.",
     schema: { type: "string", pattern: "^sha-256=[A-Za-z0-9+/]{43}=$" },
-    example: "sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=",
+    example: "sha-256=ja8Jpvwxk3RX3XfpwlzkshNJ1gW1YajF1VeEG/lkyaA=",
   },
   "License-Signature": {
     description: "Ed25519 over `(request-target)`, `host`, `date` and `digest` lines joined by `\\n`; `keyid` is that of `GET /api/v1/public-key`.",
     schema: { type: "string" },
-    example: 'keyid="3f9a1c7e5b2d8406", algorithm="ed25519", signature="kq3JmC1vQ0bR6d5t0m8w2yJtZcX9YpL1bV4hN7sE2fA9uKx3rW6oD8gH1jM5nP0qS4tU7vY2zB3cE6fI9lO1rA=="',
+    example: 'keyid="08d4f264426a3c0e", algorithm="ed25519", signature="kaQfPYRuqdoQ9UuCupVsvCerqt2OscmmUUIzkPCEVdo6s78+aR25MFkTlPYsr/iJn1c9pU60GC6RXwgFju5hDw=="',
   },
   "RateLimit-Limit": { description: "Requests allowed per window.", schema: { type: "integer", minimum: 0 }, example: 120 },
   "RateLimit-Remaining": { description: "Requests left in the current window.", schema: { type: "integer", minimum: 0 }, example: 0 },
@@ -525,16 +579,24 @@ const headers: Record<string, Json> = {
 const parameters: Record<string, Json> = {
   LicenseId: { name: "id", in: "path", required: true, description: "License id.", schema: { type: "string", format: "uuid" }, example: LICENSE_ID },
   MachineId: { name: "machineId", in: "path", required: true, description: "Machine id.", schema: { type: "string", format: "uuid" }, example: MACHINE_ID },
-  EmailFilter: { name: "email", in: "query", description: "Only licenses of this customer.", schema: { type: "string" }, example: "ada@example.com" },
-  StatusFilter: { name: "status", in: "query", description: "Only licenses in this status.", schema: statusEnum, example: "ACTIVE" },
+  EmailFilter: { name: "email", in: "query", description: "Only licenses of this customer (case-insensitive).", schema: { type: "string", format: "email" }, example: "ada@example.com" },
+  StatusFilter: {
+    name: "status",
+    in: "query",
+    description: "Only licenses in this status; `EXPIRED` includes active licenses past their expiry.",
+    schema: statusEnum,
+    example: "ACTIVE",
+  },
   PlanFilter: { name: "plan", in: "query", description: "Only licenses of this plan (slug).", schema: { type: "string" }, example: "zenpad-pro" },
+  Limit: { name: "limit", in: "query", description: "Page size.", schema: { type: "integer", minimum: 1, maximum: 500, default: 100 }, example: 100 },
+  Offset: { name: "offset", in: "query", description: "Licenses to skip, for the next page.", schema: { type: "integer", minimum: 0, default: 0 }, example: 0 },
 };
 
 // ---------------------------------------------------------------- paths
 
 function clientPaths(): Json {
   const signed = commonErrors(true);
-  const validation = (description: string, examples: Examples) => response(description, json(ref("ValidationResponse"), examples), SIGNATURE_HEADERS);
+  const validation = (description: string, examples: Examples) => response(description, json(ref("ValidationResponse"), examples), SIGNED_HEADERS);
 
   return {
     "/api/v1/licenses/validate": {
@@ -592,11 +654,11 @@ function clientPaths(): Json {
         description: "Frees the seat the fingerprint holds on this license.",
         requestBody: body("MachineRequest", { deactivate: { summary: "Free this machine's seat", value: { key: KEY, fingerprint: FINGERPRINT } } }),
         responses: {
-          "200": response("The machine no longer holds a seat.", json(ref("DeactivateResponse"), { deactivated: { summary: "Deactivated", value: { deactivated: true } } }), SIGNATURE_HEADERS),
+          "200": response("The machine no longer holds a seat.", json(ref("DeactivateResponse"), { deactivated: { summary: "Deactivated", value: { deactivated: true } } }), SIGNED_HEADERS),
           "404": response(
             "The key does not exist, or the fingerprint is not an active machine of it.",
-            json({ oneOf: [ref("ValidationResponse"), ref("Error")] }),
-            SIGNATURE_HEADERS,
+            json(ref("Error"), errorExample("NOT_FOUND", "No active machine with this fingerprint on this license")),
+            SIGNED_HEADERS,
           ),
           ...signed,
         },
@@ -610,7 +672,7 @@ function clientPaths(): Json {
         description:
           "Validates the machine like `validate` with a fingerprint and, when valid, extends `machine.heartbeatDeadline` on floating plans " +
           "(by the plan's `heartbeatSeconds`). Every well-formed request answers `200`.",
-        requestBody: body("HeartbeatRequest", { heartbeat: { summary: "Keep this machine's seat", value: { key: KEY, fingerprint: FINGERPRINT, nonce: NONCE } } }),
+        requestBody: body("NonceMachineRequest", { heartbeat: { summary: "Keep this machine's seat", value: { key: KEY, fingerprint: FINGERPRINT, nonce: NONCE } } }),
         responses: {
           "200": validation(
             "The decision; on a valid floating license the new deadline is in `machine.heartbeatDeadline`.",
@@ -638,22 +700,29 @@ function clientPaths(): Json {
         description:
           "For an active machine, a license file signed with the server's Ed25519 key that the application verifies without reaching the server. " +
           "It is valid until now + the plan's `offlineGraceDays`, never past the license's own expiry.",
-        requestBody: body("MachineRequest", { offline: { summary: "A license file for this machine", value: { key: KEY, fingerprint: FINGERPRINT } } }),
+        requestBody: body("NonceMachineRequest", { offline: { summary: "A license file for this machine", value: { key: KEY, fingerprint: FINGERPRINT, nonce: NONCE } } }),
         responses: {
           "200": response(
             "The signed license file.",
             json(ref("OfflineLicense"), {
               certificate: {
-                summary: "A license file valid for 7 days",
+                summary: "A license file valid for 7 days (certificate abridged)",
                 value: {
                   certificate: "-----BEGIN LICENSE FILE-----\neyJlbmMiOiJleUpzYVdObGJuTmxJanA3SW1sa0lqb2lOMk01WlRZMk56a3ROelF5\nNS00MGRlLi4uIiwic2lnIjoiLi4uIiwiYWxnIjoiYmFzZTY0K2VkMjU1MTkifQ==\n-----END LICENSE FILE-----\n",
                   expiresAt: "2026-03-10T10:15:00.000Z",
                 },
               },
             }),
-            SIGNATURE_HEADERS,
+            SIGNED_HEADERS,
           ),
-          "403": validation("Refused, e.g. `MACHINE_MISMATCH` or `EXPIRED`, or the plan allows no offline files.", refusal("MACHINE_MISMATCH", "The machine is not activated for this license.")),
+          "403": response(
+            "Refused: the validation body (`valid: false`, e.g. `MACHINE_MISMATCH` or `EXPIRED`), or a `FORBIDDEN` error when the plan's `offlineGraceDays` is 0.",
+            json({ oneOf: [ref("ValidationResponse"), ref("Error")] }, {
+              ...refusal("MACHINE_MISMATCH", "The machine is not activated for this license."),
+              ...errorExample("FORBIDDEN", "This plan does not allow offline licenses"),
+            }),
+            SIGNED_HEADERS,
+          ),
           "404": validation("`NOT_FOUND`: no such key.", notFoundRefusal()),
           ...signed,
         },
@@ -672,12 +741,13 @@ function clientPaths(): Json {
               key: {
                 summary: "The current key",
                 value: {
-                  keyid: "3f9a1c7e5b2d8406",
+                  keyid: "08d4f264426a3c0e",
                   algorithm: "ed25519",
-                  publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n",
+                  publicKey: "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAXMWBPdJbxN+Z2mhoE5nwWZqJFpyJoITdTUVAYuKKXSo=\n-----END PUBLIC KEY-----\n",
                 },
               },
             }),
+            CACHE_5_MINUTES,
           ),
         },
       },
@@ -692,14 +762,14 @@ function clientPaths(): Json {
           "its first validation; when no seat is free it gets `Machine mismatch`. Responses are signed like the `/api/v1/licenses/*` ones.",
         requestBody: body("SeedValidateRequest", { validate: { summary: "Key and machine", value: { key: KEY, machine_id: FINGERPRINT } } }),
         responses: {
-          "200": response("Valid.", json(ref("SeedValidateResponse"), { valid: { summary: "Valid", value: { valid: true } } }), SIGNATURE_HEADERS),
+          "200": response("Valid.", json(ref("SeedValidateResponse"), { valid: { summary: "Valid", value: { valid: true } } }), SIGNED_HEADERS),
           "403": response(
             "Not valid; `reason` says why.",
             json(ref("SeedValidateResponse"), {
               mismatch: { summary: "Another machine holds the seat", value: { valid: false, reason: "Machine mismatch" } },
               invalid: { summary: "No such key", value: { valid: false, reason: "Invalid key" } },
             }),
-            SIGNATURE_HEADERS,
+            SIGNED_HEADERS,
           ),
           ...signed,
         },
@@ -710,8 +780,7 @@ function clientPaths(): Json {
 
 function adminPaths(): Json {
   const admin = { tags: ["Admin"], security: ADMIN_SECURITY };
-  const notFound = (what: string) => response(`No such ${what}.`, json(ref("Error"), errorExample("NOT_FOUND", `The ${what} does not exist.`)));
-  const conflict = response("The slug is already taken.", json(ref("Error"), errorExample("CONFLICT", "The slug is already in use.")));
+  const licenseNotFound = response("No such license.", json(ref("Error"), errorExample("NOT_FOUND", "The license does not exist")));
   const adminLicenseDetail = { license: adminLicenseExample, machines: [adminMachineExample] };
 
   return {
@@ -724,7 +793,7 @@ function adminPaths(): Json {
         requestBody: body("CreateProductRequest", { product: { summary: "A new product", value: { slug: "zenpad", name: "ZenPad" } } }),
         responses: {
           "201": response("Created.", json(ref("Product"), { product: { summary: "The product", value: { id: "0f8fad5b-d9cb-469f-a165-70867728950e", slug: "zenpad", name: "ZenPad" } } })),
-          "409": conflict,
+          "409": response("The slug is already in use.", json(ref("Error"), errorExample("CONFLICT", 'The product slug "zenpad" is already in use'))),
           ...adminErrors(),
         },
       },
@@ -767,7 +836,7 @@ function adminPaths(): Json {
               },
             }),
           ),
-          "409": conflict,
+          "409": response("The plan slug or the Stripe price is already in use.", json(ref("Error"), errorExample("CONFLICT", 'The plan slug "zenpad-pro" is already in use'))),
           ...adminErrors(),
         },
       },
@@ -795,10 +864,10 @@ function adminPaths(): Json {
         operationId: "listLicenses",
         summary: "List licenses",
         description: "Licenses matching every filter given. Lists never contain full keys, only `keyHint`.",
-        parameters: [paramRef("EmailFilter"), paramRef("StatusFilter"), paramRef("PlanFilter")],
+        parameters: [paramRef("EmailFilter"), paramRef("StatusFilter"), paramRef("PlanFilter"), paramRef("Limit"), paramRef("Offset")],
         responses: {
-          "200": response("The matching licenses.", json(ref("AdminLicenseList"), { list: { summary: "One match", value: { data: [adminLicenseExample] } } })),
-          ...adminErrors(),
+          "200": response("The matching licenses.", json(ref("AdminLicenseList"), { list: { summary: "One match", value: { data: [adminLicenseExample], total: 1 } } })),
+          ...adminErrors("query"),
         },
       },
     },
@@ -808,25 +877,32 @@ function adminPaths(): Json {
         ...admin,
         operationId: "getLicense",
         summary: "Get a license",
-        description: "One license with all its machines, deactivated ones included.",
+        description: "One license with all its machines, deactivated ones included. An id that is not a UUID answers `404`.",
         responses: {
           "200": response("The license and its machines.", json(ref("AdminLicenseDetail"), { license: { summary: "A license with one machine", value: adminLicenseDetail } })),
-          "404": notFound("license"),
-          ...adminErrors(),
+          "404": licenseNotFound,
+          ...adminErrors("none"),
         },
       },
       patch: {
         ...admin,
         operationId: "updateLicense",
         summary: "Update a license",
-        description: "Suspends, revokes or reinstates a license, changes its expiry or seats, or moves it to another plan. Recorded in the audit log.",
+        description:
+          "Suspends, revokes or reinstates a license, changes its expiry or seats, or moves it to another plan. Only the fields given change; " +
+          "a body with none of them answers `400`, and repeating a change is a no-op. Changes are recorded in the audit log.",
         requestBody: body("UpdateLicenseRequest", {
           suspend: { summary: "Suspend", value: { status: "SUSPENDED" } },
           extend: { summary: "Extend and add seats", value: { expiresAt: "2028-03-01T00:00:00.000Z", maxMachines: 5 } },
         }),
         responses: {
-          "200": response("Updated.", json(ref("UpdatedLicense"), { license: { summary: "The suspended license", value: { license: { ...adminLicenseExample, status: "SUSPENDED" } } } })),
-          "404": notFound("license"),
+          "200": response(
+            "The license after the change, with its machines (as `GET`).",
+            json(ref("AdminLicenseDetail"), {
+              license: { summary: "The suspended license", value: { ...adminLicenseDetail, license: { ...adminLicenseExample, status: "SUSPENDED" } } },
+            }),
+          ),
+          "404": licenseNotFound,
           ...adminErrors(),
         },
       },
@@ -839,9 +915,17 @@ function adminPaths(): Json {
         summary: "Deactivate a machine",
         description: "Frees the seat a machine holds; its row stays, with `deactivatedAt` set. Recorded in the audit log.",
         responses: {
-          "200": response("Deactivated.", json(ref("DeactivateResponse"), { deactivated: { summary: "Deactivated", value: { deactivated: true } } })),
-          "404": notFound("machine"),
-          ...adminErrors(),
+          "200": response(
+            "Deactivated.",
+            json(ref("AdminDeactivatedMachine"), {
+              deactivated: { summary: "Deactivated", value: { deactivated: true, machine: { ...adminMachineExample, deactivatedAt: "2026-03-04T16:20:00.000Z" } } },
+            }),
+          ),
+          "404": response(
+            "No such license, or no active machine with this id on it.",
+            json(ref("Error"), errorExample("NOT_FOUND", "The machine does not exist or is already deactivated")),
+          ),
+          ...adminErrors("none"),
         },
       },
     },
@@ -860,7 +944,7 @@ function systemPaths(): Json {
           "200": response(
             "The OpenAPI document.",
             json({ type: "object" }, { document: { summary: "Abridged", value: { openapi: "3.1.0", info: { title: "License Portal API", version: "1.0.0" }, paths: {} } } }),
-            { "Cache-Control": { description: "`public, max-age=300`.", schema: { type: "string" } } },
+            CACHE_5_MINUTES,
           ),
         },
       },
@@ -978,6 +1062,8 @@ export function operations(doc: object = openApiDocument()): OperationDoc[] {
         .filter(isRecord)
         .map((p) => ({ name: str(p.name), in: str(p.in), required: p.required === true, description: str(p.description) }));
       const security = Array.isArray(op.security) ? op.security : undefined;
+      const requestBody = resolve(root, op.requestBody);
+      const successResponse = success ? resolve(root, success[1]) : undefined;
 
       result.push({
         method: method.toUpperCase(),
@@ -986,13 +1072,16 @@ export function operations(doc: object = openApiDocument()): OperationDoc[] {
         summary: str(op.summary),
         description: str(op.description),
         tag: Array.isArray(op.tags) ? str(op.tags[0]) : "",
-        requestExample: isRecord(op.requestBody) ? firstExample(resolve(root, op.requestBody) && (resolve(root, op.requestBody) as Record<string, unknown>).content) : undefined,
-        responseExample: success ? firstExample((resolve(root, success[1]) as Record<string, unknown> | undefined)?.content) : undefined,
+        requestExample: isRecord(requestBody) ? firstExample(requestBody.content) : undefined,
+        responseExample: isRecord(successResponse) ? firstExample(successResponse.content) : undefined,
         responseExampleStatus: success?.[0],
         requiresAuth: security ? security.length > 0 : topLevelSecurity,
         parameters,
         responses: responses
-          .map(([status, r]) => ({ status, description: str((resolve(root, r) as Record<string, unknown> | undefined)?.description) }))
+          .map(([status, r]) => {
+            const resolved = resolve(root, r);
+            return { status, description: isRecord(resolved) ? str(resolved.description) : "" };
+          })
           .sort((a, b) => a.status.localeCompare(b.status)),
       });
     }

@@ -21,10 +21,11 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffe
     const chunks: Buffer[] = [];
     let size = 0;
     const done = (error?: ApiError) => {
-      req.off("data", onData).off("end", onEnd).off("error", onAbort).off("close", onAbort);
+      req.off("data", onData).off("end", onEnd).off("error", onAbort);
       if (!error) return resolve(Buffer.concat(chunks, size));
-      // Discard whatever is still coming instead of leaving it unread: a paused
-      // socket with unread data would keep the response from reaching the client.
+      // Drain the rest rather than leave it unread, so the connection can carry
+      // the error response (and the next request) without relying on Node's
+      // own clean-up after the response.
       req.resume();
       reject(error);
     };
@@ -34,12 +35,13 @@ export function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffe
       else chunks.push(chunk);
     };
     const onEnd = () => done();
-    // The client went away mid-body; nobody will read the answer, but the
-    // handler must not wait forever nor treat it as a server fault.
+    // The client went away mid-body (Node emits "aborted" as an error only to
+    // listeners): nobody will read the answer, but the handler must not wait
+    // forever nor log it as a server fault.
     const onAbort = () => done(new ApiError("BAD_REQUEST", "Request body was not fully received"));
 
     if (declaredLength(req.headers["content-length"]) > limit) return done(tooLarge(limit));
-    req.on("data", onData).on("end", onEnd).on("error", onAbort).on("close", onAbort);
+    req.on("data", onData).on("end", onEnd).on("error", onAbort);
   });
 }
 

@@ -7,6 +7,7 @@ export type ErrorCode =
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "NOT_FOUND"
+  | "METHOD_NOT_ALLOWED"
   | "CONFLICT"
   | "PAYLOAD_TOO_LARGE"
   | "RATE_LIMITED"
@@ -18,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
@@ -104,7 +106,7 @@ export function errorResponse(error: unknown): ErrorResponse {
   }
   if (error instanceof ZodError) {
     // Path and message only: echoing the input back could return huge or secret values.
-    const issues = error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+    const issues = error.issues.map((i) => ({ path: i.path.map(String).join("/"), message: i.message }));
     return { status: 400, headers: {}, json: body("BAD_REQUEST", "Invalid request body", issues) };
   }
   if (isDatabaseUnavailable(error)) {

@@ -1,0 +1,569 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON, checked field by field */
+// The admin API end to end against a real database: requests go through
+// handleAdminApi exactly as the Next route hands them over, and the database is
+// inspected directly with SQL to see what was (and was not) written.
+import { randomBytes, randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "../db/client";
+import { ApiError } from "../http/errors";
+import type { ApiRequest } from "../http/types";
+import { generateSigningKeyPem } from "../licensing/signing";
+import { setupTestDatabase } from "../test/database";
+import { createApiToken, hashApiToken } from "./auth";
+import { handleAdminApi } from "./handlers";
+
+setupTestDatabase();
+const TOKEN = "test-admin-token";
+process.env.ADMIN_API_TOKEN = TOKEN;
+// Explicit secrets, so issuing keys never falls back to writing .data/secrets.json.
+process.env.LICENSE_ENCRYPTION_KEY = randomBytes(32).toString("base64");
+process.env.LICENSE_SIGNING_KEY = generateSigningKeyPem();
+delete process.env.LICENSE_KEY_PREFIX;
+
+const KEY_PATTERN = /^ZP-([A-HJ-NP-Z2-9]{5}-){3}[A-HJ-NP-Z2-9]{5}$/;
+const DAY_MS = 86_400_000;
+
+type CallOptions = { body?: unknown; raw?: string; token?: string | null; query?: string; ip?: string; extra?: Partial<ApiRequest> };
+type Result = { status: number; headers: Record<string, string>; json: any; text: string };
+
+/** Builds the ApiRequest a mount would, calls the handler, decodes the answer. */
+async function call(method: string, path: string, options: CallOptions = {}): Promise<Result> {
+  const token = options.token === undefined ? TOKEN : options.token;
+  const body = options.raw ?? (options.body === undefined ? "" : JSON.stringify(options.body));
+  const req: ApiRequest = {
+    method,
+    path: `/api/v1/admin/${path}`,
+    query: new URLSearchParams(options.query ?? ""),
+    host: "portal.test",
+    ip: options.ip ?? "203.0.113.7",
+    headers: { "content-type": "application/json", ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+    body: Buffer.from(body),
+    ...options.extra,
+  };
+  const res = await handleAdminApi(req);
+  const text = res.body.toString("utf8");
+  return { status: res.status, headers: res.headers, json: JSON.parse(text), text };
+}
+
+async function sql<T = any>(text: string, values: unknown[] = []): Promise<T[]> {
+  return (await db().query(text, values)).rows as T[];
+}
+
+async function rowCounts(): Promise<Record<string, number>> {
+  const tables = ["products", "plans", "licenses", "users", "machines", "audit_logs"];
+  const counts: Record<string, number> = {};
+  for (const t of tables) counts[t] = Number((await sql(`SELECT count(*)::int AS n FROM ${t}`))[0].n);
+  return counts;
+}
+
+async function auditFor(action: string, targetId: string): Promise<any[]> {
+  return sql("SELECT * FROM audit_logs WHERE action = $1 AND target_id = $2 ORDER BY id", [action, targetId]);
+}
+
+async function insertMachine(licenseId: string, fields: { fingerprint: string; deadline?: Date | null; deactivatedAt?: Date | null }) {
+  const [row] = await sql(
+    `INSERT INTO machines (license_id, fingerprint, name, platform, heartbeat_deadline, deactivated_at)
+     VALUES ($1, $2, $3, 'linux-x64', $4, $5) RETURNING id`,
+    [licenseId, fields.fingerprint, `Box ${fields.fingerprint}`, fields.deadline ?? null, fields.deactivatedAt ?? null],
+  );
+  return row.id as string;
+}
+
+// A catalogue every describe block can issue licenses on.
+let productId = "";
+beforeAll(async () => {
+  const product = await call("POST", "products", { body: { slug: "zapp", name: "Zapp" } });
+  expect(product.status).toBe(201);
+  productId = product.json.id;
+  const plans = [
+    { slug: "zapp-pro", maxMachines: 2, durationDays: 365, entitlements: ["sync", "export"] },
+    { slug: "zapp-team", maxMachines: 3, durationDays: null, entitlements: ["sync"], floating: true },
+    { slug: "zapp-lite", maxMachines: 1, durationDays: 30, entitlements: [] },
+  ];
+  for (const plan of plans) {
+    const res = await call("POST", "plans", { body: { product: "zapp", name: plan.slug, ...plan } });
+    expect(res.status).toBe(201);
+  }
+});
+
+async function issue(body: Record<string, unknown>): Promise<Result> {
+  const res = await call("POST", "licenses", { body });
+  expect(res.status, res.text).toBe(201);
+  return res;
+}
+
+describe("authentication", () => {
+  let licenseId = "";
+  let machineId = "";
+  beforeAll(async () => {
+    licenseId = (await issue({ plan: "zapp-pro", email: "auth@example.com" })).json.id;
+    machineId = await insertMachine(licenseId, { fingerprint: "auth-fp" });
+  });
+
+  const endpoints = (): [string, string, unknown][] => [
+    ["POST", "products", { slug: "sneaky", name: "Sneaky" }],
+    ["POST", "plans", { product: "zapp", slug: "sneaky", name: "S", maxMachines: 1, durationDays: null, entitlements: [] }],
+    ["POST", "licenses", { plan: "zapp-pro", email: "sneaky@example.com" }],
+    ["GET", "licenses", undefined],
+    ["GET", `licenses/${licenseId}`, undefined],
+    ["PATCH", `licenses/${licenseId}`, { status: "REVOKED" }],
+    ["DELETE", `licenses/${licenseId}/machines/${machineId}`, undefined],
+    ["GET", "no-such-endpoint", undefined],
+  ];
+
+  it.each([
+    ["no Authorization header", {}],
+    ["a wrong token", { authorization: "Bearer wrong-token" }],
+    ["an empty bearer token", { authorization: "Bearer " }],
+    ["the right token with another scheme", { authorization: `Basic ${TOKEN}` }],
+    ["the right token without a scheme", { authorization: TOKEN }],
+  ])("answers 401 with %s on every endpoint and writes nothing", async (_label, headers) => {
+    const before = await rowCounts();
+    for (const [method, path, body] of endpoints()) {
+      const res = await call(method, path, { body, extra: { headers } });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.json.error.code).toBe("UNAUTHORIZED");
+      expect(res.headers["WWW-Authenticate"]).toBe('Bearer realm="admin"');
+    }
+    expect(await rowCounts()).toEqual(before);
+    const [license] = await sql("SELECT status FROM licenses WHERE id = $1", [licenseId]);
+    const [machine] = await sql("SELECT deactivated_at FROM machines WHERE id = $1", [machineId]);
+    expect(license.status).toBe("ACTIVE");
+    expect(machine.deactivated_at).toBeNull();
+  });
+
+  it("accepts a console token, records it as the actor and stamps lastUsedAt", async () => {
+    const { token, hash, hint } = createApiToken();
+    expect(token).toMatch(/^lpat_[A-Za-z0-9_-]{43}$/);
+    expect(hash).toBe(hashApiToken(token));
+    expect(hint).toBe(token.slice(-4));
+    const [row] = await sql("INSERT INTO api_tokens (name, token_hash, hint) VALUES ('CI', $1, $2) RETURNING id", [hash, hint]);
+
+    const res = await call("POST", "products", { token, body: { slug: "via-console", name: "Via console" } });
+    expect(res.status).toBe(201);
+    const [audit] = await auditFor("product.create", res.json.id);
+    expect(audit).toMatchObject({ actor_type: "admin_token", actor_id: row.id, actor_label: "CI" });
+
+    // The update is fire-and-forget: give it a moment.
+    let lastUsed: Date | null = null;
+    for (let i = 0; i < 50 && lastUsed === null; i++) {
+      lastUsed = (await sql("SELECT last_used_at FROM api_tokens WHERE id = $1", [row.id]))[0].last_used_at;
+      if (lastUsed === null) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(lastUsed).toBeInstanceOf(Date);
+  });
+
+  it("refuses a revoked console token", async () => {
+    const { token, hash, hint } = createApiToken();
+    await sql("INSERT INTO api_tokens (name, token_hash, hint, revoked_at) VALUES ('old', $1, $2, now())", [hash, hint]);
+    expect((await call("GET", "licenses", { token })).status).toBe(401);
+  });
+
+  it("does not accept any token as the env token when ADMIN_API_TOKEN is empty", async () => {
+    process.env.ADMIN_API_TOKEN = "";
+    try {
+      expect((await call("GET", "licenses", { token: "" })).status).toBe(401);
+      expect((await call("GET", "licenses", { token: TOKEN })).status).toBe(401);
+    } finally {
+      process.env.ADMIN_API_TOKEN = TOKEN;
+    }
+    expect((await call("GET", "licenses")).status).toBe(200);
+  });
+});
+
+describe("routing", () => {
+  it("answers 404 for an unknown admin path once authenticated", async () => {
+    const res = await call("GET", "widgets");
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe("NOT_FOUND");
+  });
+
+  it("answers 405 with Allow for a wrong method on a known path", async () => {
+    const res = await call("PUT", "licenses", { body: {} });
+    expect(res.status).toBe(405);
+    expect(res.headers.Allow).toBe("GET, POST");
+    expect(res.json.error.code).toBe("METHOD_NOT_ALLOWED");
+    expect((await call("GET", "products")).headers.Allow).toBe("POST");
+  });
+
+  it.each(["products", "plans", "licenses", `licenses/${randomUUID()}`])(
+    "answers 400, never 5xx, to malformed JSON on %s",
+    async (path) => {
+      for (const raw of ["{", "[1,2]", "null", "\"x\"", "", "\xff"]) {
+        const res = await call(path.includes("/") ? "PATCH" : "POST", path, { raw });
+        expect(res.status, `${path} ${JSON.stringify(raw)}`).toBe(400);
+        expect(res.json.error.code).toBe("BAD_REQUEST");
+      }
+    },
+  );
+
+  it("reports a body the mount could not read with its own status", async () => {
+    const bodyError = new ApiError("PAYLOAD_TOO_LARGE", "Request body exceeds 16384 bytes");
+    const res = await call("POST", "products", { extra: { bodyError } });
+    expect(res.status).toBe(413);
+  });
+});
+
+describe("POST /products", () => {
+  it("creates a product with trimmed fields and audits it", async () => {
+    const res = await call("POST", "products", { body: { slug: " notes ", name: "  Notes  ", extra: 1 }, ip: "198.51.100.4" });
+    expect(res.status).toBe(201);
+    expect(res.json).toEqual({ id: expect.any(String), slug: "notes", name: "Notes" });
+    const [audit] = await auditFor("product.create", res.json.id);
+    expect(audit).toMatchObject({ actor_type: "env_token", actor_label: "ADMIN_API_TOKEN", ip: "198.51.100.4", data: { slug: "notes", name: "Notes" } });
+  });
+
+  it("answers 409 CONFLICT for a duplicate slug", async () => {
+    const before = await rowCounts();
+    const res = await call("POST", "products", { body: { slug: "zapp", name: "Again" } });
+    expect(res.status).toBe(409);
+    expect(res.json.error.code).toBe("CONFLICT");
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it.each([{ slug: "Bad Slug", name: "x" }, { slug: "-x", name: "x" }, { slug: "ok", name: "   " }, { slug: "ok", name: "n".repeat(201) }, { name: "x" }])(
+    "answers 400 for %j",
+    async (body) => {
+      const res = await call("POST", "products", { body });
+      expect(res.status).toBe(400);
+      expect(res.json.error.issues.length).toBeGreaterThan(0);
+    },
+  );
+});
+
+describe("POST /plans", () => {
+  const base = { product: "zapp", name: "Plan", maxMachines: 2, durationDays: 30, entitlements: ["a.b:c-d_e"] };
+
+  it("creates a plan with defaults and answers with all its fields", async () => {
+    const res = await call("POST", "plans", { body: { ...base, slug: "zapp-basic", entitlements: ["sync", "sync", "x"] } });
+    expect(res.status).toBe(201);
+    expect(res.json).toEqual({
+      id: expect.any(String),
+      product: "zapp",
+      slug: "zapp-basic",
+      name: "Plan",
+      maxMachines: 2,
+      durationDays: 30,
+      entitlements: ["sync", "x"],
+      floating: false,
+      heartbeatSeconds: 600,
+      offlineGraceDays: 7,
+      stripePriceId: null,
+    });
+    const [row] = await sql("SELECT product_id FROM plans WHERE id = $1", [res.json.id]);
+    expect(row.product_id).toBe(productId);
+    const [audit] = await auditFor("plan.create", res.json.id);
+    expect(audit.data).toMatchObject({ product: "zapp", slug: "zapp-basic", maxMachines: 2 });
+  });
+
+  it("keeps explicit floating, heartbeat, grace and Stripe price", async () => {
+    const body = { ...base, slug: "zapp-float", durationDays: null, floating: true, heartbeatSeconds: 60, offlineGraceDays: 0, stripePriceId: "price_123" };
+    const res = await call("POST", "plans", { body });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ durationDays: null, floating: true, heartbeatSeconds: 60, offlineGraceDays: 0, stripePriceId: "price_123" });
+  });
+
+  it("answers 400 for an unknown product and writes nothing", async () => {
+    const before = await rowCounts();
+    const res = await call("POST", "plans", { body: { ...base, product: "nope", slug: "nope-plan" } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain("nope");
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("answers 409 for a plan slug taken under any product, and for a taken Stripe price", async () => {
+    await call("POST", "products", { body: { slug: "other", name: "Other" } });
+    const dupSlug = await call("POST", "plans", { body: { ...base, product: "other", slug: "zapp-pro" } });
+    expect(dupSlug.status).toBe(409);
+    expect(dupSlug.json.error.code).toBe("CONFLICT");
+    const dupPrice = await call("POST", "plans", { body: { ...base, slug: "zapp-price2", stripePriceId: "price_123" } });
+    expect(dupPrice.status).toBe(409);
+    expect(dupPrice.json.error.message).toContain("Stripe price");
+  });
+
+  it("answers 400 with issues for an invalid body", async () => {
+    const body = { product: "zapp", slug: "zapp-bad", name: "", maxMachines: 0, entitlements: ["no spaces"], heartbeatSeconds: 5, offlineGraceDays: 366 };
+    const res = await call("POST", "plans", { body });
+    expect(res.status).toBe(400);
+    const paths = res.json.error.issues.map((i: { path: string }) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(["name", "maxMachines", "durationDays", "entitlements.0", "heartbeatSeconds", "offlineGraceDays"]));
+  });
+
+  it.each([{ maxMachines: 10_001 }, { durationDays: 36_501 }, { durationDays: 1.5 }, { entitlements: Array(101).fill("x") }, { entitlements: ["e".repeat(65)] }, { heartbeatSeconds: 2 ** 31 }])(
+    "answers 400 for out-of-range %j",
+    async (patch) => {
+      const res = await call("POST", "plans", { body: { ...base, slug: "zapp-range", ...patch } });
+      expect(res.status).toBe(400);
+    },
+  );
+});
+
+describe("POST /licenses", () => {
+  it("issues a key once, stores it only hashed and encrypted, and sets expiry from the plan", async () => {
+    const before = Date.now();
+    const res = await call("POST", "licenses", { body: { plan: "zapp-pro", email: "  Ada@Example.COM " } });
+    expect(res.status).toBe(201);
+    const { id, key, license } = res.json;
+    expect(key).toMatch(KEY_PATTERN);
+    expect(license).toMatchObject({ id, product: "zapp", plan: "zapp-pro", status: "ACTIVE", maxMachines: 2, activeMachines: 0, floating: false, entitlements: ["sync", "export"], offlineGraceDays: 7 });
+    const expires = Date.parse(license.expiresAt);
+    expect(expires).toBeGreaterThanOrEqual(before + 365 * DAY_MS);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 365 * DAY_MS);
+
+    const [row] = await sql("SELECT l.*, row_to_json(l)::text AS everything FROM licenses l WHERE id = $1", [id]);
+    const compact = key.replaceAll("-", "");
+    for (const value of [row.key_ciphertext, row.key_hash, row.everything]) {
+      expect(value).not.toContain(key);
+      expect(value).not.toContain(compact);
+    }
+    expect(row.key_hint).toBe(key.slice(-5));
+    expect(row.max_machines).toBeNull();
+
+    const [user] = await sql("SELECT email, role FROM users WHERE id = $1", [row.user_id]);
+    expect(user).toEqual({ email: "ada@example.com", role: "CUSTOMER" });
+
+    const audits = await auditFor("license.create", id);
+    expect(audits).toHaveLength(1);
+    expect(JSON.stringify(audits[0].data)).not.toContain(key);
+    expect(JSON.stringify(audits[0].data)).not.toContain(key.slice(3, 17));
+    expect(audits[0]).toMatchObject({ actor_type: "env_token", ip: "203.0.113.7", data: { plan: "zapp-pro", email: "ada@example.com" } });
+  });
+
+  it("reuses the customer for the same email in any casing", async () => {
+    const a = await issue({ plan: "zapp-lite", email: "reuse@example.com" });
+    const b = await issue({ plan: "zapp-lite", email: "REUSE@example.com" });
+    const rows = await sql("SELECT DISTINCT user_id FROM licenses WHERE id = ANY($1::uuid[])", [[a.json.id, b.json.id]]);
+    expect(rows).toHaveLength(1);
+    expect(a.json.key).not.toBe(b.json.key);
+  });
+
+  it("takes an explicit expiry (or null: perpetual) and seat override", async () => {
+    const at = "2031-05-06T07:08:09.000Z";
+    const custom = await issue({ plan: "zapp-pro", email: "custom@example.com", expiresAt: "2031-05-06T09:08:09+02:00", maxMachines: 9 });
+    expect(custom.json.license).toMatchObject({ expiresAt: at, maxMachines: 9 });
+    const perpetual = await issue({ plan: "zapp-pro", email: "custom@example.com", expiresAt: null });
+    expect(perpetual.json.license.expiresAt).toBeNull();
+  });
+
+  it("answers 400 for an unknown plan and writes nothing", async () => {
+    const before = await rowCounts();
+    const res = await call("POST", "licenses", { body: { plan: "ghost", email: "ghost@example.com" } });
+    expect(res.status).toBe(400);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it.each([{ plan: "zapp-pro", email: "not-an-email" }, { plan: "zapp-pro" }, { plan: "zapp-pro", email: "a@b.co", expiresAt: "2030-01-01" }, { plan: "zapp-pro", email: "a@b.co", maxMachines: 0 }])(
+    "answers 400 for %j",
+    async (body) => {
+      expect((await call("POST", "licenses", { body })).status).toBe(400);
+    },
+  );
+});
+
+describe("GET /licenses", () => {
+  const ids: Record<string, string> = {};
+  const keys: string[] = [];
+  beforeAll(async () => {
+    const make = async (name: string, body: Record<string, unknown>) => {
+      const res = await issue(body);
+      ids[name] = res.json.id;
+      keys.push(res.json.key);
+    };
+    await make("current", { plan: "zapp-lite", email: "list@example.com" });
+    await make("expired", { plan: "zapp-lite", email: "list@example.com", expiresAt: "2020-01-01T00:00:00Z" });
+    await make("suspended", { plan: "zapp-team", email: "list@example.com" });
+    await make("other", { plan: "zapp-lite", email: "someone-else@example.com" });
+    await sql("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [ids.suspended]);
+  });
+
+  const list = async (query: string) => {
+    const res = await call("GET", "licenses", { query });
+    expect(res.status, res.text).toBe(200);
+    return res;
+  };
+
+  it("filters by email, newest first, with list items and no full keys", async () => {
+    const res = await list("email=LIST@example.com");
+    expect(res.json.data.map((l: { id: string }) => l.id)).toEqual([ids.suspended, ids.expired, ids.current]);
+    expect(res.json.total).toBe(3);
+    expect(res.json.data[2]).toEqual({
+      id: ids.current,
+      email: "list@example.com",
+      product: "zapp",
+      plan: "zapp-lite",
+      status: "ACTIVE",
+      expiresAt: expect.any(String),
+      keyHint: keys[0]!.slice(-5),
+      maxMachines: 1,
+      activeMachines: 0,
+      createdAt: expect.any(String),
+    });
+    for (const key of keys) expect(res.text).not.toContain(key);
+  });
+
+  it("filters by plan", async () => {
+    const res = await list("plan=zapp-team&email=list@example.com");
+    expect(res.json.data.map((l: { id: string }) => l.id)).toEqual([ids.suspended]);
+  });
+
+  it("filters by effective status: a lapsed ACTIVE license is EXPIRED", async () => {
+    const active = await list("email=list@example.com&status=ACTIVE");
+    expect(active.json.data.map((l: { id: string }) => l.id)).toEqual([ids.current]);
+    const expired = await list("email=list@example.com&status=EXPIRED");
+    expect(expired.json.data.map((l: { id: string }) => l.id)).toEqual([ids.expired]);
+    expect(expired.json.data[0].status).toBe("EXPIRED");
+    const suspended = await list("email=list@example.com&status=SUSPENDED");
+    expect(suspended.json.data.map((l: { id: string }) => l.id)).toEqual([ids.suspended]);
+  });
+
+  it("treats empty parameters as absent and pages with limit and offset", async () => {
+    const all = await list("email=&status=&plan=");
+    expect(all.json.total).toBeGreaterThanOrEqual(4);
+    const page = await list("email=list@example.com&limit=1&offset=1");
+    expect(page.json.data.map((l: { id: string }) => l.id)).toEqual([ids.expired]);
+    expect(page.json.total).toBe(3);
+  });
+
+  it.each(["status=active", "status=BOGUS", "limit=0", "limit=501", "limit=abc", "offset=-1", "email=nope"])(
+    "answers 400 for %s",
+    async (query) => {
+      const res = await call("GET", "licenses", { query });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe("BAD_REQUEST");
+    },
+  );
+});
+
+describe("GET /licenses/{id}", () => {
+  it("shows the license with all its machines, counting only seat holders", async () => {
+    const { id } = (await issue({ plan: "zapp-team", email: "machines@example.com" })).json;
+    const hour = 3_600_000;
+    const live = await insertMachine(id, { fingerprint: "live", deadline: new Date(Date.now() + hour) });
+    await insertMachine(id, { fingerprint: "dead", deadline: new Date(Date.now() - hour) });
+    const gone = await insertMachine(id, { fingerprint: "gone", deactivatedAt: new Date("2030-01-01T00:00:00Z") });
+
+    const res = await call("GET", `licenses/${id}`);
+    expect(res.status).toBe(200);
+    expect(res.json.license).toMatchObject({ id, plan: "zapp-team", maxMachines: 3, activeMachines: 1, expiresAt: null });
+    expect(res.json.machines).toHaveLength(3);
+    const byFp = Object.fromEntries(res.json.machines.map((m: { fingerprint: string }) => [m.fingerprint, m]));
+    expect(byFp.live).toEqual({
+      id: live,
+      fingerprint: "live",
+      name: "Box live",
+      platform: "linux-x64",
+      activatedAt: expect.any(String),
+      lastSeenAt: expect.any(String),
+      heartbeatDeadline: expect.any(String),
+      deactivatedAt: null,
+    });
+    expect(byFp.gone).toMatchObject({ id: gone, deactivatedAt: "2030-01-01T00:00:00.000Z" });
+  });
+
+  it.each([randomUUID(), "not-a-uuid", "1"])("answers 404 for %s", async (id) => {
+    const res = await call("GET", `licenses/${id}`);
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe("NOT_FOUND");
+  });
+});
+
+describe("PATCH /licenses/{id}", () => {
+  let id = "";
+  beforeAll(async () => {
+    id = (await issue({ plan: "zapp-pro", email: "patch@example.com" })).json.id;
+  });
+  const patch = (body: unknown, ip?: string) => call("PATCH", `licenses/${id}`, { body, ip });
+
+  it("changes the status, records why, and audits actor, ip and the change", async () => {
+    const res = await patch({ status: "SUSPENDED" }, "192.0.2.55");
+    expect(res.status).toBe(200);
+    expect(res.json.license).toMatchObject({ id, status: "SUSPENDED" });
+    expect(res.json.machines).toEqual([]);
+    const [row] = await sql("SELECT status, status_reason FROM licenses WHERE id = $1", [id]);
+    expect(row).toEqual({ status: "SUSPENDED", status_reason: "admin" });
+    const audits = await auditFor("license.update", id);
+    expect(audits.at(-1)).toMatchObject({
+      actor_type: "env_token",
+      ip: "192.0.2.55",
+      target_type: "license",
+      data: { changes: { status: { from: "ACTIVE", to: "SUSPENDED" } } },
+    });
+    expect((await patch({ status: "ACTIVE" })).json.license.status).toBe("ACTIVE");
+    expect((await sql("SELECT status_reason FROM licenses WHERE id = $1", [id]))[0].status_reason).toBeNull();
+  });
+
+  it("sets and clears the seat override", async () => {
+    expect((await patch({ maxMachines: 5 })).json.license.maxMachines).toBe(5);
+    expect((await sql("SELECT max_machines FROM licenses WHERE id = $1", [id]))[0].max_machines).toBe(5);
+    expect((await patch({ maxMachines: null })).json.license.maxMachines).toBe(2);
+    const audits = await auditFor("license.update", id);
+    expect(audits.at(-1).data).toEqual({ changes: { maxMachines: { from: 5, to: null } } });
+  });
+
+  it("moves the license to another plan by slug", async () => {
+    const res = await patch({ plan: "zapp-team" });
+    expect(res.json.license).toMatchObject({ plan: "zapp-team", maxMachines: 3 });
+    expect((await auditFor("license.update", id)).at(-1).data).toEqual({ changes: { plan: { from: "zapp-pro", to: "zapp-team" } } });
+    await patch({ plan: "zapp-pro" });
+  });
+
+  it("changes the expiry; a past one reads EXPIRED", async () => {
+    expect((await patch({ expiresAt: "2020-02-02T00:00:00Z" })).json.license).toMatchObject({ expiresAt: "2020-02-02T00:00:00.000Z", status: "EXPIRED" });
+    expect((await patch({ expiresAt: null })).json.license).toMatchObject({ expiresAt: null, status: "ACTIVE" });
+  });
+
+  it("does not write or audit a change to the current values", async () => {
+    const before = (await auditFor("license.update", id)).length;
+    expect((await patch({ status: "ACTIVE", maxMachines: null })).status).toBe(200);
+    expect(await auditFor("license.update", id)).toHaveLength(before);
+  });
+
+  it.each([
+    [{}, "Nothing to change"],
+    [{ unknown: 1 }, "Nothing to change"],
+    [{ status: "EXPIRED" }, "Invalid request body"],
+    [{ maxMachines: 0 }, "Invalid request body"],
+    [{ plan: "ghost" }, "ghost"],
+  ])("answers 400 for %j and changes nothing", async (body, message) => {
+    const before = await sql("SELECT * FROM licenses WHERE id = $1", [id]);
+    const res = await patch(body);
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toContain(message);
+    expect(await sql("SELECT * FROM licenses WHERE id = $1", [id])).toEqual(before);
+  });
+
+  it("answers 404 for an unknown license", async () => {
+    expect((await call("PATCH", `licenses/${randomUUID()}`, { body: { status: "REVOKED" } })).status).toBe(404);
+  });
+});
+
+describe("DELETE /licenses/{id}/machines/{machineId}", () => {
+  it("deactivates the machine, frees its seat, audits, and answers 404 on repeat", async () => {
+    const { id } = (await issue({ plan: "zapp-pro", email: "delete@example.com" })).json;
+    const machineId = await insertMachine(id, { fingerprint: "to-free" });
+    expect((await call("GET", `licenses/${id}`)).json.license.activeMachines).toBe(1);
+
+    const res = await call("DELETE", `licenses/${id}/machines/${machineId}`, { ip: "192.0.2.9" });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ deactivated: true, machine: { id: machineId, fingerprint: "to-free", deactivatedAt: expect.any(String) } });
+    const [row] = await sql("SELECT deactivated_at FROM machines WHERE id = $1", [machineId]);
+    expect(row.deactivated_at).toBeInstanceOf(Date);
+    expect((await call("GET", `licenses/${id}`)).json.license.activeMachines).toBe(0);
+    const [audit] = await auditFor("machine.deactivate", machineId);
+    expect(audit).toMatchObject({ actor_type: "env_token", ip: "192.0.2.9", data: { licenseId: id, fingerprint: "to-free" } });
+
+    const again = await call("DELETE", `licenses/${id}/machines/${machineId}`);
+    expect(again.status).toBe(404);
+    expect(await auditFor("machine.deactivate", machineId)).toHaveLength(1);
+  });
+
+  it("answers 404 for a machine of another license, an unknown license or malformed ids", async () => {
+    const a = (await issue({ plan: "zapp-pro", email: "delete@example.com" })).json.id;
+    const b = (await issue({ plan: "zapp-pro", email: "delete@example.com" })).json.id;
+    const machineOfB = await insertMachine(b, { fingerprint: "bs" });
+    for (const path of [`licenses/${a}/machines/${machineOfB}`, `licenses/${randomUUID()}/machines/${machineOfB}`, `licenses/x/machines/y`]) {
+      expect((await call("DELETE", path)).status, path).toBe(404);
+    }
+    expect((await sql("SELECT deactivated_at FROM machines WHERE id = $1", [machineOfB]))[0].deactivated_at).toBeNull();
+  });
+});

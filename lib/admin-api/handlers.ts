@@ -1,0 +1,66 @@
+// The admin API's one entry point (API.md "Admin API"), framework-neutral so the
+// Next route and the custom server can both mount it. Authentication comes before
+// routing: without a valid token every path, known or not, answers 401, so the
+// API's shape is not revealed to anyone without a token.
+import { ApiError, errorResponse } from "../http/errors";
+import { jsonResponse, type ApiRequest, type ApiResponse } from "../http/types";
+import { authenticateAdmin } from "./auth";
+import type { AdminContext } from "./context";
+import { createLicense, deactivateMachine, getLicense, listLicenses, updateLicense } from "./licenses";
+import { createPlan } from "./plans";
+import { createProduct } from "./products";
+
+const PREFIX = "/api/v1/admin/";
+
+type Handler = (ctx: AdminContext, params: string[]) => Promise<ApiResponse>;
+type Route = { pattern: RegExp; methods: Record<string, Handler> };
+
+// Patterns match the path after PREFIX; capture groups become `params`.
+const ROUTES: Route[] = [
+  { pattern: /^products$/, methods: { POST: createProduct } },
+  { pattern: /^plans$/, methods: { POST: createPlan } },
+  { pattern: /^licenses$/, methods: { GET: listLicenses, POST: createLicense } },
+  { pattern: /^licenses\/([^/]+)$/, methods: { GET: getLicense, PATCH: updateLicense } },
+  { pattern: /^licenses\/([^/]+)\/machines\/([^/]+)$/, methods: { DELETE: deactivateMachine } },
+];
+
+function match(path: string): { route: Route; params: string[] } | null {
+  if (!path.startsWith(PREFIX)) return null;
+  const rest = path.slice(PREFIX.length).replace(/\/+$/, "");
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(rest);
+    if (m) return { route, params: m.slice(1) };
+  }
+  return null;
+}
+
+async function dispatch(req: ApiRequest): Promise<ApiResponse> {
+  const actor = await authenticateAdmin(req);
+  const found = match(req.path);
+  if (!found) throw new ApiError("NOT_FOUND", "No such admin API endpoint");
+
+  const method = req.method.toUpperCase();
+  const handler = found.route.methods[method];
+  if (!handler) {
+    const allow = Object.keys(found.route.methods).join(", ");
+    return jsonResponse(
+      405,
+      { error: { code: "METHOD_NOT_ALLOWED", message: `${method} is not allowed here; use ${allow}` } },
+      { Allow: allow },
+    );
+  }
+  // A body that could not be read (too large, aborted) is reported only to an
+  // authenticated caller of a real endpoint, with the status its error carries.
+  if (req.bodyError !== undefined) throw req.bodyError;
+  return handler({ req, actor }, found.params);
+}
+
+/** Answers every request under /api/v1/admin/; never throws. */
+export async function handleAdminApi(req: ApiRequest): Promise<ApiResponse> {
+  try {
+    return await dispatch(req);
+  } catch (error) {
+    const { status, headers, json } = errorResponse(error);
+    return jsonResponse(status, json, headers);
+  }
+}

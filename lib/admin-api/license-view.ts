@@ -1,0 +1,122 @@
+// How the admin API reads and shows licenses. The numbers people act on (status,
+// seats, active machines) come from lib/licensing/decision.ts, the same code the
+// client endpoints decide with, so the admin view never disagrees with what a
+// customer's application is told.
+import type { Machine, Prisma } from "../generated/prisma/client";
+import { activeMachines, effectiveStatus, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
+
+type Tx = Prisma.TransactionClient;
+
+export const LICENSE_INCLUDE = {
+  user: { select: { email: true } },
+  plan: {
+    select: {
+      slug: true,
+      maxMachines: true,
+      floating: true,
+      heartbeatSeconds: true,
+      entitlements: true,
+      offlineGraceDays: true,
+      product: { select: { slug: true } },
+    },
+  },
+} satisfies Prisma.LicenseInclude;
+
+export type LicenseRow = Prisma.LicenseGetPayload<{ include: typeof LICENSE_INCLUDE }>;
+
+export type AdminLicense = {
+  id: string;
+  email: string;
+  product: string;
+  plan: string;
+  status: LicenseSnapshot["status"];
+  expiresAt: string | null;
+  keyHint: string;
+  maxMachines: number;
+  activeMachines: number;
+  createdAt: string;
+};
+
+export type AdminMachine = {
+  id: string;
+  fingerprint: string;
+  name: string | null;
+  platform: string | null;
+  activatedAt: string;
+  lastSeenAt: string;
+  heartbeatDeadline: string | null;
+  deactivatedAt: string | null;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** PostgreSQL would reject a malformed uuid with an error; to a caller it is simply not found. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+export function toSnapshot(row: LicenseRow): LicenseSnapshot {
+  return {
+    id: row.id,
+    status: row.status,
+    expiresAt: row.expiresAt,
+    product: row.plan.product.slug,
+    plan: row.plan.slug,
+    maxMachines: row.maxMachines ?? row.plan.maxMachines,
+    floating: row.plan.floating,
+    heartbeatSeconds: row.plan.heartbeatSeconds,
+    entitlements: row.plan.entitlements,
+    offlineGraceDays: row.plan.offlineGraceDays,
+  };
+}
+
+/** The list item; `machines` may include deactivated rows, which hold no seat. */
+export function adminLicense(row: LicenseRow, machines: MachineSnapshot[], now: Date): AdminLicense {
+  const license = toSnapshot(row);
+  return {
+    id: row.id,
+    email: row.user.email,
+    product: license.product,
+    plan: license.plan,
+    status: effectiveStatus(license, now),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    keyHint: row.keyHint,
+    maxMachines: license.maxMachines,
+    activeMachines: activeMachines(license, machines, now).length,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/** Unlike the client API's machine object, admins also see platform and deactivation. */
+export function adminMachine(machine: Machine): AdminMachine {
+  return {
+    id: machine.id,
+    fingerprint: machine.fingerprint,
+    name: machine.name,
+    platform: machine.platform,
+    activatedAt: machine.activatedAt.toISOString(),
+    lastSeenAt: machine.lastSeenAt.toISOString(),
+    heartbeatDeadline: machine.heartbeatDeadline?.toISOString() ?? null,
+    deactivatedAt: machine.deactivatedAt?.toISOString() ?? null,
+  };
+}
+
+/** GET /licenses/{id}'s body, or null when there is no such license. */
+export async function loadLicenseDetail(
+  tx: Tx,
+  id: string,
+  now: Date,
+): Promise<{ license: AdminLicense; machines: AdminMachine[] } | null> {
+  const row = await tx.license.findUnique({
+    where: { id },
+    include: { ...LICENSE_INCLUDE, machines: { orderBy: [{ activatedAt: "asc" }, { id: "asc" }] } },
+  });
+  if (!row) return null;
+  return { license: adminLicense(row, row.machines, now), machines: row.machines.map(adminMachine) };
+}
+
+/** Takes the per-license lock that activation also takes, so seat counts stay consistent. */
+export async function lockLicense(tx: Tx, id: string): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM licenses WHERE id = ${id}::uuid FOR UPDATE`;
+  return rows.length > 0;
+}

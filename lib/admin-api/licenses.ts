@@ -1,0 +1,197 @@
+// /api/v1/admin/licenses: issue, list, show, update, and free a machine's seat.
+import { writeAudit } from "../audit/log";
+import { prisma } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
+import { ApiError, parseJsonBody } from "../http/errors";
+import { jsonResponse, type ApiResponse } from "../http/types";
+import { licenseBody } from "../licensing/decision";
+import { issueLicense } from "../licensing/issue";
+import type { AdminContext } from "./context";
+import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense } from "./license-view";
+import { createLicenseSchema, listLicensesQuery, parseQuery, updateLicenseSchema } from "./schemas";
+
+type Tx = Prisma.TransactionClient;
+
+const licenseNotFound = () => new ApiError("NOT_FOUND", "The license does not exist");
+
+/**
+ * The customer for an email, created when new. Matched case-insensitively so an
+ * account stored with different casing (e.g. by another sign-up path) is reused
+ * instead of duplicated; the upsert survives two requests creating it at once.
+ */
+async function customerFor(tx: Tx, email: string): Promise<{ id: string }> {
+  const existing = await tx.user.findFirst({
+    where: { email: { equals: email, mode: "insensitive" } },
+    select: { id: true },
+  });
+  return existing ?? tx.user.upsert({ where: { email }, create: { email }, update: {}, select: { id: true } });
+}
+
+async function planBySlug(tx: Tx, slug: string) {
+  const plan = await tx.plan.findUnique({ where: { slug }, include: { product: { select: { slug: true } } } });
+  // Named in the body, not addressed by the URL: 400 per API.md, not 404.
+  if (!plan) throw new ApiError("BAD_REQUEST", `Unknown plan "${slug}"`);
+  return plan;
+}
+
+export async function createLicense({ req, actor }: AdminContext): Promise<ApiResponse> {
+  const input = parseJsonBody(req.body, createLicenseSchema);
+  const now = new Date();
+  // User, license and audit entry commit together or not at all.
+  const { license, key, plan } = await prisma().$transaction(async (tx) => {
+    const plan = await planBySlug(tx, input.plan);
+    const user = await customerFor(tx, input.email);
+    const issued = await issueLicense(tx, {
+      plan,
+      userId: user.id,
+      expiresAt: input.expiresAt,
+      maxMachines: input.maxMachines ?? null,
+      now,
+    });
+    await writeAudit(tx, {
+      actor,
+      action: "license.create",
+      target: { type: "license", id: issued.license.id },
+      ip: req.ip,
+      // Never the key itself: the audit log is read by every admin, for years.
+      data: {
+        plan: plan.slug,
+        email: input.email,
+        expiresAt: issued.license.expiresAt?.toISOString() ?? null,
+        maxMachines: issued.license.maxMachines,
+        keyHint: issued.license.keyHint,
+      },
+    });
+    return { ...issued, plan };
+  });
+
+  const snapshot = {
+    id: license.id,
+    status: license.status,
+    expiresAt: license.expiresAt,
+    product: plan.product.slug,
+    plan: plan.slug,
+    maxMachines: license.maxMachines ?? plan.maxMachines,
+    floating: plan.floating,
+    heartbeatSeconds: plan.heartbeatSeconds,
+    entitlements: plan.entitlements,
+    offlineGraceDays: plan.offlineGraceDays,
+  };
+  return jsonResponse(201, { id: license.id, key, license: licenseBody(snapshot, [], now) });
+}
+
+/** Filters on the effective status: an ACTIVE license past its expiry is EXPIRED (decision.ts). */
+function statusWhere(status: string, now: Date): Prisma.LicenseWhereInput {
+  switch (status) {
+    case "ACTIVE":
+      return { status: "ACTIVE", OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
+    case "EXPIRED":
+      return { OR: [{ status: "EXPIRED" }, { status: "ACTIVE", expiresAt: { lte: now } }] };
+    default:
+      return { status: status as "SUSPENDED" | "REVOKED" };
+  }
+}
+
+export async function listLicenses({ req }: AdminContext): Promise<ApiResponse> {
+  const query = parseQuery(req.query, listLicensesQuery);
+  const now = new Date();
+  const filters: Prisma.LicenseWhereInput[] = [];
+  if (query.email) filters.push({ user: { email: { equals: query.email, mode: "insensitive" } } });
+  if (query.plan) filters.push({ plan: { slug: query.plan } });
+  if (query.status) filters.push(statusWhere(query.status, now));
+  const where: Prisma.LicenseWhereInput = { AND: filters };
+
+  // One snapshot for the page and its total. Only machines that can hold a seat are loaded.
+  const [rows, total] = await prisma().$transaction([
+    prisma().license.findMany({
+      where,
+      include: { ...LICENSE_INCLUDE, machines: { where: { deactivatedAt: null } } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: query.limit,
+      skip: query.offset,
+    }),
+    prisma().license.count({ where }),
+  ]);
+  return jsonResponse(200, { data: rows.map((row) => adminLicense(row, row.machines, now)), total });
+}
+
+export async function getLicense(_ctx: AdminContext, [id]: string[]): Promise<ApiResponse> {
+  if (!id || !isUuid(id)) throw licenseNotFound();
+  const detail = await loadLicenseDetail(prisma(), id, new Date());
+  if (!detail) throw licenseNotFound();
+  return jsonResponse(200, detail);
+}
+
+type Change = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null };
+
+export async function updateLicense({ req, actor }: AdminContext, [id]: string[]): Promise<ApiResponse> {
+  const input = parseJsonBody(req.body, updateLicenseSchema);
+  if (Object.values(input).every((value) => value === undefined)) {
+    throw new ApiError("BAD_REQUEST", "Nothing to change: give status, expiresAt, maxMachines or plan");
+  }
+  if (!id || !isUuid(id)) throw licenseNotFound();
+
+  const detail = await prisma().$transaction(async (tx) => {
+    if (!(await lockLicense(tx, id))) throw licenseNotFound();
+    const before = await tx.license.findUniqueOrThrow({ where: { id }, include: { plan: { select: { slug: true } } } });
+    const data: Prisma.LicenseUncheckedUpdateInput = {};
+    const changes: Record<string, Change> = {};
+
+    if (input.status !== undefined && input.status !== before.status) {
+      data.status = input.status;
+      // A manual suspension or revocation is the admin's; clearing any automatic reason
+      // (e.g. "payment_failed") keeps a later payment event from undoing it.
+      data.statusReason = input.status === "ACTIVE" ? null : "admin";
+      changes.status = { from: before.status, to: input.status };
+    }
+    const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+    if (input.expiresAt !== undefined && iso(input.expiresAt) !== iso(before.expiresAt)) {
+      data.expiresAt = input.expiresAt;
+      changes.expiresAt = { from: iso(before.expiresAt), to: iso(input.expiresAt) };
+    }
+    if (input.maxMachines !== undefined && input.maxMachines !== before.maxMachines) {
+      data.maxMachines = input.maxMachines;
+      changes.maxMachines = { from: before.maxMachines, to: input.maxMachines };
+    }
+    if (input.plan !== undefined && input.plan !== before.plan.slug) {
+      data.planId = (await planBySlug(tx, input.plan)).id;
+      changes.plan = { from: before.plan.slug, to: input.plan };
+    }
+
+    // Only real changes are written and audited; a repeated PATCH is a harmless no-op.
+    if (Object.keys(changes).length > 0) {
+      await tx.license.update({ where: { id }, data });
+      await writeAudit(tx, {
+        actor,
+        action: "license.update",
+        target: { type: "license", id },
+        ip: req.ip,
+        data: { changes },
+      });
+    }
+    return loadLicenseDetail(tx, id, new Date());
+  });
+  if (!detail) throw licenseNotFound();
+  return jsonResponse(200, detail);
+}
+
+export async function deactivateMachine({ req, actor }: AdminContext, [id, machineId]: string[]): Promise<ApiResponse> {
+  if (!id || !machineId || !isUuid(id) || !isUuid(machineId)) throw new ApiError("NOT_FOUND", "The machine does not exist");
+
+  const machine = await prisma().$transaction(async (tx) => {
+    // Under the license lock, so a concurrent activation sees the seat either taken or freed.
+    if (!(await lockLicense(tx, id))) throw licenseNotFound();
+    const current = await tx.machine.findFirst({ where: { id: machineId, licenseId: id, deactivatedAt: null } });
+    if (!current) throw new ApiError("NOT_FOUND", "The machine does not exist or is already deactivated");
+    const updated = await tx.machine.update({ where: { id: machineId }, data: { deactivatedAt: new Date() } });
+    await writeAudit(tx, {
+      actor,
+      action: "machine.deactivate",
+      target: { type: "machine", id: machineId },
+      ip: req.ip,
+      data: { licenseId: id, fingerprint: current.fingerprint, name: current.name },
+    });
+    return updated;
+  });
+  return jsonResponse(200, { deactivated: true, machine: adminMachine(machine) });
+}

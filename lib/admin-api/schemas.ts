@@ -1,0 +1,91 @@
+// Request shapes of the admin API. z.object drops unknown fields, which is what
+// the contract asks for ("Unknown body fields are ignored"); every bound below
+// also keeps values inside the database's int4 columns, so bad input is a 400
+// and never a 5xx from PostgreSQL.
+import { z } from "zod";
+import { ApiError } from "../http/errors";
+
+export const slug = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Must be 1-63 characters of a-z, 0-9 and '-', not starting with '-'");
+const name = z.string().trim().min(1).max(200);
+const maxMachines = z.number().int().min(1).max(10_000);
+const durationDays = z.number().int().min(1).max(36_500).nullable();
+const entitlement = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9_.:-]+$/, "Only letters, digits and _ . : -");
+export const email = z.string().trim().max(254).toLowerCase().pipe(z.email());
+/** An instant with an explicit zone (Z or ±hh:mm); zod also rejects impossible dates like Feb 30. */
+const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+export const licenseStatus = z.enum(["ACTIVE", "SUSPENDED", "REVOKED"]);
+
+export const createProductSchema = z.object({ slug, name });
+
+export const createPlanSchema = z.object({
+  product: slug,
+  slug,
+  name,
+  maxMachines,
+  durationDays,
+  // Duplicates would only make the plan harder to read; order is kept.
+  entitlements: z
+    .array(entitlement)
+    .max(100)
+    .transform((list) => [...new Set(list)]),
+  floating: z.boolean().default(false),
+  // Upper bound: one year, far beyond any sensible heartbeat, well inside int4.
+  heartbeatSeconds: z.number().int().min(10).max(31_536_000).default(600),
+  offlineGraceDays: z.number().int().min(0).max(365).default(7),
+  stripePriceId: z.string().trim().min(1).max(255).nullable().optional(),
+});
+
+export const createLicenseSchema = z.object({
+  plan: slug,
+  email,
+  // undefined: the plan's durationDays decides; null: perpetual.
+  expiresAt: instant.nullable().optional(),
+  maxMachines: maxMachines.nullable().optional(),
+});
+
+export const updateLicenseSchema = z.object({
+  status: licenseStatus.optional(),
+  expiresAt: instant.nullable().optional(),
+  // null clears the per-license override: the plan's seats apply again.
+  maxMachines: maxMachines.nullable().optional(),
+  plan: slug.optional(),
+});
+
+export const listLicensesQuery = z.object({
+  email: email.optional(),
+  // EXPIRED is a filter on the effective status, so it is allowed here (not in PATCH).
+  status: z.enum(["ACTIVE", "SUSPENDED", "REVOKED", "EXPIRED"]).optional(),
+  plan: slug.optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, "Must be an integer")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(500))
+    .default(100),
+  offset: z
+    .string()
+    .regex(/^\d{1,9}$/, "Must be a non-negative integer")
+    .transform(Number)
+    .default(0),
+});
+
+/**
+ * Validates query parameters. An empty value counts as absent (`?email=&status=ACTIVE`
+ * is how forms and the contract's own template send them); the last value wins for a
+ * repeated name.
+ */
+export function parseQuery<T>(query: URLSearchParams, schema: z.ZodType<T>): T {
+  const given = Object.fromEntries([...query].filter(([, value]) => value !== ""));
+  const result = schema.safeParse(given);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+  throw new ApiError("BAD_REQUEST", "Invalid query parameters", { issues });
+}

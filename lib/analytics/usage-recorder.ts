@@ -1,0 +1,163 @@
+// Usage analytics without a write on the hot path: license API answers are
+// counted in memory and written in one batch every couple of seconds (and on
+// shutdown): per-license daily counters, the license's and machine's last-seen
+// times, and the recent answers shown on the admin license page.
+import { db } from "../db/client";
+
+export type UsageEvent = {
+  licenseId: string;
+  endpoint: string;
+  code: string;
+  valid: boolean;
+  /** true for an activation that took a seat */
+  activated?: boolean;
+  machineId?: string | null;
+  fingerprint?: string | null;
+  ip?: string | null;
+  at: Date;
+};
+
+type Counters = { validations: number; activations: number; failures: number };
+
+const FLUSH_EVERY_MS = 2_000;
+// Bounded memory when the database is down for long: counters are small, the
+// event list is what could grow, so it keeps only the newest.
+const MAX_PENDING_EVENTS = 20_000;
+
+class UsageRecorder {
+  private counters = new Map<string, Counters>(); // `${licenseId}|${day}`
+  private licenseSeen = new Map<string, Date>();
+  private machineSeen = new Map<string, Date>();
+  private events: UsageEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  record(e: UsageEvent): void {
+    const key = `${e.licenseId}|${e.at.toISOString().slice(0, 10)}`;
+    let c = this.counters.get(key);
+    if (!c) this.counters.set(key, (c = { validations: 0, activations: 0, failures: 0 }));
+    if (e.activated) c.activations++;
+    else c.validations++;
+    if (!e.valid) c.failures++;
+    this.licenseSeen.set(e.licenseId, e.at);
+    if (e.machineId && e.valid) this.machineSeen.set(e.machineId, e.at);
+    this.events.push(e);
+    if (this.events.length > MAX_PENDING_EVENTS) this.events.splice(0, this.events.length - MAX_PENDING_EVENTS);
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS).unref();
+  }
+
+  /**
+   * Writes everything recorded before the call (waiting for a write already
+   * under way first); on failure the data stays pending for the next try.
+   */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    this.flushing = this.write().finally(() => {
+      this.flushing = undefined;
+    });
+    await this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.counters.size === 0 && this.events.length === 0) return;
+    const counters = this.counters;
+    const licenseSeen = this.licenseSeen;
+    const machineSeen = this.machineSeen;
+    const events = this.events;
+    this.counters = new Map();
+    this.licenseSeen = new Map();
+    this.machineSeen = new Map();
+    this.events = [];
+    try {
+      await writeBatch(counters, licenseSeen, machineSeen, events);
+    } catch {
+      // Put it back (merging with what arrived meanwhile) and try again later.
+      for (const [k, c] of counters) {
+        const now = this.counters.get(k);
+        if (now) {
+          now.validations += c.validations;
+          now.activations += c.activations;
+          now.failures += c.failures;
+        } else this.counters.set(k, c);
+      }
+      for (const [k, v] of licenseSeen) if (!this.licenseSeen.has(k)) this.licenseSeen.set(k, v);
+      for (const [k, v] of machineSeen) if (!this.machineSeen.has(k)) this.machineSeen.set(k, v);
+      this.events = [...events, ...this.events].slice(-MAX_PENDING_EVENTS);
+      this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS * 5).unref();
+    }
+  }
+}
+
+async function writeBatch(
+  counters: Map<string, Counters>,
+  licenseSeen: Map<string, Date>,
+  machineSeen: Map<string, Date>,
+  events: UsageEvent[],
+): Promise<void> {
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    if (counters.size) {
+      const keys = [...counters.keys()].map((k) => k.split("|") as [string, string]);
+      const values = [...counters.values()];
+      await client.query(
+        `INSERT INTO usage_daily (license_id, day, validations, activations, failures)
+         SELECT * FROM unnest($1::uuid[], $2::date[], $3::int[], $4::int[], $5::int[])
+         ON CONFLICT (license_id, day) DO UPDATE SET
+           validations = usage_daily.validations + EXCLUDED.validations,
+           activations = usage_daily.activations + EXCLUDED.activations,
+           failures = usage_daily.failures + EXCLUDED.failures`,
+        [keys.map((k) => k[0]), keys.map((k) => k[1]), values.map((v) => v.validations), values.map((v) => v.activations), values.map((v) => v.failures)],
+      );
+    }
+    if (licenseSeen.size) {
+      await client.query(
+        `UPDATE licenses l SET last_validated_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+         WHERE l.id = v.id AND (l.last_validated_at IS NULL OR l.last_validated_at < v.at)`,
+        [[...licenseSeen.keys()], [...licenseSeen.values()]],
+      );
+    }
+    if (machineSeen.size) {
+      await client.query(
+        `UPDATE machines m SET last_seen_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+         WHERE m.id = v.id AND m.last_seen_at < v.at`,
+        [[...machineSeen.keys()], [...machineSeen.values()]],
+      );
+    }
+    if (events.length) {
+      // The licenses may have been deleted meanwhile: join keeps only existing ones.
+      await client.query(
+        `INSERT INTO validation_events (license_id, endpoint, code, fingerprint, ip, at)
+         SELECT v.license_id, v.endpoint, v.code, v.fingerprint, v.ip, v.at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+           WITH ORDINALITY AS v(license_id, endpoint, code, fingerprint, ip, at, n)
+         JOIN licenses l ON l.id = v.license_id
+         ORDER BY v.n`,
+        [
+          events.map((e) => e.licenseId),
+          events.map((e) => e.endpoint),
+          events.map((e) => e.code),
+          events.map((e) => e.fingerprint ?? null),
+          events.map((e) => e.ip ?? null),
+          events.map((e) => e.at),
+        ],
+      );
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+const KEY = Symbol.for("license-portal.usage-recorder");
+const store = globalThis as unknown as { [KEY]?: UsageRecorder };
+
+/** The process's recorder (shared by the fast path and Next's bundle of this module). */
+export function usageRecorder(): UsageRecorder {
+  return (store[KEY] ??= new UsageRecorder());
+}

@@ -1,0 +1,51 @@
+// Mounts a framework-neutral API handler as a Next route handler.
+import { API_BODY_LIMIT, readWebBody } from "./body";
+import { clientIp } from "./client-ip";
+import type { ApiRequest, ApiResponse } from "./types";
+
+/**
+ * Route handlers do not see the socket. Next's server appends the peer address
+ * to X-Forwarded-For, so its last entry plays the socket's remote address and
+ * the rest is what the client (or our proxies, see TRUST_PROXY) sent.
+ */
+function clientIpFromHeaders(headers: Record<string, string>): string {
+  const entries = (headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const peer = entries.pop();
+  return clientIp({ "x-forwarded-for": entries.join(",") }, peer);
+}
+
+export async function toApiRequest(request: Request, bodyLimit = API_BODY_LIMIT): Promise<ApiRequest> {
+  const url = new URL(request.url);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  let body: Buffer = Buffer.alloc(0);
+  let bodyError: unknown;
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    try {
+      body = await readWebBody(request, bodyLimit);
+    } catch (error) {
+      bodyError = error;
+    }
+  }
+  return {
+    method: request.method,
+    path: url.pathname,
+    query: url.searchParams,
+    host: request.headers.get("host") ?? url.host,
+    ip: clientIpFromHeaders(headers),
+    headers,
+    body,
+    bodyError,
+  };
+}
+
+export function toWebResponse(res: ApiResponse): Response {
+  return new Response(new Uint8Array(res.body), { status: res.status, headers: res.headers });
+}
+
+/** A Next route handler for `handler`. */
+export function nextRoute(handler: (req: ApiRequest) => Promise<ApiResponse>, bodyLimit?: number) {
+  return async (request: Request): Promise<Response> => toWebResponse(await handler(await toApiRequest(request, bodyLimit)));
+}

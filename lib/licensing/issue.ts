@@ -1,0 +1,44 @@
+// Minting a license: a fresh key, stored only as ciphertext + keyed hash + hint.
+// Used by the admin API and console, Stripe fulfilment and the demo seed.
+import type { Prisma } from "../generated/prisma/client";
+import { encryptLicenseKey, generateLicenseKey, hashLicenseKey, licenseKeyHint } from "./keys";
+import { runtimeKeys } from "./runtime-keys";
+
+const DAY_MS = 86_400_000;
+
+export type IssueInput = {
+  plan: { id: string; durationDays: number | null };
+  userId: string;
+  /** explicit expiry; undefined: issue time + the plan's durationDays (null: perpetual) */
+  expiresAt?: Date | null;
+  maxMachines?: number | null;
+  stripe?: { customerId?: string | null; subscriptionId?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null };
+  now?: Date;
+};
+
+export function defaultExpiry(durationDays: number | null, now: Date): Date | null {
+  return durationDays == null ? null : new Date(now.getTime() + durationDays * DAY_MS);
+}
+
+/** Creates the license row inside `tx` and returns it with the clear key, which is never stored. */
+export async function issueLicense(tx: Prisma.TransactionClient, input: IssueInput) {
+  const keys = runtimeKeys();
+  const now = input.now ?? new Date();
+  const key = generateLicenseKey(keys.prefix);
+  const license = await tx.license.create({
+    data: {
+      keyHash: hashLicenseKey(key, keys.hmacKey),
+      keyCiphertext: encryptLicenseKey(key, keys.aesKey),
+      keyHint: licenseKeyHint(key),
+      expiresAt: input.expiresAt !== undefined ? input.expiresAt : defaultExpiry(input.plan.durationDays, now),
+      maxMachines: input.maxMachines ?? null,
+      userId: input.userId,
+      planId: input.plan.id,
+      stripeCustomerId: input.stripe?.customerId ?? null,
+      stripeSubscriptionId: input.stripe?.subscriptionId ?? null,
+      stripeCheckoutSessionId: input.stripe?.checkoutSessionId ?? null,
+      stripePaymentIntentId: input.stripe?.paymentIntentId ?? null,
+    },
+  });
+  return { license, key };
+}

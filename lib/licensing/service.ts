@@ -1,0 +1,106 @@
+// The license operations behind the client endpoints: read the license by the
+// keyed hash of its key, decide with the pure functions of decision.ts, write
+// only what the decision allows. Activation runs under a row lock on the
+// license, so concurrent activations can never exceed its seats.
+import { db } from "../db/client";
+import { decide, decideActivation, type Decision, type LicenseSnapshot, type MachineSnapshot, type ValidationScope } from "./decision";
+import { hashLicenseKey } from "./keys";
+import { runtimeKeys } from "./runtime-keys";
+import {
+  deactivateByFingerprint,
+  findLicense,
+  insertMachine,
+  lockLicense,
+  reviveMachine,
+  touchMachine,
+  type MachineDetails,
+} from "./store";
+
+export type Outcome = {
+  decision: Decision;
+  license: LicenseSnapshot | null;
+  machines: MachineSnapshot[];
+  /** the machine the request's fingerprint names, when it is one of the license's */
+  machine: MachineSnapshot | null;
+};
+
+export const keyHash = (key: string) => hashLicenseKey(key, runtimeKeys().hmacKey);
+
+const heartbeatDeadline = (license: LicenseSnapshot, now: Date) =>
+  license.floating ? new Date(now.getTime() + license.heartbeatSeconds * 1000) : null;
+
+function outcome(decision: Decision, found: { license: LicenseSnapshot; machines: MachineSnapshot[] } | null, fingerprint?: string): Outcome {
+  const machines = found?.machines ?? [];
+  const machine = fingerprint === undefined ? null : (machines.find((m) => m.fingerprint === fingerprint && m.deactivatedAt === null) ?? null);
+  return { decision, license: found?.license ?? null, machines, machine };
+}
+
+/** Read-only: one indexed query, no write (usage is counted off the hot path). */
+export async function validate(key: string, scope: ValidationScope, now = new Date()): Promise<Outcome> {
+  const found = await findLicense(db(), keyHash(key));
+  const decision = decide({ license: found?.license ?? null, machines: found?.machines ?? [], scope, now });
+  return outcome(decision, found, scope.fingerprint);
+}
+
+export type ActivationOutcome = Outcome & { created: boolean };
+
+/**
+ * Adds the fingerprint as a machine of the license, or confirms it when it is
+ * already active (idempotent). A deactivated or heartbeat-dead row of the same
+ * fingerprint is revived rather than duplicated.
+ */
+export async function activate(key: string, fingerprint: string, details: MachineDetails, now = new Date()): Promise<ActivationOutcome> {
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    try {
+      const found = await lockLicense(client, keyHash(key));
+      const verdict = decideActivation({ license: found?.license ?? null, machines: found?.machines ?? [], fingerprint, now });
+      if (!verdict.ok) {
+        await client.query("COMMIT");
+        return { ...outcome(verdict.decision, found, fingerprint), created: false };
+      }
+      const { license } = found!; // an ok verdict implies the license exists
+      const deadline = heartbeatDeadline(license, now);
+      const machine =
+        verdict.kind === "existing"
+          ? await touchMachine(client, verdict.machine.id, deadline)
+          : verdict.kind === "revive"
+            ? await reviveMachine(client, verdict.machine.id, details, deadline)
+            : await insertMachine(client, license.id, fingerprint, details, deadline);
+      await client.query("COMMIT");
+      const machines = [...found!.machines.filter((m) => m.id !== machine.id && m.deactivatedAt === null), machine];
+      const decision = decide({ license, machines, scope: { fingerprint }, now });
+      return { decision, license, machines, machine, created: verdict.kind !== "existing" };
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    }
+  } finally {
+    client.release();
+  }
+}
+
+export async function deactivate(key: string, fingerprint: string): Promise<boolean> {
+  return deactivateByFingerprint(db(), keyHash(key), fingerprint);
+}
+
+/**
+ * Keeps a floating machine's seat: moves its deadline when it is valid. A machine
+ * that missed its deadline gets its seat back when one is free (through the
+ * same locked path as activation), else it stays HEARTBEAT_DEAD.
+ */
+export async function heartbeat(key: string, fingerprint: string, now = new Date()): Promise<Outcome> {
+  const checked = await validate(key, { fingerprint }, now);
+  const { license, machine } = checked;
+  if (!license?.floating) return checked;
+  if (checked.decision.code === "VALID" && machine) {
+    const touched = await touchMachine(db(), machine.id, heartbeatDeadline(license, now));
+    return { ...checked, machine: touched, machines: checked.machines.map((m) => (m.id === touched.id ? touched : m)) };
+  }
+  if (checked.decision.code !== "HEARTBEAT_DEAD") return checked;
+  const revived = await activate(key, fingerprint, {}, now);
+  if (revived.decision.code === "VALID") return revived;
+  // No seat is free: still dead, say so with the machine's state as it is.
+  return checked;
+}
