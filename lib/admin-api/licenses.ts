@@ -101,8 +101,10 @@ export async function listLicenses({ req }: AdminContext): Promise<ApiResponse> 
   if (query.status) filters.push(statusWhere(query.status, now));
   const where: Prisma.LicenseWhereInput = { AND: filters };
 
-  // One snapshot for the page and its total. Only machines that can hold a seat are loaded.
-  const [rows, total] = await prisma().$transaction([
+  // Not one transaction: Prisma runs an include's queries concurrently, which a
+  // transaction's single connection only tolerates with a pg deprecation warning;
+  // a total off by a concurrent insert is harmless. Deactivated machines hold no seat: not loaded.
+  const [rows, total] = await Promise.all([
     prisma().license.findMany({
       where,
       include: { ...LICENSE_INCLUDE, machines: { where: { deactivatedAt: null } } },
@@ -131,7 +133,7 @@ export async function updateLicense({ req, actor }: AdminContext, [id]: string[]
   }
   if (!id || !isUuid(id)) throw licenseNotFound();
 
-  const detail = await prisma().$transaction(async (tx) => {
+  await prisma().$transaction(async (tx) => {
     if (!(await lockLicense(tx, id))) throw licenseNotFound();
     const before = await tx.license.findUniqueOrThrow({ where: { id }, include: { plan: { select: { slug: true } } } });
     const data: Prisma.LicenseUncheckedUpdateInput = {};
@@ -165,12 +167,13 @@ export async function updateLicense({ req, actor }: AdminContext, [id]: string[]
         actor,
         action: "license.update",
         target: { type: "license", id },
-        ip: req.ip,
+        ip: null,
         data: { changes },
       });
     }
-    return loadLicenseDetail(tx, id, new Date());
   });
+  // Read after the commit, outside the transaction (see listLicenses for why).
+  const detail = await loadLicenseDetail(prisma(), id, new Date());
   if (!detail) throw licenseNotFound();
   return jsonResponse(200, detail);
 }

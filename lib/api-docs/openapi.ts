@@ -29,7 +29,7 @@ const API_DESCRIPTION = `JSON in, JSON out: send \`Content-Type: application/jso
 Malformed input (bad JSON, wrong types, missing fields) answers \`400\` with \`{"error": {"code": "BAD_REQUEST", "message": "...", "issues": [...]}}\`, never a 5xx. A duplicate slug answers \`409\` (\`CONFLICT\`); an unknown product or plan named in a body answers \`400\`. When the database is unreachable the answer is \`503\` (\`UNAVAILABLE\`) with \`Retry-After\`.
 
 ## Rate limits
-The client endpoints allow 120 requests a minute per client IP and, separately, per license key (\`RATE_LIMIT_PER_MINUTE\`). Past the limit they answer \`429\` with \`Retry-After\`, \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds until the window resets).
+The client endpoints allow 120 requests a minute per client IP and, separately, per license key (the server's \`RATE_LIMIT_PER_MINUTE\`; \`0\` turns the limit off). While the limit is on, their answers carry \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\` (seconds until the window resets); past it they answer \`429\` with \`Retry-After\` as well.
 
 ## Signatures
 Every response under \`/api/v1/licenses/*\` and \`/api/validate\`, errors included, carries \`Date\`, \`Digest: sha-256=<base64 SHA-256 of the exact body bytes>\` and \`License-Signature: keyid="...", algorithm="ed25519", signature="<base64>"\`. The signature is Ed25519 over these four lines joined by \`\\n\`:

@@ -29,8 +29,9 @@ function connections(): Connections {
     const pool = new pg.Pool({
       connectionString: url,
       max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-      // Fail fast when the database is down so the API can answer 503 in time.
-      connectionTimeoutMillis: 800,
+      // How long a request may wait for a pooled connection. A stopped database
+      // refuses at once (503 without waiting); this bounds the wait under load.
+      connectionTimeoutMillis: Number(process.env.DATABASE_CONNECT_TIMEOUT_MS ?? 5000),
       idleTimeoutMillis: 30_000,
     });
     // An idle client losing its connection (database restart) must not crash the process.
@@ -50,7 +51,7 @@ export function db(): pg.Pool {
 export function prisma(): PrismaClient {
   const c = connections();
   c.prisma ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: c.url, max: 5, connectionTimeoutMillis: 800 }),
+    adapter: new PrismaPg({ connectionString: c.url, max: 5, connectionTimeoutMillis: 5000 }),
   });
   return c.prisma;
 }

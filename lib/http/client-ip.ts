@@ -11,13 +11,11 @@ import type { IncomingHttpHeaders } from "node:http";
 
 export function clientIp(headers: Headers | IncomingHttpHeaders, remoteAddress: string | undefined): string {
   const hops = Number(process.env.TRUST_PROXY);
+  // Checked first so the header is not even parsed when it is not to be believed.
   if (Number.isInteger(hops) && hops > 0) {
     const raw = headers instanceof Headers ? headers.get("x-forwarded-for") : headers["x-forwarded-for"];
     // Node joins repeated headers with ", ", as Headers.get does, except when given an array.
-    const entries = (Array.isArray(raw) ? raw.join(",") : (raw ?? ""))
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const entries = (Array.isArray(raw) ? raw.join(",") : (raw ?? "")).split(",").map((s) => s.trim());
     const forwarded = entries[Math.max(0, entries.length - hops)];
     if (forwarded) return stripMappedPrefix(forwarded);
   }

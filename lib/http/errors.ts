@@ -106,7 +106,7 @@ export function errorResponse(error: unknown): ErrorResponse {
   }
   if (error instanceof ZodError) {
     // Path and message only: echoing the input back could return huge or secret values.
-    const issues = error.issues.map((i) => ({ path: i.path.map(String).join("/"), message: i.message }));
+    const issues = error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
     return { status: 400, headers: {}, json: body("BAD_REQUEST", "Invalid request body", issues) };
   }
   if (isDatabaseUnavailable(error)) {
