@@ -23,12 +23,20 @@ const FLUSH_EVERY_MS = 2_000;
 // Bounded memory when the database is down for long: counters are small, the
 // event list is what could grow, so it keeps only the newest.
 const MAX_PENDING_EVENTS = 20_000;
+// The admin page shows a license's latest answers; a client validating in a
+// tight loop should not write thousands of rows per batch for that.
+const MAX_EVENTS_PER_LICENSE_PER_BATCH = 20;
+// Answers older than this are deleted; the daily counters keep the totals.
+const EVENT_RETENTION_DAYS = 30;
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 class UsageRecorder {
   private counters = new Map<string, Counters>(); // `${licenseId}|${day}`
   private licenseSeen = new Map<string, Date>();
   private machineSeen = new Map<string, Date>();
   private events: UsageEvent[] = [];
+  private eventsPerLicense = new Map<string, number>();
+  private lastPrune = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -41,7 +49,11 @@ class UsageRecorder {
     if (!e.valid) c.failures++;
     this.licenseSeen.set(e.licenseId, e.at);
     if (e.machineId && e.valid) this.machineSeen.set(e.machineId, e.at);
-    this.events.push(e);
+    const n = this.eventsPerLicense.get(e.licenseId) ?? 0;
+    if (n < MAX_EVENTS_PER_LICENSE_PER_BATCH) {
+      this.eventsPerLicense.set(e.licenseId, n + 1);
+      this.events.push(e);
+    }
     if (this.events.length > MAX_PENDING_EVENTS) this.events.splice(0, this.events.length - MAX_PENDING_EVENTS);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS).unref();
   }
@@ -70,8 +82,11 @@ class UsageRecorder {
     this.licenseSeen = new Map();
     this.machineSeen = new Map();
     this.events = [];
+    this.eventsPerLicense = new Map();
+    const prune = Date.now() - this.lastPrune > PRUNE_EVERY_MS;
     try {
-      await writeBatch(counters, licenseSeen, machineSeen, events);
+      await writeBatch(counters, licenseSeen, machineSeen, events, prune);
+      if (prune) this.lastPrune = Date.now();
     } catch {
       // Put it back (merging with what arrived meanwhile) and try again later.
       for (const [k, c] of counters) {
@@ -95,6 +110,7 @@ async function writeBatch(
   licenseSeen: Map<string, Date>,
   machineSeen: Map<string, Date>,
   events: UsageEvent[],
+  prune: boolean,
 ): Promise<void> {
   const client = await db().connect();
   try {
@@ -144,6 +160,9 @@ async function writeBatch(
           events.map((e) => e.at),
         ],
       );
+    }
+    if (prune) {
+      await client.query(`DELETE FROM validation_events WHERE at < now() - make_interval(days => $1)`, [EVENT_RETENTION_DAYS]);
     }
     await client.query("COMMIT");
   } catch (error) {
