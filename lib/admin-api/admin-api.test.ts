@@ -567,3 +567,26 @@ describe("DELETE /licenses/{id}/machines/{machineId}", () => {
     expect((await sql("SELECT deactivated_at FROM machines WHERE id = $1", [machineOfB]))[0].deactivated_at).toBeNull();
   });
 });
+
+describe("the Next route", () => {
+  // Imported lazily so the rest of the file does not depend on the shared adapter.
+  const route = () => import("@/app/api/v1/admin/[...path]/route");
+  const url = "http://portal.test/api/v1/admin/licenses";
+
+  it("converts Web requests and responses, token and all", async () => {
+    const { GET } = await route();
+    expect((await GET(new Request(url))).status).toBe(401);
+    const res = await GET(new Request(`${url}?email=list@example.com`, { headers: { authorization: `Bearer ${TOKEN}` } }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expect((await res.json()).data).toEqual(expect.any(Array));
+  });
+
+  it("refuses an oversized body without a 5xx", async () => {
+    const { POST } = await route();
+    const body = JSON.stringify({ plan: "zapp-pro", email: "big@example.com", pad: "x".repeat(20_000) });
+    const res = await POST(new Request(url, { method: "POST", body, headers: { authorization: `Bearer ${TOKEN}` } }));
+    expect([400, 413]).toContain(res.status);
+    expect(await sql("SELECT 1 FROM users WHERE email = 'big@example.com'")).toHaveLength(0);
+  });
+});

@@ -167,7 +167,7 @@ export async function updateLicense({ req, actor }: AdminContext, [id]: string[]
         actor,
         action: "license.update",
         target: { type: "license", id },
-        ip: null,
+        ip: req.ip,
         data: { changes },
       });
     }

@@ -17,7 +17,7 @@ const generators: Record<SecretName, () => string> = {
 
 /** Where local state lives: the embedded database, generated secrets. */
 export function dataDir(): string {
-  return path.resolve(process.env.PORTAL_DATA_DIR ?? path.join(process.cwd(), ".data"));
+  return path.resolve(/*turbopackIgnore: true*/ process.env.PORTAL_DATA_DIR ?? path.join(process.cwd(), ".data"));
 }
 
 /**

@@ -5,12 +5,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_BODY_LIMIT, readNodeBody } from "../http/body";
 import { clientIp } from "../http/client-ip";
 import type { ApiRequest, ApiResponse } from "../http/types";
+import { handleAdminApi } from "../admin-api/handlers";
 import { handleLicenseApi, isLicenseApiPath } from "../licensing/api/router";
 
 type Handler = (req: ApiRequest) => Promise<ApiResponse>;
 
 function route(path: string): Handler | undefined {
   if (isLicenseApiPath(path)) return handleLicenseApi;
+  if (path.startsWith("/api/v1/admin/")) return handleAdminApi;
   return undefined;
 }
 

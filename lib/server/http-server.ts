@@ -25,9 +25,12 @@ export async function startHttpServer(options: {
   const app = next({ dev: options.dev, dir: options.dir ?? process.cwd(), hostname, port: options.port });
   await app.prepare();
   const handleNext = app.getRequestHandler();
+  // LICENSE_API_FAST_PATH=0 sends the APIs through Next's route handlers too
+  // (the benchmark compares both; it is also a way to rule the fast path out).
+  const fastPath = process.env.LICENSE_API_FAST_PATH !== "0";
 
   const server = http.createServer((req, res) => {
-    handleFastRoute(req, res).then(
+    (fastPath ? handleFastRoute(req, res) : Promise.resolve(false)).then(
       (handled) => {
         if (!handled) void handleNext(req, res);
       },
