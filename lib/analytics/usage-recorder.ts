@@ -19,7 +19,10 @@ export type UsageEvent = {
 
 type Counters = { validations: number; activations: number; failures: number };
 
-const FLUSH_EVERY_MS = 2_000;
+const FLUSH_EVERY_MS = 5_000;
+// Last-seen times are for people reading the console: a minute of precision
+// saves rewriting a license and a machine row on every batch.
+const SEEN_PRECISION = "1 minute";
 // Bounded memory when the database is down for long: counters are small, the
 // event list is what could grow, so it keeps only the newest.
 const MAX_PENDING_EVENTS = 20_000;
@@ -131,15 +134,15 @@ async function writeBatch(
     if (licenseSeen.size) {
       await client.query(
         `UPDATE licenses l SET last_validated_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
-         WHERE l.id = v.id AND (l.last_validated_at IS NULL OR l.last_validated_at < v.at)`,
-        [[...licenseSeen.keys()], [...licenseSeen.values()]],
+         WHERE l.id = v.id AND (l.last_validated_at IS NULL OR l.last_validated_at < v.at - $3::interval)`,
+        [[...licenseSeen.keys()], [...licenseSeen.values()], SEEN_PRECISION],
       );
     }
     if (machineSeen.size) {
       await client.query(
         `UPDATE machines m SET last_seen_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
-         WHERE m.id = v.id AND m.last_seen_at < v.at`,
-        [[...machineSeen.keys()], [...machineSeen.values()]],
+         WHERE m.id = v.id AND m.last_seen_at < v.at - $3::interval`,
+        [[...machineSeen.keys()], [...machineSeen.values()], SEEN_PRECISION],
       );
     }
     if (events.length) {
