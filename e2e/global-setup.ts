@@ -9,6 +9,7 @@ import path from "node:path";
 import pg from "pg";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const E2E_ADMIN_TOKEN = "e2e-admin-token";
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -46,7 +47,13 @@ export default async function globalSetup() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "portal-e2e-"));
   // mkdtemp makes it private; as root, the embedded server runs as the `postgres` user, who must reach its data inside.
   await chmod(dataDir, 0o755);
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), PORTAL_DATA_DIR: dataDir, APP_URL: `http://localhost:${port}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    PORTAL_DATA_DIR: dataDir,
+    APP_URL: `http://localhost:${port}`,
+    ADMIN_API_TOKEN: E2E_ADMIN_TOKEN,
+  };
 
   let dropDatabase: (() => Promise<void>) | undefined;
   if (process.env.DATABASE_URL) {
