@@ -1,6 +1,7 @@
 // `npm start` (production build) and `npm run dev` (next dev, with --dev):
 // database (embedded unless DATABASE_URL), migrations, demo data on an empty
 // database, generated development secrets, then the HTTP server on PORT.
+import { usageRecorder } from "../lib/analytics/usage-recorder";
 import { prisma, closeDatabase } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { ensureSecrets } from "../lib/config/secrets";
@@ -39,6 +40,8 @@ async function shutdown(signal: string, server?: { close: () => Promise<void> },
   stopping = true;
   log(`${signal}: shutting down`);
   await server?.close().catch(() => {});
+  // Usage counted in memory since the last batch; lost only if the database is already gone.
+  await usageRecorder().flush();
   await closeDatabase();
   await database!.embedded?.stop().catch(() => {});
   log("stopped");
