@@ -1,26 +1,49 @@
 import Link from "next/link";
 
-const links = [
-  { href: "/pricing", label: "Pricing" },
-  { href: "/docs/api", label: "API docs" },
-  { href: "/signin", label: "Sign in" },
-];
+const linkClass = "rounded px-1 py-0.5 text-slate-700 hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-indigo-600";
 
-export function SiteHeader() {
+/** The top navigation; `user` is the signed-in user, if any (the layout reads the session). */
+export function SiteHeader(props: { user: { email: string } | null; signOut: () => Promise<void> }) {
+  const { user } = props;
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
         <Link href="/" className="text-lg font-semibold tracking-tight">
           License Portal
         </Link>
-        <ul className="flex gap-4 text-sm">
-          {links.map((l) => (
-            <li key={l.href}>
-              <Link href={l.href} className="rounded px-1 py-0.5 text-slate-700 hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-indigo-600">
-                {l.label}
+        <ul className="flex flex-wrap items-center gap-4 text-sm">
+          <li>
+            <Link href="/pricing" className={linkClass}>
+              Pricing
+            </Link>
+          </li>
+          <li>
+            <Link href="/docs/api" className={linkClass}>
+              API docs
+            </Link>
+          </li>
+          {user ? (
+            <>
+              <li>
+                <Link href="/account" className={linkClass}>
+                  My licenses
+                </Link>
+              </li>
+              <li>
+                <form action={props.signOut}>
+                  <button type="submit" className={linkClass} title={`Signed in as ${user.email}`}>
+                    Sign out
+                  </button>
+                </form>
+              </li>
+            </>
+          ) : (
+            <li>
+              <Link href="/signin" className={linkClass}>
+                Sign in
               </Link>
             </li>
-          ))}
+          )}
         </ul>
       </nav>
     </header>

@@ -7,6 +7,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { startMailCatcher } from "../lib/email/catcher";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const E2E_ADMIN_TOKEN = "e2e-admin-token";
@@ -66,6 +67,11 @@ export default async function globalSetup() {
     dropDatabase = () => withAdmin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {});
   }
 
+  // The tests read the portal's emails from this catcher (E2E_MAIL_URL).
+  const mail = await startMailCatcher();
+  env.SMTP_URL = mail.smtpUrl;
+  process.env.E2E_MAIL_URL = mail.webUrl;
+
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
   // The first run may build the app: allow for it.
   await waitForHealth(`http://localhost:${port}`, child, 600_000);
@@ -76,6 +82,7 @@ export default async function globalSetup() {
       child.kill("SIGTERM");
       await exited;
     }
+    await mail.stop();
     await dropDatabase?.();
     await rm(dataDir, { recursive: true, force: true });
   };

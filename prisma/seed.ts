@@ -1,7 +1,8 @@
 // Demo data for a fresh database: one product with three plans that show each
-// kind of license, a demo customer and an admin. `npm start` runs it only when
+// kind of license, a demo customer with a Pro license, and an admin. `npm start` runs it only when
 // the database has no products, so it never touches a real catalogue.
 import type { PrismaClient } from "../lib/generated/prisma/client";
+import { issueLicense } from "../lib/licensing/issue";
 
 export const DEMO_CUSTOMER_EMAIL = "customer@example.com";
 export const DEMO_ADMIN_EMAIL = "admin@example.com";
@@ -58,10 +59,13 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedResult> {
     const product = await tx.product.create({
       data: { slug: "demo-app", name: "Demo App", description: "A sample desktop application sold through the portal." },
     });
+    const plans = [];
     for (const plan of DEMO_PLANS) {
-      await tx.plan.create({ data: { ...plan, entitlements: [...plan.entitlements], productId: product.id } });
+      plans.push(await tx.plan.create({ data: { ...plan, entitlements: [...plan.entitlements], productId: product.id } }));
     }
-    await tx.user.create({ data: { email: DEMO_CUSTOMER_EMAIL, name: "Demo Customer" } });
+    const customer = await tx.user.create({ data: { email: DEMO_CUSTOMER_EMAIL, name: "Demo Customer" } });
+    // A license to look at after signing in as the demo customer.
+    await issueLicense(tx, { plan: plans[1]!, userId: customer.id });
     await tx.user.create({ data: { email: DEMO_ADMIN_EMAIL, name: "Demo Admin", role: "ADMIN" } });
   });
   return { seeded: true, ...result };

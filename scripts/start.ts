@@ -5,6 +5,7 @@ import { usageRecorder } from "../lib/analytics/usage-recorder";
 import { prisma, closeDatabase } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { ensureSecrets } from "../lib/config/secrets";
+import { startLocalServices } from "../lib/dev/local-services";
 import { startHttpServer } from "../lib/server/http-server";
 import { seedDemoData } from "../prisma/seed";
 import { buildIfStale } from "./build-if-stale";
@@ -15,6 +16,9 @@ const log = (line: string) => console.log(`[portal] ${line}`);
 
 loadDotEnv();
 process.env.NEXT_TELEMETRY_DISABLED = "1";
+// Links in emails, Stripe redirects and Auth.js callbacks need the public origin.
+process.env.APP_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
+process.env.AUTH_URL ??= process.env.APP_URL;
 for (const name of ensureSecrets()) {
   console.warn(`[portal] warning: ${name} is not set; using a generated development value kept in .data/secrets.json. Production must set it.`);
 }
@@ -34,6 +38,8 @@ try {
 process.removeAllListeners("SIGINT");
 process.removeAllListeners("SIGTERM");
 
+const services = await startLocalServices(log);
+
 let stopping = false;
 async function shutdown(signal: string, server?: { close: () => Promise<void> }, exitCode = 0) {
   if (stopping) return;
@@ -43,6 +49,7 @@ async function shutdown(signal: string, server?: { close: () => Promise<void> },
   // Usage counted in memory since the last batch; lost only if the database is already gone.
   await usageRecorder().flush();
   await closeDatabase();
+  await services.stop();
   await database!.embedded?.stop().catch(() => {});
   log("stopped");
   process.exit(exitCode);
@@ -56,7 +63,7 @@ try {
   const seed = await seedDemoData(prisma());
   if (seed.seeded) log(`demo data created: customer ${seed.customerEmail}, admin ${seed.adminEmail}`);
   server = await startHttpServer({ dev, port: Number(process.env.PORT ?? 3000) });
-  log(`ready on ${process.env.APP_URL ?? server.url}${dev ? " (development)" : ""}`);
+  log(`ready on ${server.url}${dev ? " (development)" : ""}`);
 } catch (error) {
   console.error(`[portal] failed to start: ${(error as Error).stack ?? error}`);
   await shutdown("startup failure", server, 1);
