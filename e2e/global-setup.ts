@@ -82,6 +82,10 @@ export default async function globalSetup() {
       child.kill("SIGTERM");
       await exited;
     }
+    // A clean stop leaves no PostgreSQL behind (its pid file goes with it).
+    if (existsSync(path.join(dataDir, "pg", "postmaster.pid"))) {
+      throw new Error("the embedded PostgreSQL was still running after the portal stopped");
+    }
     await mail.stop();
     await dropDatabase?.();
     await rm(dataDir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 "use server";
 
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { currentUser } from "@/lib/auth/session";
+import { billingPortalUrl } from "@/lib/payments/checkout";
 import { revealKeyForUser } from "@/lib/portal/licenses";
 
 const input = z.string().uuid();
@@ -14,4 +16,12 @@ export async function revealKey(licenseId: string): Promise<{ key?: string; erro
   if (!id.success) return { error: "Unknown license." };
   const key = await revealKeyForUser(user.id, id.data);
   return key ? { key } : { error: "Unknown license." };
+}
+
+/** Sends the customer to Stripe's Billing Portal for their subscriptions and invoices. */
+export async function openBillingPortal(): Promise<void> {
+  const user = await currentUser();
+  if (!user) redirect("/signin?callbackUrl=%2Faccount");
+  const url = await billingPortalUrl(user.id);
+  redirect(url ?? "/account?billing=none");
 }

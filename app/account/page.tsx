@@ -4,7 +4,7 @@ import { LicenseKey } from "@/components/license-key";
 import { StatusBadge } from "@/components/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { listLicensesForUser } from "@/lib/portal/licenses";
-import { revealKey } from "./actions";
+import { openBillingPortal, revealKey } from "./actions";
 
 export const metadata: Metadata = { title: "My licenses" };
 
@@ -15,9 +15,18 @@ export default async function AccountPage() {
   const licenses = await listLicensesForUser(user.id);
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-3xl font-bold tracking-tight">My licenses</h1>
-        <p className="text-sm text-slate-600">Signed in as {user.email}</p>
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-3xl font-bold tracking-tight">My licenses</h1>
+          <p className="text-sm text-slate-600">Signed in as {user.email}</p>
+        </div>
+        {licenses.some((l) => l.stripeSubscriptionId) && (
+          <form action={openBillingPortal}>
+            <button type="submit" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600">
+              Billing and invoices
+            </button>
+          </form>
+        )}
       </div>
       {licenses.length === 0 ? (
         <div className="rounded-lg border border-slate-200 bg-white p-6">

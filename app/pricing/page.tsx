@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { formatPrice, listPublicPlans } from "@/lib/catalog/plans";
+import { buyPlan } from "./actions";
 
 export const metadata: Metadata = { title: "Pricing" };
 
@@ -9,12 +10,25 @@ function seatsLabel(maxMachines: number, floating: boolean) {
   return floating ? `${seats} at a time (floating)` : seats;
 }
 
-export default async function PricingPage() {
+const ERRORS: Record<string, string> = {
+  plan: "That plan is not on sale.",
+  noprice: "That plan cannot be bought online yet; please contact us.",
+  unavailable: "Checkout is unavailable right now. Please try again in a minute.",
+};
+
+export default async function PricingPage(props: { searchParams: Promise<{ canceled?: string; error?: string }> }) {
   await connection(); // plans come from the database at request time, never from the build
   const plans = await listPublicPlans();
+  const { canceled, error } = await props.searchParams;
   return (
     <div className="space-y-8">
       <h1 className="text-3xl font-bold tracking-tight">Pricing</h1>
+      {canceled && <p className="rounded-md border border-slate-300 bg-white p-3 text-sm">Checkout was canceled; you were not charged.</p>}
+      {error && (
+        <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          {ERRORS[error] ?? ERRORS.unavailable}
+        </p>
+      )}
       {plans.length === 0 ? (
         <p className="text-slate-600">No plans are on sale yet.</p>
       ) : (
@@ -27,11 +41,21 @@ export default async function PricingPage() {
               {plan.description && <p className="mt-2 text-sm text-slate-600">{plan.description}</p>}
               <ul className="mt-4 space-y-1 text-sm text-slate-700">
                 <li>{seatsLabel(plan.maxMachines, plan.floating)}</li>
-                <li>{plan.durationDays == null ? "Perpetual license" : `Valid ${plan.durationDays} days, renews automatically`}</li>
+                <li>{plan.durationDays == null ? "Perpetual license" : plan.billingInterval ? `Renews every ${plan.billingInterval}` : `Valid ${plan.durationDays} days`}</li>
                 {plan.entitlements.map((e) => (
                   <li key={e}>Feature: {e}</li>
                 ))}
               </ul>
+              <form action={buyPlan} className="mt-auto pt-5">
+                <input type="hidden" name="plan" value={plan.slug} />
+                <button
+                  type="submit"
+                  aria-label={`Buy ${plan.productName} ${plan.name}`}
+                  className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+                >
+                  Buy
+                </button>
+              </form>
             </li>
           ))}
         </ul>
