@@ -43,11 +43,7 @@ async function dispatch(req: ApiRequest): Promise<ApiResponse> {
   const handler = found.route.methods[method];
   if (!handler) {
     const allow = Object.keys(found.route.methods).join(", ");
-    return jsonResponse(
-      405,
-      { error: { code: "METHOD_NOT_ALLOWED", message: `${method} is not allowed here; use ${allow}` } },
-      { Allow: allow },
-    );
+    throw new ApiError("METHOD_NOT_ALLOWED", `${method} is not allowed here; use ${allow}`, { headers: { Allow: allow } });
   }
   // A body that could not be read (too large, aborted) is reported only to an
   // authenticated caller of a real endpoint, with the status its error carries.
