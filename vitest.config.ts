@@ -1,5 +1,15 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+
+// Fresh secrets for every run, so tests never read or write the developer's .data/.
+const testSecrets = {
+  AUTH_SECRET: randomBytes(32).toString("base64url"),
+  LICENSE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  LICENSE_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  PORTAL_DATA_DIR: path.join(os.tmpdir(), `portal-vitest-${process.pid}`),
+};
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
@@ -10,6 +20,7 @@ export default defineConfig({
     // each integration test file then gets its own fresh database (lib/test/database.ts).
     globalSetup: ["lib/test/global-setup.ts"],
     pool: "forks",
+    env: testSecrets,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
