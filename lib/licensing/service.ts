@@ -48,8 +48,30 @@ export type ActivationOutcome = Outcome & { created: boolean };
  * Adds the fingerprint as a machine of the license, or confirms it when it is
  * already active (idempotent). A deactivated or heartbeat-dead row of the same
  * fingerprint is revived rather than duplicated.
+ *
+ * A machine that is already active changes no seat, so it is confirmed from a
+ * plain read (apps call activate on every start); only a change of seats takes
+ * the lock.
  */
 export async function activate(key: string, fingerprint: string, details: MachineDetails, now = new Date()): Promise<ActivationOutcome> {
+  const found = await findLicense(db(), keyHash(key));
+  const verdict = decideActivation({ license: found?.license ?? null, machines: found?.machines ?? [], fingerprint, now });
+  if (found && verdict.ok && verdict.kind === "existing") {
+    const { license } = found;
+    // Floating seats are kept by moving the deadline; other machines' last-seen time is batched.
+    const machine = license.floating ? await touchMachine(db(), verdict.machine.id, heartbeatDeadline(license, now)) : verdict.machine;
+    const machines = found.machines.map((m) => (m.id === machine.id ? machine : m));
+    return { decision: decide({ license, machines, scope: { fingerprint }, now }), license, machines, machine, created: false };
+  }
+  // Refusals that no concurrent change of seats could turn around (unknown key, status, expiry).
+  if (!verdict.ok && verdict.decision.code !== "TOO_MANY_MACHINES") {
+    return { ...outcome(verdict.decision, found, fingerprint), created: false };
+  }
+  return activateLocked(key, fingerprint, details, now);
+}
+
+/** The seat-changing path: decides again and writes under a row lock on the license. */
+async function activateLocked(key: string, fingerprint: string, details: MachineDetails, now: Date): Promise<ActivationOutcome> {
   const client = await db().connect();
   try {
     await client.query("BEGIN");
