@@ -38,8 +38,7 @@ try {
 process.removeAllListeners("SIGINT");
 process.removeAllListeners("SIGTERM");
 
-const services = await startLocalServices(log);
-
+let services: Awaited<ReturnType<typeof startLocalServices>> | undefined;
 let stopping = false;
 async function shutdown(signal: string, server?: { close: () => Promise<void> }, exitCode = 0) {
   if (stopping) return;
@@ -49,7 +48,7 @@ async function shutdown(signal: string, server?: { close: () => Promise<void> },
   // Usage counted in memory since the last batch; lost only if the database is already gone.
   await usageRecorder().flush();
   await closeDatabase();
-  await services.stop();
+  await services?.stop();
   await database!.embedded?.stop().catch(() => {});
   log("stopped");
   process.exit(exitCode);
@@ -63,6 +62,7 @@ try {
   const seed = await seedDemoData(prisma());
   if (seed.seeded) log(`demo data created: customer ${seed.customerEmail}, admin ${seed.adminEmail}`);
   server = await startHttpServer({ dev, port: Number(process.env.PORT ?? 3000) });
+  services = await startLocalServices(server.port, log);
   log(`ready on ${server.url}${dev ? " (development)" : ""}`);
 } catch (error) {
   console.error(`[portal] failed to start: ${(error as Error).stack ?? error}`);

@@ -1,0 +1,124 @@
+import type { Interval } from "./store";
+
+/**
+ * The emulator's hosted pages (checkout and billing portal): plain HTML forms that work without
+ * JavaScript, so a browser, Playwright or `fetch` can drive them. Every interpolated value is
+ * escaped.
+ */
+
+function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+// Currencies Stripe counts in whole units rather than cents.
+const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
+
+export function formatPrice(amount: number, currency: string, interval: Interval | null): string {
+  const major = ZERO_DECIMAL.has(currency.toLowerCase()) ? amount : amount / 100;
+  const money = new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(major);
+  return interval ? `${money} / ${interval}` : money;
+}
+
+function formatDate(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+}
+
+function layout(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}
+.notice{background:#fff7d6;border:1px solid #e6cf6e;padding:.5rem .75rem;font-size:.9rem}
+.error{color:#b00020}
+label{display:block;margin:.75rem 0 .25rem}
+input{width:100%;padding:.5rem;box-sizing:border-box}
+button{padding:.5rem 1.25rem;margin:.75rem .5rem 0 0;cursor:pointer}
+li{margin:.75rem 0}
+</style>
+</head>
+<body>
+<p class="notice">Stripe emulator: a local test stand-in for Stripe. No real payment is made.</p>
+${body}
+</body>
+</html>`;
+}
+
+export type CheckoutView = {
+  id: string;
+  product: string;
+  price: string;
+  quantity: number;
+  email: string | null;
+  error?: string;
+};
+
+export function checkoutPage(view: CheckoutView): string {
+  const id = encodeURIComponent(view.id);
+  const email = view.email
+    ? `<p>Paying as <strong>${escapeHtml(view.email)}</strong></p>`
+    : `<label for="email">Email</label>
+<input id="email" name="email" type="email" autocomplete="email" required>`;
+  return layout(
+    "Checkout",
+    `<h1>Checkout</h1>
+<p><strong>${escapeHtml(view.product)}</strong>${view.quantity > 1 ? ` × ${view.quantity}` : ""}</p>
+<p>${escapeHtml(view.price)}</p>
+${view.error ? `<p class="error" role="alert">${escapeHtml(view.error)}</p>` : ""}
+<form method="post" action="/checkout/${id}/pay">
+${email}
+<p>Card: 4242 4242 4242 4242 (test card, always succeeds)</p>
+<button type="submit">Pay</button>
+</form>
+<form method="post" action="/checkout/${id}/cancel">
+<button type="submit">Cancel</button>
+</form>`,
+  );
+}
+
+export type PortalView = {
+  id: string;
+  customerEmail: string | null;
+  returnUrl: string | null;
+  subscriptions: { id: string; product: string; price: string; status: string; periodEnd: number; cancelAtPeriodEnd: boolean }[];
+};
+
+export function portalPage(view: PortalView): string {
+  const items = view.subscriptions.map((sub) => {
+    const ends = sub.cancelAtPeriodEnd ? "Ends" : "Renews";
+    const when = sub.status === "canceled" ? "" : ` · ${ends} ${formatDate(sub.periodEnd)}`;
+    const cancel =
+      sub.status === "canceled"
+        ? ""
+        : `<form method="post" action="/billing/${encodeURIComponent(view.id)}/subscriptions/${encodeURIComponent(sub.id)}/cancel">
+<button type="submit">Cancel subscription</button>
+</form>`;
+    return `<li><strong>${escapeHtml(sub.product)}</strong> · ${escapeHtml(sub.price)} · <span>${escapeHtml(sub.status)}</span>${escapeHtml(when)}
+${cancel}</li>`;
+  });
+  return layout(
+    "Billing",
+    `<h1>Billing</h1>
+${view.customerEmail ? `<p>${escapeHtml(view.customerEmail)}</p>` : ""}
+<h2>Subscriptions</h2>
+${items.length ? `<ul>${items.join("\n")}</ul>` : "<p>No subscriptions.</p>"}
+${view.returnUrl ? `<p><a href="${escapeHtml(view.returnUrl)}">Return to the portal</a></p>` : ""}`,
+  );
+}
+
+export function messagePage(title: string, message: string, link?: { href: string; label: string }): string {
+  return layout(
+    title,
+    `<h1>${escapeHtml(title)}</h1>
+<p>${escapeHtml(message)}</p>
+${link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>` : ""}`,
+  );
+}
