@@ -1,0 +1,19 @@
+// Stripe's webhook endpoint: verify, then dispatch (lib/payments/webhooks).
+// 200 for every event recorded (handled, ignored or repeated); 400 for a bad
+// signature; 503 while the database is down and 500 when handling failed, both
+// of which Stripe retries.
+import { errorResponse } from "@/lib/http/errors";
+import { processStripeEvent } from "@/lib/payments/webhooks/process-event";
+import { verifiedEvent } from "@/lib/payments/webhooks/verify";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request): Promise<Response> {
+  try {
+    await processStripeEvent(await verifiedEvent(request));
+    return Response.json({ received: true });
+  } catch (error) {
+    const { status, headers, json } = errorResponse(error);
+    return Response.json(json, { status, headers });
+  }
+}

@@ -1,0 +1,50 @@
+// The portal's customer emails: what they say, as plain text and simple HTML.
+// Every value that came from outside (names, keys, addresses) is escaped in the HTML.
+import { sendMail, type OutgoingMail } from "./send";
+
+export type LicenseEmail = {
+  to: string;
+  productName: string;
+  planName: string;
+  key: string;
+  /** null: perpetual */
+  expiresAt: Date | null;
+};
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+function appUrl(): string {
+  return (process.env.APP_URL || "http://localhost:3000").replace(/\/+$/, "");
+}
+
+/** The message that hands a buyer their new license key. */
+export function licenseEmail(mail: LicenseEmail): OutgoingMail {
+  const product = `${mail.productName} ${mail.planName}`;
+  const signIn = `${appUrl()}/signin`;
+  const validity = mail.expiresAt ? `Valid until ${mail.expiresAt.toISOString().slice(0, 10)} (UTC).` : "It does not expire.";
+  const text = [
+    `Thank you for buying ${product}.`,
+    "",
+    `Your license key: ${mail.key}`,
+    validity,
+    "",
+    `Sign in to see your licenses and manage your machines: ${signIn}`,
+    `Use this email address (${mail.to}) to sign in.`,
+    "",
+  ].join("\n");
+  const html = [
+    `<p>Thank you for buying ${escapeHtml(product)}.</p>`,
+    `<p>Your license key:<br><code style="font-size:1.2em">${escapeHtml(mail.key)}</code></p>`,
+    `<p>${escapeHtml(validity)}</p>`,
+    `<p><a href="${escapeHtml(signIn)}">Sign in</a> to see your licenses and manage your machines, with this email address (${escapeHtml(mail.to)}).</p>`,
+  ].join("\n");
+  return { to: mail.to, subject: `Your license key for ${product}`, text, html };
+}
+
+export async function sendLicenseEmail(mail: LicenseEmail): Promise<void> {
+  await sendMail(licenseEmail(mail));
+}

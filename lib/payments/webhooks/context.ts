@@ -1,0 +1,56 @@
+// What an event handler gets from the dispatcher, and the shape every handler has.
+import type Stripe from "stripe";
+import type { License, Prisma } from "../../generated/prisma/client";
+import { newerEventProcessed } from "./event-log";
+
+export type HandlerContext = {
+  tx: Prisma.TransactionClient;
+  /** The event being applied: during a replay, the earlier event, not the one delivered. */
+  event: Pick<Stripe.Event, "id" | "type" | "created">;
+  actor: { type: "stripe"; id: string };
+  now: Date;
+  /** True while the events that waited for a new license are applied to it, oldest first. */
+  replaying: boolean;
+  /** Runs `task` once the transaction has committed (never if it rolls back). */
+  afterCommit(task: () => Promise<void>): void;
+  /** Applies to a license just minted the processed events that were waiting for it. */
+  applyWaitingEvents(license: License): Promise<License>;
+};
+
+export type EventHandler<T> = {
+  /** Stripe ids whose events must apply one at a time (subscription, payment intent, customer, session). */
+  lockKeys(object: T): Array<string | null>;
+  handle(ctx: HandlerContext, object: T): Promise<void>;
+  /** Set for events about an existing license: what the event does to it (also used by the replay). */
+  apply?(ctx: HandlerContext, license: License, object: T): Promise<License>;
+};
+
+/**
+ * A handler for an event about a license. When the license does not exist yet
+ * (its checkout event is still to come), the handler changes nothing: the event
+ * stays recorded as PROCESSED and is applied when the license is minted.
+ */
+export function licenseEvent<T>(spec: {
+  lockKeys(object: T): Array<string | null>;
+  findLicense(ctx: HandlerContext, object: T): Promise<License | null>;
+  apply(ctx: HandlerContext, license: License, object: T): Promise<License>;
+}): EventHandler<T> {
+  return {
+    lockKeys: spec.lockKeys,
+    apply: spec.apply,
+    async handle(ctx, object) {
+      const license = await spec.findLicense(ctx, object);
+      if (license) await spec.apply(ctx, license, object);
+    },
+  };
+}
+
+/**
+ * Stripe does not deliver events in order. A subscription event older than one
+ * already applied (of `types`, or of any type) describes a state the
+ * subscription has left, so handlers skip its status change. A replay applies
+ * events oldest first, so nothing in it is outdated.
+ */
+export async function isOutdated(ctx: HandlerContext, subscriptionId: string | null, types?: string[]): Promise<boolean> {
+  return !ctx.replaying && subscriptionId !== null && (await newerEventProcessed(ctx.tx, ctx.event, subscriptionId, types));
+}

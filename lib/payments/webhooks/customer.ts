@@ -1,0 +1,40 @@
+// The portal account a paid Checkout Session belongs to.
+import type Stripe from "stripe";
+import type { Prisma, User } from "../../generated/prisma/client";
+import { ApiError } from "../../http/errors";
+import { lockKeys } from "./event-log";
+import { idOf } from "./stripe-objects";
+
+type Tx = Prisma.TransactionClient;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The signed-in buyer named by `client_reference_id` when that user exists, else
+ * the account of the email entered at checkout, matched case-insensitively and
+ * created (lower-cased) when new.
+ */
+export async function buyerOf(tx: Tx, session: Stripe.Checkout.Session): Promise<User> {
+  const ref = session.client_reference_id;
+  const referenced = ref && UUID.test(ref) ? await tx.user.findUnique({ where: { id: ref } }) : null;
+  if (referenced) return referenced;
+
+  const email = session.customer_details?.email?.trim().toLowerCase();
+  if (!email) throw new ApiError("BAD_REQUEST", `Checkout session ${session.id} has no customer email and no known client_reference_id`);
+  // Two purchases by one new email must not both create the account: the second waits here, then finds it.
+  await lockKeys(tx, [`user-email:${email}`]);
+  const existing = await tx.user.findFirst({ where: { email: { equals: email, mode: "insensitive" } } });
+  return existing ?? tx.user.create({ data: { email } });
+}
+
+/**
+ * Links the account to its Stripe customer when it has none yet. A customer id
+ * already held by another account stays there (it is unique): the first
+ * account to buy with it keeps it.
+ */
+export async function linkStripeCustomer(tx: Tx, user: User, session: Stripe.Checkout.Session): Promise<void> {
+  const customerId = idOf(session.customer);
+  if (!customerId || user.stripeCustomerId) return;
+  if (await tx.user.findUnique({ where: { stripeCustomerId: customerId }, select: { id: true } })) return;
+  await tx.user.update({ where: { id: user.id }, data: { stripeCustomerId: customerId } });
+}

@@ -1,0 +1,85 @@
+// checkout.session.completed and checkout.session.async_payment_succeeded: the
+// purchase. A paid session mints exactly one license (stripeCheckoutSessionId is
+// unique and the session id is locked), records the payment, applies the
+// subscription's or payment's events that arrived before it, and, once committed,
+// emails the key.
+import type Stripe from "stripe";
+import { writeAudit } from "../../../audit/log";
+import { sendLicenseEmail } from "../../../email/messages";
+import type { Prisma } from "../../../generated/prisma/client";
+import { ApiError } from "../../../http/errors";
+import { issueLicense } from "../../../licensing/issue";
+import type { EventHandler } from "../context";
+import { buyerOf, linkStripeCustomer } from "../customer";
+import { recordPayment } from "../payments";
+import { idOf } from "../stripe-objects";
+
+async function planOf(tx: Prisma.TransactionClient, session: Stripe.Checkout.Session) {
+  const slug = session.metadata?.plan;
+  if (!slug) throw new ApiError("BAD_REQUEST", `Checkout session ${session.id} names no plan (metadata.plan)`);
+  const plan = await tx.plan.findUnique({ where: { slug }, include: { product: { select: { name: true } } } });
+  if (!plan) throw new ApiError("BAD_REQUEST", `Checkout session ${session.id} names an unknown plan "${slug}"`);
+  return plan;
+}
+
+export const checkoutSessionCompleted: EventHandler<Stripe.Checkout.Session> = {
+  lockKeys: (session) => [session.id, idOf(session.subscription), idOf(session.payment_intent), idOf(session.customer)],
+
+  async handle(ctx, session) {
+    // Delayed payment methods (bank debits) complete the session unpaid;
+    // async_payment_succeeded follows once the money is there. A free session
+    // (no_payment_required: full discount, trial) is fulfilled like a paid one.
+    if (session.payment_status === "unpaid") return;
+    // The other of the two events for this session may have minted it already.
+    if (await ctx.tx.license.findUnique({ where: { stripeCheckoutSessionId: session.id }, select: { id: true } })) return;
+
+    const { tx } = ctx;
+    const plan = await planOf(tx, session);
+    const buyer = await buyerOf(tx, session);
+    await linkStripeCustomer(tx, buyer, session);
+    const { license, key } = await issueLicense(tx, {
+      plan,
+      userId: buyer.id,
+      now: ctx.now,
+      stripe: {
+        customerId: idOf(session.customer),
+        subscriptionId: idOf(session.subscription),
+        checkoutSessionId: session.id,
+        paymentIntentId: idOf(session.payment_intent),
+      },
+    });
+    await writeAudit(tx, {
+      actor: ctx.actor,
+      action: "license.create",
+      target: { type: "license", id: license.id },
+      // Never the key: the audit log is read by every admin, for years.
+      data: {
+        event: ctx.event.type,
+        plan: plan.slug,
+        email: buyer.email,
+        checkoutSession: session.id,
+        expiresAt: license.expiresAt?.toISOString() ?? null,
+        keyHint: license.keyHint,
+      },
+    });
+    await recordPayment(ctx, {
+      userId: buyer.id,
+      licenseId: license.id,
+      amountCents: session.amount_total ?? 0,
+      currency: session.currency ?? plan.currency,
+      stripeCheckoutSessionId: session.id,
+      stripeInvoiceId: idOf(session.invoice),
+    });
+    const current = await ctx.applyWaitingEvents(license);
+
+    ctx.afterCommit(async () => {
+      try {
+        await sendLicenseEmail({ to: buyer.email, productName: plan.product.name, planName: plan.name, key, expiresAt: current.expiresAt });
+      } catch (error) {
+        // The license is safe in the database and shown in the portal: a lost email must not fail the webhook.
+        // Only the message: the error object could carry the mail, key included.
+        console.error(`License email for license ${license.id} to ${buyer.email} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  },
+};

@@ -1,0 +1,38 @@
+// customer.subscription.updated: the subscription's status decides the license's.
+// past_due / unpaid suspend it (reason = that status); active / trialing lift a
+// payment suspension; canceled ends it at the end of the period paid for.
+// Other statuses (incomplete, incomplete_expired, paused) leave it as it is.
+import type Stripe from "stripe";
+import type { License } from "../../../generated/prisma/client";
+import { isOutdated, licenseEvent } from "../context";
+import { cancellation, changeLicense, earlier, paymentSuspension, reinstatement, type LicensePatch } from "../license-changes";
+import { licenseOfSubscription } from "../license-lookup";
+import { subscriptionPeriodEnd } from "../stripe-objects";
+
+/** Paid-through: the period end, or the license's own expiry if earlier (a period never paid for). */
+function canceledAt(license: License, subscription: Stripe.Subscription, now: Date): LicensePatch {
+  const expiresAt = earlier(license.expiresAt, subscriptionPeriodEnd(subscription) ?? now);
+  return expiresAt <= now ? { expiresAt, ...cancellation(license) } : { expiresAt };
+}
+
+export const customerSubscriptionUpdated = licenseEvent<Stripe.Subscription>({
+  lockKeys: (subscription) => [subscription.id],
+  findLicense: (ctx, subscription) => licenseOfSubscription(ctx, subscription.id),
+
+  async apply(ctx, license, subscription) {
+    if (await isOutdated(ctx, subscription.id)) return license;
+    switch (subscription.status) {
+      case "past_due":
+        return changeLicense(ctx, license, paymentSuspension(license, "past_due"));
+      case "unpaid":
+        return changeLicense(ctx, license, paymentSuspension(license, "unpaid"));
+      case "active":
+      case "trialing":
+        return changeLicense(ctx, license, reinstatement(license));
+      case "canceled":
+        return changeLicense(ctx, license, canceledAt(license, subscription, ctx.now));
+      default:
+        return license;
+    }
+  },
+});

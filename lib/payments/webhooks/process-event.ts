@@ -1,0 +1,96 @@
+// The webhook's dispatcher. Each event is handled in ONE transaction that
+// records its stripe_events row and writes its effects, so a row marked
+// PROCESSED always has its effects and a repeated or concurrent delivery of the
+// same event id finds the row and changes nothing.
+//
+// Concurrency: the transaction first takes advisory locks on the event id and on
+// the Stripe objects the handler names (subscription, payment intent, customer,
+// checkout session), so events of one subscription apply one at a time and two
+// deliveries of a checkout cannot both mint.
+//
+// Order: Stripe does not deliver in order. An event about a license that does
+// not exist yet (e.g. invoice.paid before checkout.session.completed) is recorded
+// as PROCESSED with its effect pending; minting a license then replays the
+// processed events of its subscription and payment intent, oldest `created`
+// first, in the minting transaction. An event older than one already applied to
+// its subscription does not change the status (context.ts isOutdated).
+//
+// Failures: a database outage propagates (the route answers 503, Stripe
+// retries); any other error rolls the transaction back, marks the row FAILED
+// with the message and answers 500. Stripe retries, and so can an admin
+// (rerunStripeEvent).
+import type Stripe from "stripe";
+import { prisma } from "../../db/client";
+import type { License } from "../../generated/prisma/client";
+import { ApiError, isDatabaseUnavailable } from "../../http/errors";
+import type { EventHandler, HandlerContext } from "./context";
+import { claimEvent, eventsAwaitingLicense, finishEvent, lockKeys, recordFailure } from "./event-log";
+import { handlerFor, LICENSE_EVENT_TYPES } from "./registry";
+
+export type Outcome = "processed" | "ignored" | "duplicate";
+
+// Waiting for the locks counts against the timeout; ten deliveries of one event queue up behind each other.
+const TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
+
+function contextFor(
+  tx: HandlerContext["tx"],
+  event: Stripe.Event,
+  replaying: boolean,
+  afterCommit: Array<() => Promise<void>>,
+): HandlerContext {
+  return {
+    tx,
+    event: { id: event.id, type: event.type, created: event.created },
+    actor: { type: "stripe", id: event.id },
+    now: new Date(),
+    replaying,
+    afterCommit: (task) => afterCommit.push(task),
+    async applyWaitingEvents(license: License) {
+      let current = license;
+      for (const waiting of await eventsAwaitingLicense(tx, current, LICENSE_EVENT_TYPES, event.id)) {
+        const apply = handlerFor(waiting.type)?.apply;
+        if (apply) current = await apply(contextFor(tx, waiting, true, afterCommit), current, waiting.data.object);
+      }
+      return current;
+    },
+  };
+}
+
+async function handleInTransaction(event: Stripe.Event, handler: EventHandler<unknown> | undefined, afterCommit: Array<() => Promise<void>>): Promise<Outcome> {
+  const object: unknown = event.data.object;
+  const keys = [event.id, ...(handler?.lockKeys(object) ?? [])].filter((k): k is string => Boolean(k));
+  return prisma().$transaction(async (tx) => {
+    await lockKeys(tx, keys.map((k) => `stripe:${k}`));
+    if (!(await claimEvent(tx, event))) return "duplicate";
+    if (!handler) {
+      await finishEvent(tx, event.id, "IGNORED");
+      return "ignored";
+    }
+    await handler.handle(contextFor(tx, event, false, afterCommit), object);
+    await finishEvent(tx, event.id, "PROCESSED");
+    return "processed";
+  }, TRANSACTION);
+}
+
+export async function processStripeEvent(event: Stripe.Event): Promise<Outcome> {
+  const afterCommit: Array<() => Promise<void>> = [];
+  let outcome: Outcome;
+  try {
+    outcome = await handleInTransaction(event, handlerFor(event.type), afterCommit);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`Stripe event ${event.id} (${event.type}) failed: ${message}`);
+    await recordFailure(event, message);
+    throw new ApiError("INTERNAL", `Stripe event ${event.id} could not be processed; it is recorded as FAILED for a re-run`);
+  }
+  for (const task of afterCommit) await task();
+  return outcome;
+}
+
+/** Re-processes a FAILED event from its stored payload (admin console); any other state is a no-op "duplicate". */
+export async function rerunStripeEvent(eventId: string): Promise<Outcome> {
+  const row = await prisma().stripeEvent.findUnique({ where: { id: eventId }, select: { payload: true } });
+  if (!row) throw new ApiError("NOT_FOUND", `Stripe event ${eventId} was never received`);
+  return processStripeEvent(row.payload as unknown as Stripe.Event);
+}
