@@ -3,7 +3,7 @@
 // written next to Next's BUILD_ID after a successful build.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
@@ -40,11 +40,42 @@ export function buildIsCurrent(): boolean {
   );
 }
 
+const LOCK_DIR = ".next-build.lock";
+
+/**
+ * Two processes starting at once (several test runners, two `npm start`s) must
+ * not run `next build` into the same .next folder together: the second waits
+ * for the first and then finds the build current.
+ */
+async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      break;
+    } catch {
+      // A lock older than 15 minutes belongs to a build that died.
+      const lockedAt = statSync(LOCK_DIR, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (lockedAt < Date.now() - 15 * 60_000) rmSync(LOCK_DIR, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
 export async function buildIfStale(log: (line: string) => void): Promise<void> {
   if (buildIsCurrent()) {
     log("production build is current");
     return;
   }
+  await withBuildLock(() => build(log));
+}
+
+async function build(log: (line: string) => void): Promise<void> {
+  if (buildIsCurrent()) return; // another process built it while we waited
   const hash = sourceHash();
   log("building the production app (next build); this takes a minute or two the first time…");
   const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
