@@ -96,3 +96,17 @@ it("answers thousands of malformed requests without a single 5xx", async () => {
   });
   expect(ok.status).toBe(201);
 }, 120_000);
+
+it("refuses a body over 16 KiB with a signed 413, and accepts one just under it", async () => {
+  const { key } = await createLicense();
+  const post = (body: string) =>
+    fetch(`${api.url}/api/v1/licenses/validate`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const big = await post(JSON.stringify({ key, pad: "x".repeat(16 * 1024) }));
+  expect(big.status).toBe(413);
+  expect(big.headers.get("license-signature")).toMatch(/^keyid="/);
+  expect(await big.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+  const fits = JSON.stringify({ key, pad: "" });
+  const under = await post(fits.replace('"pad":""', `"pad":"${"x".repeat(16 * 1024 - fits.length)}"`));
+  expect(under.status).toBe(200);
+  expect((await under.json()).code).toBe("VALID");
+});
