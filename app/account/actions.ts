@@ -1,20 +1,25 @@
 "use server";
 
+// Thin wrappers: each action checks the session itself (never trusting that the
+// page did), then hands the user id to lib/portal, where ownership is part of
+// every query.
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import { currentUser } from "@/lib/auth/session";
 import { billingPortalUrl } from "@/lib/payments/checkout";
+import { clientIpFromHeaders } from "@/lib/portal/client-ip";
+import { parseId } from "@/lib/portal/ids";
 import { revealKeyForUser } from "@/lib/portal/licenses";
+import { deactivateMachineForUser } from "@/lib/portal/machines";
 
-const input = z.string().uuid();
+const SESSION_ENDED = "Your session has ended. Sign in again.";
 
 /** The clear key of one of the caller's own licenses; checked here, not only in the page. */
 export async function revealKey(licenseId: string): Promise<{ key?: string; error?: string }> {
   const user = await currentUser();
-  if (!user) return { error: "Your session has ended. Sign in again." };
-  const id = input.safeParse(licenseId);
-  if (!id.success) return { error: "Unknown license." };
-  const key = await revealKeyForUser(user.id, id.data);
+  if (!user) return { error: SESSION_ENDED };
+  const id = parseId(licenseId);
+  const key = id ? await revealKeyForUser(user.id, id) : null;
   return key ? { key } : { error: "Unknown license." };
 }
 
@@ -24,4 +29,17 @@ export async function openBillingPortal(): Promise<void> {
   if (!user) redirect("/signin?callbackUrl=%2Faccount");
   const url = await billingPortalUrl(user.id);
   redirect(url ?? "/account?billing=none");
+}
+
+export type DeactivateState = { error?: string };
+
+/** Frees a machine's seat; on success reloads the license page with a confirmation. */
+export async function deactivateMachine(_prev: DeactivateState, data: FormData): Promise<DeactivateState> {
+  const user = await currentUser();
+  if (!user) return { error: SESSION_ENDED };
+  const input = { licenseId: data.get("licenseId"), machineId: data.get("machineId") };
+  const ip = clientIpFromHeaders(await headers());
+  const result = await deactivateMachineForUser(user, input, ip);
+  if (!result.ok) return { error: result.message };
+  redirect(`/account/licenses/${result.licenseId}?deactivated=${result.machine.id}`);
 }

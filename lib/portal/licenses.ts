@@ -5,14 +5,18 @@ import { prisma } from "../db/client";
 import { activeMachines, effectiveStatus, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
 import { decryptLicenseKey, maskLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
+import { parseId } from "./ids";
+import { offlineAvailability, portalMachine, type OfflineAvailability, type PortalMachine } from "./license-view";
 
 const licenseInclude = { plan: { include: { product: true } }, machines: { orderBy: { activatedAt: "asc" as const } } };
 
 type LicenseRow = NonNullable<Awaited<ReturnType<typeof findOwned>>>;
 
-function findOwned(userId: string, licenseId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(licenseId)) return Promise.resolve(null);
-  return prisma().license.findFirst({ where: { id: licenseId, userId }, include: licenseInclude });
+/** The license if it is this user's; null for anyone else's and for ids that are not ids. */
+export function findOwned(userId: string, licenseId: string) {
+  const id = parseId(licenseId);
+  if (!id || !parseId(userId)) return Promise.resolve(null);
+  return prisma().license.findFirst({ where: { id, userId }, include: licenseInclude });
 }
 
 export function snapshot(row: LicenseRow): { license: LicenseSnapshot; machines: MachineSnapshot[] } {
@@ -47,6 +51,16 @@ export type LicenseSummary = {
   stripeSubscriptionId: string | null;
 };
 
+export type LicenseDetail = LicenseSummary & {
+  productSlug: string;
+  heartbeatSeconds: number;
+  /** machines that are not deactivated (on floating plans, those that missed a heartbeat too) */
+  machines: PortalMachine[];
+  /** deactivated machines, most recent first */
+  history: PortalMachine[];
+  offline: OfflineAvailability;
+};
+
 function summarize(row: LicenseRow, now: Date): LicenseSummary {
   const { license, machines } = snapshot(row);
   return {
@@ -65,18 +79,42 @@ function summarize(row: LicenseRow, now: Date): LicenseSummary {
 }
 
 export async function listLicensesForUser(userId: string, now = new Date()): Promise<LicenseSummary[]> {
+  if (!parseId(userId)) return [];
   const rows = await prisma().license.findMany({ where: { userId }, include: licenseInclude, orderBy: { createdAt: "desc" } });
   return rows.map((r) => summarize(r, now));
 }
 
-export async function getLicenseForUser(userId: string, licenseId: string, now = new Date()) {
+/** The license page's data; null when the license is not this user's. */
+export async function getLicenseForUser(userId: string, licenseId: string, now = new Date()): Promise<LicenseDetail | null> {
   const row = await findOwned(userId, licenseId);
   if (!row) return null;
-  return { summary: summarize(row, now), row, ...snapshot(row) };
+  const { license, machines } = snapshot(row);
+  const all = machines.map((m) => portalMachine(m, license, now));
+  const current = all.filter((m) => m.deactivatedAt === null);
+  const history = all
+    .filter((m) => m.deactivatedAt !== null)
+    .sort((a, b) => b.deactivatedAt!.getTime() - a.deactivatedAt!.getTime());
+  return {
+    ...summarize(row, now),
+    productSlug: license.product,
+    heartbeatSeconds: license.heartbeatSeconds,
+    machines: current,
+    history,
+    offline: offlineAvailability(license, current, now),
+  };
+}
+
+/** Cheap ownership check, for gates that must decide before anything is streamed. */
+export async function ownsLicense(userId: string, licenseId: string): Promise<boolean> {
+  const id = parseId(licenseId);
+  if (!id || !parseId(userId)) return false;
+  return (await prisma().license.count({ where: { id, userId } })) > 0;
 }
 
 /** The clear key, for its owner only; null when the license is not theirs. */
 export async function revealKeyForUser(userId: string, licenseId: string): Promise<string | null> {
-  const row = await findOwned(userId, licenseId);
+  const id = parseId(licenseId);
+  if (!id || !parseId(userId)) return null;
+  const row = await prisma().license.findFirst({ where: { id, userId }, select: { keyCiphertext: true } });
   return row ? decryptLicenseKey(row.keyCiphertext, runtimeKeys().aesKey) : null;
 }

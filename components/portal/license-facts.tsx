@@ -1,0 +1,31 @@
+import { DateTime } from "./date-time";
+
+export type LicenseFactsProps = {
+  expiresAt: Date | null;
+  seatsUsed: number;
+  seatsTotal: number;
+  floating: boolean;
+  entitlements: string[];
+};
+
+/** Expiry, seats and features: the same three facts on the list and on the license page. */
+export function LicenseFacts(props: LicenseFactsProps) {
+  return (
+    <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-3">
+      <div>
+        <dt className="text-slate-500">Expires</dt>
+        <dd>{props.expiresAt ? <DateTime value={props.expiresAt} withTime={false} /> : "Perpetual"}</dd>
+      </div>
+      <div>
+        <dt className="text-slate-500">Machines</dt>
+        <dd data-testid="seats">
+          {props.seatsUsed} of {props.seatsTotal} in use{props.floating ? " (floating)" : ""}
+        </dd>
+      </div>
+      <div>
+        <dt className="text-slate-500">Features</dt>
+        <dd>{props.entitlements.length ? props.entitlements.join(", ") : "—"}</dd>
+      </div>
+    </dl>
+  );
+}

@@ -1,0 +1,67 @@
+// The signed offline license file for one active machine of the customer's own
+// license: the same payload and the same refusals as POST /api/v1/licenses/offline
+// (lib/licensing/api/router.ts), reached through the session instead of the key.
+import { writeAudit } from "../audit/log";
+import { prisma } from "../db/client";
+import { decide, licenseBody } from "../licensing/decision";
+import { createOfflineCertificate } from "../licensing/offline";
+import { runtimeKeys } from "../licensing/runtime-keys";
+import { auditActor, type PortalUser } from "./actor";
+import { parseId } from "./ids";
+import { machineLabel } from "./license-view";
+import { findOwned, snapshot } from "./licenses";
+
+const DAY_MS = 86_400_000;
+
+export type OfflineFileResult =
+  | { ok: true; filename: string; certificate: string; expiresAt: Date }
+  | { ok: false; code: "NOT_FOUND" }
+  | { ok: false; code: "REFUSED"; message: string };
+
+/** Lower-case letters, digits and dashes: safe in a Content-Disposition header and on every file system. */
+export function fileSlug(text: string): string {
+  return (
+    text
+      .normalize("NFKD")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 40) || "machine"
+  );
+}
+
+export async function offlineFileForUser(
+  user: PortalUser,
+  licenseId: unknown,
+  machineId: unknown,
+  ip: string | null,
+  now = new Date(),
+): Promise<OfflineFileResult> {
+  const machineUuid = parseId(machineId);
+  const row = typeof licenseId === "string" && machineUuid ? await findOwned(user.id, licenseId) : null;
+  const machine = row?.machines.find((m) => m.id === machineUuid);
+  if (!row || !machine) return { ok: false, code: "NOT_FOUND" };
+
+  const { license, machines } = snapshot(row);
+  if (license.offlineGraceDays <= 0) return { ok: false, code: "REFUSED", message: "This plan does not allow offline license files." };
+  const decision = decide({ license, machines, scope: { fingerprint: machine.fingerprint }, now });
+  if (!decision.valid) return { ok: false, code: "REFUSED", message: decision.detail };
+
+  // Never valid past the license's own expiry.
+  const expiresAt = new Date(Math.min(now.getTime() + license.offlineGraceDays * DAY_MS, license.expiresAt?.getTime() ?? Infinity));
+  const certificate = createOfflineCertificate(runtimeKeys().signing, {
+    license: licenseBody(license, machines, now),
+    machine: { id: machine.id, fingerprint: machine.fingerprint },
+    issuedAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+  });
+  // Not a change to the license, but a signed file that lets a machine run offline: worth knowing who took it, and from where.
+  await writeAudit(prisma(), {
+    actor: auditActor(user),
+    action: "license.offline_file",
+    target: { type: "license", id: license.id },
+    ip,
+    data: { machineId: machine.id, fingerprint: machine.fingerprint, expiresAt: expiresAt.toISOString(), via: "portal" },
+  });
+  return { ok: true, filename: `${fileSlug(license.product)}-${fileSlug(machineLabel(machine))}.lic`, certificate, expiresAt };
+}
