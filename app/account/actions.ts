@@ -7,7 +7,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/session";
 import { billingPortalUrl } from "@/lib/payments/checkout";
-import { clientIpFromHeaders } from "@/lib/portal/client-ip";
+import { clientIpFromHeaders } from "@/lib/http/next-adapter";
 import { parseId } from "@/lib/portal/ids";
 import { revealKeyForUser } from "@/lib/portal/licenses";
 import { deactivateMachineForUser } from "@/lib/portal/machines";

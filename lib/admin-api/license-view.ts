@@ -2,6 +2,7 @@
 // seats, active machines) come from lib/licensing/decision.ts, the same code the
 // client endpoints decide with, so the admin view never disagrees with what a
 // customer's application is told.
+import { licenseSnapshot } from "../licensing/snapshot";
 import type { Machine, Prisma } from "../generated/prisma/client";
 import { activeMachines, effectiveStatus, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
 
@@ -56,18 +57,7 @@ export function isUuid(value: string): boolean {
 }
 
 export function toSnapshot(row: LicenseRow): LicenseSnapshot {
-  return {
-    id: row.id,
-    status: row.status,
-    expiresAt: row.expiresAt,
-    product: row.plan.product.slug,
-    plan: row.plan.slug,
-    maxMachines: row.maxMachines ?? row.plan.maxMachines,
-    floating: row.plan.floating,
-    heartbeatSeconds: row.plan.heartbeatSeconds,
-    entitlements: row.plan.entitlements,
-    offlineGraceDays: row.plan.offlineGraceDays,
-  };
+  return licenseSnapshot(row);
 }
 
 /** The list item; `machines` may include deactivated rows, which hold no seat. */

@@ -8,8 +8,9 @@ import type { ApiRequest, ApiResponse } from "./types";
  * to X-Forwarded-For, so its last entry plays the socket's remote address and
  * the rest is what the client (or our proxies, see TRUST_PROXY) sent.
  */
-function clientIpFromHeaders(headers: Record<string, string>): string {
-  const entries = (headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+export function clientIpFromHeaders(headers: Record<string, string> | Headers): string {
+  const forwarded = headers instanceof Headers ? headers.get("x-forwarded-for") : headers["x-forwarded-for"];
+  const entries = (forwarded ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   const peer = entries.pop();
   return clientIp({ "x-forwarded-for": entries.join(",") }, peer);
 }

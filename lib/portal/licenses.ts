@@ -1,6 +1,7 @@
 // What a signed-in customer may see of their licenses. Every function takes the
 // user id and only ever returns that user's rows: authorization lives in the
 // query, not in the page that calls it.
+import { licenseSnapshot } from "../licensing/snapshot";
 import { prisma } from "../db/client";
 import { activeMachines, effectiveStatus, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
 import { decryptLicenseKey, maskLicenseKey } from "../licensing/keys";
@@ -21,18 +22,7 @@ export function findOwned(userId: string, licenseId: string) {
 
 export function snapshot(row: LicenseRow): { license: LicenseSnapshot; machines: MachineSnapshot[] } {
   return {
-    license: {
-      id: row.id,
-      status: row.status,
-      expiresAt: row.expiresAt,
-      product: row.plan.product.slug,
-      plan: row.plan.slug,
-      maxMachines: row.maxMachines ?? row.plan.maxMachines,
-      floating: row.plan.floating,
-      heartbeatSeconds: row.plan.heartbeatSeconds,
-      entitlements: row.plan.entitlements,
-      offlineGraceDays: row.plan.offlineGraceDays,
-    },
+    license: licenseSnapshot(row),
     machines: row.machines,
   };
 }

@@ -3,15 +3,13 @@
 // (lib/licensing/api/router.ts), reached through the session instead of the key.
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
-import { decide, licenseBody } from "../licensing/decision";
-import { createOfflineCertificate } from "../licensing/offline";
-import { runtimeKeys } from "../licensing/runtime-keys";
+import { decide } from "../licensing/decision";
+import { issueOfflineFile } from "../licensing/offline-file";
 import { auditActor, type PortalUser } from "./actor";
 import { parseId } from "./ids";
 import { machineLabel } from "./license-view";
 import { findOwned, snapshot } from "./licenses";
 
-const DAY_MS = 86_400_000;
 
 export type OfflineFileResult =
   | { ok: true; filename: string; certificate: string; expiresAt: Date }
@@ -47,14 +45,7 @@ export async function offlineFileForUser(
   const decision = decide({ license, machines, scope: { fingerprint: machine.fingerprint }, now });
   if (!decision.valid) return { ok: false, code: "REFUSED", message: decision.detail };
 
-  // Never valid past the license's own expiry.
-  const expiresAt = new Date(Math.min(now.getTime() + license.offlineGraceDays * DAY_MS, license.expiresAt?.getTime() ?? Infinity));
-  const certificate = createOfflineCertificate(runtimeKeys().signing, {
-    license: licenseBody(license, machines, now),
-    machine: { id: machine.id, fingerprint: machine.fingerprint },
-    issuedAt: now.toISOString(),
-    expiresAt: expiresAt.toISOString(),
-  });
+  const { certificate, expiresAt } = issueOfflineFile(license, machines, machine, now);
   // Not a change to the license, but a signed file that lets a machine run offline: worth knowing who took it, and from where.
   await writeAudit(prisma(), {
     actor: auditActor(user),

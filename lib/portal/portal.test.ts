@@ -11,7 +11,7 @@ import { activate, validate } from "../licensing/service";
 import { generateSigningKeyPem } from "../licensing/signing";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
-import { clientIpFromHeaders } from "./client-ip";
+import { clientIpFromHeaders } from "../http/next-adapter";
 import { getLicenseForUser, listLicensesForUser, ownsLicense, revealKeyForUser } from "./licenses";
 import { deactivateMachineForUser } from "./machines";
 import { offlineFileForUser } from "./offline";

@@ -6,8 +6,7 @@ import { usageRecorder } from "../../analytics/usage-recorder";
 import { ApiError, errorResponse, parseJsonBody } from "../../http/errors";
 import { defaultRateLimiter, enforceRateLimits } from "../../http/rate-limit";
 import { jsonResponse, type ApiRequest, type ApiResponse } from "../../http/types";
-import { createOfflineCertificate } from "../offline";
-import { licenseBody } from "../decision";
+import { issueOfflineFile } from "../offline-file";
 import { runtimeKeys } from "../runtime-keys";
 import { activate, deactivate, heartbeat, validate, type Outcome } from "../service";
 import { signResponse } from "../signing";
@@ -20,7 +19,6 @@ type Endpoint<S extends z.ZodType> = {
   run: (body: z.infer<S>, req: ApiRequest, now: Date) => Promise<Result>;
 };
 
-const DAY_MS = 86_400_000;
 
 function record(req: ApiRequest, endpoint: string, o: Outcome, now: Date, activated = false) {
   if (!o.license) return;
@@ -81,15 +79,7 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
       record(req, "offline", o, now);
       if (!o.decision.valid || !o.license) return { status: refusalStatus(o), json: validationBody(o, body.nonce, now) };
       if (o.license.offlineGraceDays <= 0) throw new ApiError("FORBIDDEN", "This plan does not allow offline licenses");
-      const graceEnd = now.getTime() + o.license.offlineGraceDays * DAY_MS;
-      // Never valid past the license's own expiry.
-      const expiresAt = new Date(Math.min(graceEnd, o.license.expiresAt?.getTime() ?? Infinity));
-      const certificate = createOfflineCertificate(runtimeKeys().signing, {
-        license: licenseBody(o.license, o.machines, now),
-        machine: { id: o.machine?.id, fingerprint: body.fingerprint },
-        issuedAt: now.toISOString(),
-        expiresAt: expiresAt.toISOString(),
-      });
+      const { certificate, expiresAt } = issueOfflineFile(o.license, o.machines, { id: o.machine!.id, fingerprint: body.fingerprint }, now);
       return { status: 200, json: { certificate, expiresAt: expiresAt.toISOString() } };
     },
   }),

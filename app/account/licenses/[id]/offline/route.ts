@@ -2,7 +2,7 @@
 // license file as a download. Checks the session and ownership itself; anything
 // that is not the signed-in customer's answers 404, exactly like a missing id.
 import { currentUser } from "@/lib/auth/session";
-import { clientIpFromHeaders } from "@/lib/portal/client-ip";
+import { clientIpFromHeaders } from "@/lib/http/next-adapter";
 import { parseId } from "@/lib/portal/ids";
 import { offlineFileForUser } from "@/lib/portal/offline";
 
