@@ -9,9 +9,20 @@ type Status = { state: "pending" } | { state: "ready"; licenseId: string; mine: 
  * Waits for the webhook to mint the license (it usually takes a second or
  * two), polling the status endpoint; this page never mints anything itself.
  */
-export function CheckoutProgress(props: { sessionId: string; signedIn: boolean }) {
+export function CheckoutProgress(props: {
+  sessionId: string;
+  signedIn: boolean;
+  /** the owner's key, fetched through a server action that checks ownership itself */
+  reveal: (licenseId: string) => Promise<{ key?: string; error?: string }>;
+}) {
   const [status, setStatus] = useState<Status>({ state: "pending" });
   const [slow, setSlow] = useState(false);
+  const [key, setKey] = useState<string | null>(null);
+  const { reveal } = props;
+
+  useEffect(() => {
+    if (status.state === "ready" && status.mine) void reveal(status.licenseId).then((r) => setKey(r.key ?? null));
+  }, [status, reveal]);
 
   useEffect(() => {
     let stopped = false;
@@ -56,8 +67,16 @@ export function CheckoutProgress(props: { sessionId: string; signedIn: boolean }
     return (
       <div role="status" className="space-y-3">
         <p className="font-medium">Your license is ready.</p>
+        {key && (
+          <p>
+            Your license key:{" "}
+            <code className="rounded bg-slate-100 px-2 py-1 font-mono break-all" data-testid="purchased-key">
+              {key}
+            </code>
+          </p>
+        )}
         <Link href="/account" className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">
-          See your license key
+          Manage your license
         </Link>
       </div>
     );

@@ -34,3 +34,26 @@ test("canceling on the checkout page returns to pricing without a charge", async
   await expect(page).toHaveURL(/\/pricing\?canceled=1$/);
   await expect(page.getByText("Checkout was canceled; you were not charged.")).toBeVisible();
 });
+
+test("a signed-in customer buys Pro: the success page shows the key, and the license is theirs", async ({ page }) => {
+  await page.goto("/signin");
+  await page.getByLabel("Email address").fill("customer@example.com");
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  const mail = await waitForMail((m) => m.to.includes("customer@example.com") && m.subject.startsWith("Sign in to"));
+  await page.goto(/https?:\/\/\S+/.exec(mail.text)![0]);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  await page.goto("/pricing");
+  await page.getByRole("button", { name: "Buy Demo App Pro" }).click();
+  // Stripe already knows the signed-in customer's email.
+  await expect(page.getByText("customer@example.com")).toBeVisible();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page.getByText("Your license is ready.")).toBeVisible();
+  const key = await page.getByTestId("purchased-key").textContent();
+  expect(key).toMatch(/^ZP(-[A-HJ-NP-Z2-9]{5}){4}$/);
+
+  await page.getByRole("link", { name: "Manage your license" }).click();
+  await expect(page.getByRole("heading", { name: "My licenses" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Demo App — Pro" })).toHaveCount(2);
+});

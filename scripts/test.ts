@@ -10,6 +10,7 @@ const bin = (name: string) => path.join("node_modules", ".bin", name);
 const steps: { name: string; command: string; args: string[] }[] = [
   { name: "typecheck", command: bin("tsc"), args: ["--noEmit"] },
   { name: "lint", command: bin("eslint"), args: ["--max-warnings=0", "."] },
+  { name: "sdk build", command: bin("tsc"), args: ["-p", "sdk/tsconfig.json"] },
   { name: "unit and integration tests", command: bin("vitest"), args: ["run"] },
   { name: "e2e tests", command: bin("playwright"), args: ["test"] },
 ];

@@ -27,6 +27,11 @@ export default function ApiReferencePage() {
           </a>
           .
         </p>
+        <p className="max-w-2xl text-slate-600">
+          For Node applications, the client SDK (<code>sdk/</code> in the portal&apos;s repository, package{" "}
+          <code>@license-portal/client</code>) does this in a few lines: machine fingerprint, signature checks against your pinned public key,
+          offline grace and a CLI. See <code>sdk/README.md</code>.
+        </p>
       </header>
 
       <section aria-labelledby="conventions" className="min-w-0 rounded-lg border border-slate-200 bg-white p-5">

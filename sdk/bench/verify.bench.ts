@@ -1,0 +1,57 @@
+// Verifications per second: live signed answers (all checks: digest, keyid, Ed25519, Date, nonce,
+// replay), saved answers re-read from the cache, and offline license files.
+//
+//   node --import tsx sdk/bench/verify.bench.ts [seconds per scenario, default 3]
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { verifyStoredAnswer, type StoredAnswer } from "../src/cache.js";
+import { pinKey, ResponseVerifier, verifyOfflineFile } from "../src/verify.js";
+import { offlineFile, signAnswer, testKeys, verdict } from "../test/signer.js";
+
+const seconds = Number(process.argv[2] ?? 3);
+const keys = testKeys();
+const pinned = pinKey(keys.publicKeyPem);
+const req = { method: "POST", path: "/api/v1/licenses/validate", host: "licenses.example.com" };
+const FP = "f".repeat(64);
+
+// Distinct answers (each nonce is accepted once), prepared ahead so only verification is timed.
+const POOL = 20_000;
+const now = new Date();
+const answers = Array.from({ length: POOL }, (_, i) => {
+  const nonce = `n${i}`;
+  return { nonce, ...signAnswer(keys, req, verdict("VALID", { nonce, ts: now, fingerprint: FP }), { date: now }) };
+});
+const stored: StoredAnswer[] = answers.slice(0, 1000).map((a) => ({ ...req, status: 200, nonce: a.nonce, headers: a.headers, body: Buffer.from(a.body).toString("base64") }));
+const file = offlineFile(keys, {
+  license: verdict("VALID", { nonce: null, ts: now, fingerprint: FP }).license,
+  machine: { id: "m_1", fingerprint: FP },
+  issuedAt: now.toISOString(),
+  expiresAt: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+});
+
+function measure(name: string, run: (i: number) => boolean) {
+  let i = 0; // one running index, so no answer is presented twice to one replay memory
+  for (; i < 500; i++) if (!run(i)) throw new Error(`${name}: verification failed in warm-up`);
+  let n = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  while (performance.now() < end) {
+    for (let k = 0; k < 100; k++, n++, i++) if (!run(i)) throw new Error(`${name}: verification failed`);
+  }
+  const elapsed = (performance.now() - start) / 1000;
+  const perSecond = n / elapsed;
+  console.log(`${name.padEnd(44)} ${Math.round(perSecond).toLocaleString("en-US").padStart(9)} /s   ${((1e6 * elapsed) / n).toFixed(1).padStart(6)} µs each`);
+  return perSecond;
+}
+
+console.log(`Node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"} x${os.cpus().length}; ${seconds} s per scenario, one thread\n`);
+
+let verifier = new ResponseVerifier({ publicKey: pinned });
+measure("signed answers (live: every check)", (i) => {
+  const slot = i % POOL;
+  if (slot === 0 && i > 0) verifier = new ResponseVerifier({ publicKey: pinned }); // a fresh replay memory per pass
+  const a = answers[slot]!;
+  return verifier.verify(req, a.headers, a.body, a.nonce).ok;
+});
+measure("saved answers (cache re-verification)", (i) => verifyStoredAnswer(stored[i % stored.length]!, pinned, { fingerprint: FP }).ok);
+measure("offline license files", () => verifyOfflineFile(pinned, file, FP).ok);
