@@ -108,6 +108,15 @@ class UsageRecorder {
   }
 }
 
+// Rows per statement: each statement's parameters are built and serialised on
+// the event loop, so a big batch is written in slices that let requests run
+// in between instead of stalling them all at once.
+const ROWS_PER_STATEMENT = 500;
+
+function* slices<T>(items: T[]): Generator<T[]> {
+  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) yield items.slice(i, i + ROWS_PER_STATEMENT);
+}
+
 async function writeBatch(
   counters: Map<string, Counters>,
   licenseSeen: Map<string, Date>,
@@ -118,9 +127,9 @@ async function writeBatch(
   const client = await db().connect();
   try {
     await client.query("BEGIN");
-    if (counters.size) {
-      const keys = [...counters.keys()].map((k) => k.split("|") as [string, string]);
-      const values = [...counters.values()];
+    for (const part of slices([...counters])) {
+      const keys = part.map(([k]) => k.split("|") as [string, string]);
+      const values = part.map(([, v]) => v);
       await client.query(
         `INSERT INTO usage_daily (license_id, day, validations, activations, failures)
          SELECT * FROM unnest($1::uuid[], $2::date[], $3::int[], $4::int[], $5::int[])
@@ -131,21 +140,21 @@ async function writeBatch(
         [keys.map((k) => k[0]), keys.map((k) => k[1]), values.map((v) => v.validations), values.map((v) => v.activations), values.map((v) => v.failures)],
       );
     }
-    if (licenseSeen.size) {
+    for (const part of slices([...licenseSeen])) {
       await client.query(
         `UPDATE licenses l SET last_validated_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
          WHERE l.id = v.id AND (l.last_validated_at IS NULL OR l.last_validated_at < v.at - $3::interval)`,
-        [[...licenseSeen.keys()], [...licenseSeen.values()], SEEN_PRECISION],
+        [part.map(([id]) => id), part.map(([, at]) => at), SEEN_PRECISION],
       );
     }
-    if (machineSeen.size) {
+    for (const part of slices([...machineSeen])) {
       await client.query(
         `UPDATE machines m SET last_seen_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
          WHERE m.id = v.id AND m.last_seen_at < v.at - $3::interval`,
-        [[...machineSeen.keys()], [...machineSeen.values()], SEEN_PRECISION],
+        [part.map(([id]) => id), part.map(([, at]) => at), SEEN_PRECISION],
       );
     }
-    if (events.length) {
+    for (const part of slices(events)) {
       // The licenses may have been deleted meanwhile: join keeps only existing ones.
       await client.query(
         `INSERT INTO validation_events (license_id, endpoint, code, fingerprint, ip, at)
@@ -155,12 +164,12 @@ async function writeBatch(
          JOIN licenses l ON l.id = v.license_id
          ORDER BY v.n`,
         [
-          events.map((e) => e.licenseId),
-          events.map((e) => e.endpoint),
-          events.map((e) => e.code),
-          events.map((e) => e.fingerprint ?? null),
-          events.map((e) => e.ip ?? null),
-          events.map((e) => e.at),
+          part.map((e) => e.licenseId),
+          part.map((e) => e.endpoint),
+          part.map((e) => e.code),
+          part.map((e) => e.fingerprint ?? null),
+          part.map((e) => e.ip ?? null),
+          part.map((e) => e.at),
         ],
       );
     }
