@@ -3,7 +3,7 @@ import Link from "next/link";
 const linkClass = "rounded px-1 py-0.5 text-slate-700 hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-indigo-600";
 
 /** The top navigation; `user` is the signed-in user, if any (the layout reads the session). */
-export function SiteHeader(props: { user: { email: string } | null; signOut: () => Promise<void> }) {
+export function SiteHeader(props: { user: { email: string; isAdmin?: boolean } | null; signOut: () => Promise<void> }) {
   const { user } = props;
   return (
     <header className="border-b border-slate-200 bg-white">
@@ -29,6 +29,13 @@ export function SiteHeader(props: { user: { email: string } | null; signOut: () 
                   My licenses
                 </Link>
               </li>
+              {user.isAdmin && (
+                <li>
+                  <Link href="/admin" className={linkClass}>
+                    Admin
+                  </Link>
+                </li>
+              )}
               <li>
                 <form action={props.signOut}>
                   <button type="submit" className={linkClass} title={`Signed in as ${user.email}`}>

@@ -1,0 +1,97 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ActionForm } from "@/components/admin/action-form";
+import { TextArea, TextField } from "@/components/admin/fields";
+import { PLAN_FIELD_LABELS, PlanFields } from "@/components/admin/plan-fields";
+import { Section } from "@/components/admin/section";
+import { card, link, td, th } from "@/components/admin/styles";
+import { Table } from "@/components/admin/table";
+import { getProduct } from "@/lib/admin/catalog-view";
+import { requireAdmin } from "@/lib/admin/guard";
+import { archiveProduct, createPlan, restoreProduct, updateProduct } from "../../actions";
+
+export const metadata: Metadata = { title: "Product" };
+
+export default async function ProductPage(props: { params: Promise<{ id: string }> }) {
+  const { id } = await props.params;
+  await requireAdmin(`/admin/products/${encodeURIComponent(id)}`);
+  const product = await getProduct(id);
+  if (!product) notFound();
+  const hidden = { productId: product.id };
+  return (
+    <div className="space-y-8">
+      <Link href="/admin/products" className={`${link} text-sm`}>
+        ← Products and plans
+      </Link>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-3xl font-bold tracking-tight">{product.name}</h1>
+        <p className="text-sm">
+          <span className="font-mono">{product.slug}</span> · {product.archivedAt ? "Archived: off sale" : "On sale"}
+        </p>
+      </div>
+
+      <Section id="edit" title="Details">
+        <div className={card}>
+          <ActionForm action={updateProduct} hidden={hidden} submit="Save product" fieldLabels={{ name: "Name", description: "Description" }}>
+            <div className="grid gap-4 sm:grid-cols-2">
+              <TextField name="name" label="Name" required defaultValue={product.name} scope="edit" />
+              <TextArea name="description" label="Description" defaultValue={product.description ?? ""} scope="edit" className="sm:col-span-2" />
+            </div>
+          </ActionForm>
+        </div>
+        <ActionForm
+          key="sale"
+          action={product.archivedAt ? restoreProduct : archiveProduct}
+          hidden={hidden}
+          submit={product.archivedAt ? "Restore: put on sale again" : "Archive: take off sale"}
+          variant="secondary"
+        />
+      </Section>
+
+      <Section id="plans" title="Plans">
+        <Table
+          caption={`Plans of ${product.name}`}
+          empty={product.plans.length === 0 ? "No plans yet." : undefined}
+          head={
+            <tr>
+              <th scope="col" className={th}>Plan</th>
+              <th scope="col" className={th}>Machines</th>
+              <th scope="col" className={th}>Duration</th>
+              <th scope="col" className={th}>Entitlements</th>
+              <th scope="col" className={th}>Licenses</th>
+              <th scope="col" className={th}>State</th>
+            </tr>
+          }
+        >
+          {product.plans.map((plan) => (
+            <tr key={plan.id} data-plan={plan.slug}>
+              <th scope="row" className={`${td} text-left`}>
+                <Link href={`/admin/plans/${plan.id}`} className={link}>
+                  {plan.name}
+                </Link>
+                <span className="block font-mono text-xs font-normal text-slate-500">{plan.slug}</span>
+              </th>
+              <td className={td}>
+                {plan.maxMachines}
+                {plan.floating && " (floating)"}
+              </td>
+              <td className={td}>{plan.durationDays === null ? "Perpetual" : `${plan.durationDays} days`}</td>
+              <td className={td}>{plan.entitlements.join(", ") || "—"}</td>
+              <td className={`${td} tabular-nums`}>{plan.licenseCount}</td>
+              <td className={td}>{plan.archivedAt ? "Archived" : "On sale"}</td>
+            </tr>
+          ))}
+        </Table>
+      </Section>
+
+      <Section id="new-plan" title="New plan">
+        <div className={card}>
+          <ActionForm action={createPlan} hidden={hidden} submit="Create plan" fieldLabels={PLAN_FIELD_LABELS}>
+            <PlanFields scope="new-plan" />
+          </ActionForm>
+        </div>
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import Link from "next/link";
+import type { AuditRow } from "@/lib/admin/audit-view";
+import { formatDate } from "./format";
+import { link, td, th } from "./styles";
+import { Table } from "./table";
+
+const TARGET_PAGES: Record<string, string> = {
+  license: "/admin/licenses/",
+  product: "/admin/products/",
+  plan: "/admin/plans/",
+  user: "/admin/customers/",
+};
+
+function who(row: AuditRow): string {
+  switch (row.actorType) {
+    case "user":
+      return row.actorLabel ?? "a user";
+    case "admin_token":
+      return `API token "${row.actorLabel ?? "?"}"`;
+    case "env_token":
+      return "ADMIN_API_TOKEN";
+    case "stripe":
+      return `Stripe ${row.actorId ?? ""}`.trim();
+    default:
+      return row.actorType;
+  }
+}
+
+function Target({ row }: { row: AuditRow }) {
+  const page = TARGET_PAGES[row.targetType];
+  const label = `${row.targetType} ${row.targetId?.slice(0, 8) ?? ""}`.trim();
+  return page && row.targetId ? (
+    <Link href={`${page}${row.targetId}`} className={link}>
+      {label}
+    </Link>
+  ) : (
+    <span>{label}</span>
+  );
+}
+
+/** Who did what to which object, when and from where; details as compact JSON. */
+export function AuditTable({ rows, caption }: { rows: AuditRow[]; caption: string }) {
+  return (
+    <Table
+      caption={caption}
+      empty={rows.length === 0 ? "No entries." : undefined}
+      head={
+        <tr>
+          <th scope="col" className={th}>When</th>
+          <th scope="col" className={th}>Who</th>
+          <th scope="col" className={th}>Action</th>
+          <th scope="col" className={th}>Target</th>
+          <th scope="col" className={th}>From</th>
+          <th scope="col" className={th}>Details</th>
+        </tr>
+      }
+    >
+      {rows.map((row) => (
+        <tr key={row.id} data-audit={row.action}>
+          <td className={`${td} whitespace-nowrap`}>{formatDate(row.at)}</td>
+          <td className={`${td} break-all`}>{who(row)}</td>
+          <td className={`${td} font-mono text-xs`}>{row.action}</td>
+          <td className={td}>
+            <Target row={row} />
+          </td>
+          <td className={`${td} font-mono text-xs`}>{row.ip || "—"}</td>
+          <td className={`${td} max-w-xs font-mono text-xs break-all text-slate-700`}>{row.data === null || row.data === undefined ? "—" : JSON.stringify(row.data)}</td>
+        </tr>
+      ))}
+    </Table>
+  );
+}

@@ -1,0 +1,18 @@
+// Dates and money as the console prints them. Pages render on the server, which
+// does not know the reader's time zone, so times say UTC rather than pretend to be local.
+const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
+const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "UTC" });
+
+export function formatDate(value: Date | string | null, withTime = true): string {
+  if (value === null) return "—";
+  const date = typeof value === "string" ? new Date(value) : value;
+  return withTime ? `${dateTimeFormat.format(date)} UTC` : dateFormat.format(date);
+}
+
+export function formatMoney(cents: number, currency: string): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+}
+
+export function formatCount(n: number): string {
+  return new Intl.NumberFormat("en-US").format(n);
+}

@@ -1,0 +1,59 @@
+// The plan form's fields, for creating (with slug) and editing (slug fixed).
+import type { Plan } from "@/lib/generated/prisma/client";
+import { Checkbox, SelectField, TextArea, TextField } from "./fields";
+
+export const PLAN_FIELD_LABELS: Record<string, string> = {
+  slug: "Slug",
+  name: "Name",
+  description: "Description",
+  maxMachines: "Machines",
+  durationDays: "Duration",
+  entitlements: "Entitlements",
+  heartbeatSeconds: "Heartbeat",
+  offlineGraceDays: "Offline grace",
+  stripePriceId: "Stripe price id",
+  price: "Price",
+  currency: "Currency",
+  billingInterval: "Billing",
+  sortOrder: "Order",
+};
+
+export function PlanFields({ plan, scope }: { plan?: Plan; scope: string }) {
+  return (
+    <div className="grid gap-4 sm:grid-cols-2">
+      {!plan && <TextField name="slug" label="Slug" required scope={scope} hint="Unique across all products; used by checkouts and the API. Cannot change later." />}
+      <TextField name="name" label="Name" required defaultValue={plan?.name} scope={scope} />
+      <TextArea name="description" label="Description" defaultValue={plan?.description ?? ""} scope={scope} className="sm:col-span-2" />
+      <TextField name="maxMachines" type="number" min={1} max={10000} label="Machines (seats)" required defaultValue={plan?.maxMachines ?? 1} scope={scope} />
+      <TextField name="durationDays" type="number" min={1} max={36500} label="Duration in days" defaultValue={plan?.durationDays} scope={scope} hint="Empty: perpetual." />
+      <TextArea
+        name="entitlements"
+        label="Entitlements"
+        rows={3}
+        defaultValue={plan?.entitlements.join("\n") ?? ""}
+        scope={scope}
+        hint="Feature flags, one per line (letters, digits, _ . : -)."
+      />
+      <div className="space-y-3">
+        <Checkbox name="floating" label="Floating seats" defaultChecked={plan?.floating ?? false} scope={scope} hint="Machines hold a seat only while they send heartbeats." />
+        <TextField name="heartbeatSeconds" type="number" min={10} label="Heartbeat every (seconds)" defaultValue={plan?.heartbeatSeconds ?? 600} scope={scope} />
+      </div>
+      <TextField name="offlineGraceDays" type="number" min={0} max={365} label="Offline grace (days)" defaultValue={plan?.offlineGraceDays ?? 7} scope={scope} hint="0: no offline license files." />
+      <TextField name="stripePriceId" label="Stripe price id" defaultValue={plan?.stripePriceId} scope={scope} hint="price_…; empty: not sold online." />
+      <TextField name="price" label="Price shown" defaultValue={plan?.priceCents == null ? "" : (plan.priceCents / 100).toFixed(2)} scope={scope} hint="On the pricing page, e.g. 49.00; Stripe's price is charged. Empty: “Contact us”." />
+      <TextField name="currency" label="Currency" defaultValue={plan?.currency ?? "usd"} scope={scope} />
+      <SelectField
+        name="billingInterval"
+        label="Billing"
+        defaultValue={plan?.billingInterval ?? ""}
+        scope={scope}
+        options={[
+          { value: "", label: "One-time payment" },
+          { value: "month", label: "Monthly subscription" },
+          { value: "year", label: "Yearly subscription" },
+        ]}
+      />
+      <TextField name="sortOrder" type="number" label="Order on the pricing page" defaultValue={plan?.sortOrder ?? 0} scope={scope} />
+    </div>
+  );
+}

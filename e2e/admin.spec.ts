@@ -1,0 +1,211 @@
+// The admin console in a real browser: the vendor issues a license by hand,
+// suspends it (the license API then answers SUSPENDED), reinstates it (VALID
+// again) and reads the dashboard; a customer finds no console at all.
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { firstLink, waitForMail, type Mail } from "./mail";
+
+const ADMIN = "admin@example.com"; // seeded with the ADMIN role
+const CUSTOMER = "customer@example.com";
+const KEY = /^ZP-[A-HJ-NP-Z2-9]{5}(-[A-HJ-NP-Z2-9]{5}){3}$/;
+
+async function inboxIds(): Promise<Set<string>> {
+  const messages: Mail[] = await (await fetch(`${process.env.E2E_MAIL_URL}/messages`)).json();
+  return new Set(messages.map((m) => m.id));
+}
+
+/** Signs in through the mail catcher; only a link sent for this sign-in counts. */
+async function signIn(page: Page, email: string) {
+  const before = await inboxIds();
+  await page.goto("/signin");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  const mail = await waitForMail((m) => !before.has(m.id) && m.to.includes(email) && m.subject.startsWith("Sign in to"));
+  await page.goto(firstLink(mail.text));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+async function validationCode(request: APIRequestContext, key: string): Promise<string> {
+  const res = await request.post("/api/v1/licenses/validate", { data: { key } });
+  expect(res.status()).toBe(200);
+  return (await res.json()).code;
+}
+
+test("a vendor issues a license by hand, suspends and reinstates it, and reads the dashboard", async ({ page, request }) => {
+  await signIn(page, ADMIN);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+
+  // Issue by hand, emailing the key.
+  await page.getByRole("navigation", { name: "Admin console" }).getByRole("link", { name: "Licenses" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Licenses" })).toBeVisible();
+  await page.getByRole("link", { name: "Issue a license" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Issue a license" })).toBeVisible();
+  const buyer = `vendor-e2e-${Date.now()}@example.com`;
+  await page.getByRole("combobox", { name: "Plan", exact: true }).selectOption("demo-pro-yearly");
+  await page.getByRole("textbox", { name: "Customer email", exact: true }).fill(buyer);
+  await page.getByRole("button", { name: "Issue license" }).click();
+  await expect(page).toHaveURL(/\/admin\/licenses\/[0-9a-f-]{36}\?issued=mailed$/);
+  await expect(page.getByRole("status").filter({ hasText: "License issued and the key emailed" })).toBeVisible();
+  await expect(page.getByRole("link", { name: buyer })).toBeVisible();
+  await expect(page.getByTestId("license-status")).toHaveText("Active");
+
+  await page.getByRole("button", { name: "Reveal key" }).click();
+  const secret = page.getByTestId("secret-value");
+  await expect(secret).toHaveText(KEY);
+  const key = (await secret.textContent())!;
+  const mail = await waitForMail((m) => m.to.includes(buyer) && m.subject.startsWith("Your license key"));
+  expect(mail.text).toContain(key);
+  expect(await validationCode(request, key)).toBe("VALID");
+
+  // Suspend: the license API refuses the key at once.
+  await page.getByRole("button", { name: "Suspend" }).click();
+  await expect(page.getByText("License suspended: the license API now answers SUSPENDED.")).toBeVisible();
+  await expect(page.getByTestId("license-status")).toHaveText("Suspended");
+  expect(await validationCode(request, key)).toBe("SUSPENDED");
+
+  // Reinstate: valid again.
+  await page.getByRole("button", { name: "Reinstate" }).click();
+  await expect(page.getByText("License reinstated.")).toBeVisible();
+  await expect(page.getByTestId("license-status")).toHaveText("Active");
+  expect(await validationCode(request, key)).toBe("VALID");
+
+  // Both changes are in the license's audit trail, by this admin.
+  await page.reload();
+  const trail = page.getByRole("table", { name: "Audit trail of this license, its machines and payments" });
+  await expect(trail.locator('tr[data-audit="license.update"]')).toHaveCount(2);
+  await expect(trail.locator('tr[data-audit="license.update"]').first()).toContainText(ADMIN);
+  await expect(trail.locator('tr[data-audit="license.create"]')).toHaveCount(1);
+  // For people reviewing the look; e2e/artifacts is kept by CI and gitignored.
+  await page.screenshot({ path: "e2e/artifacts/admin-license-desktop.png", fullPage: true });
+
+  // The dashboard: figures and charts. Usage is written in batches every few seconds.
+  await page.getByRole("navigation", { name: "Admin console" }).getByRole("link", { name: "Dashboard" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    expect(Number((await page.getByTestId("total-validations").textContent())?.replace(/,/g, ""))).toBeGreaterThanOrEqual(3);
+  }).toPass({ timeout: 30_000 });
+  expect(Number(await page.getByTestId("total-new-licenses").textContent())).toBeGreaterThanOrEqual(2);
+  for (const chart of ["chart-usage", "chart-machines", "chart-new-licenses", "chart-status"]) {
+    const figure = page.getByTestId(chart);
+    // The chart's own surface, not the legend's little icons.
+    await expect(figure.locator(".recharts-wrapper > svg.recharts-surface")).toBeVisible();
+  }
+  // Lines and bars were drawn, the status bars carry their counts, and the legend names the series.
+  await expect(page.getByTestId("chart-usage").locator(".recharts-line-curve")).toHaveCount(3);
+  await expect(page.getByTestId("chart-usage").locator(".recharts-legend-item-text")).toHaveText(["Validations", "Activations", "Failures (refused answers)"]);
+  await expect(page.getByTestId("chart-status").locator(".recharts-bar-rectangle path").first()).toBeVisible();
+  await expect(page.getByTestId("chart-status").locator(".recharts-label-list")).toContainText(/\d/);
+  await page.screenshot({ path: "e2e/artifacts/admin-dashboard-desktop.png", fullPage: true });
+  // The numbers behind a chart, as a table.
+  await page.getByTestId("chart-status").getByText("Show the numbers").click();
+  await expect(page.getByRole("table", { name: "Licenses by status" }).getByRole("row", { name: /ACTIVE/ })).toBeVisible();
+
+  await page.getByRole("navigation", { name: "Range" }).getByRole("link", { name: "7 days" }).click();
+  await expect(page).toHaveURL(/\/admin\?range=7$/);
+  await expect(page.getByRole("link", { name: "7 days" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByText("Validations, 7 days")).toBeVisible();
+});
+
+test("an admin creates an API token shown once, the admin API accepts it, and after revoking (confirmed) refuses it", async ({ page, request }) => {
+  await signIn(page, ADMIN);
+  await page.goto("/admin/tokens");
+  const name = `e2e token ${Date.now()}`;
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = page.getByTestId("secret-value");
+  await expect(secret).toHaveText(/^lpat_[A-Za-z0-9_-]{43}$/);
+  const token = (await secret.textContent())!;
+  const row = page.getByRole("row").filter({ hasText: name });
+  await expect(row).toContainText(`…${token.slice(-4)}`);
+  await expect(row).not.toContainText(token);
+
+  const list = () => request.get("/api/v1/admin/licenses?limit=1", { headers: { Authorization: `Bearer ${token}` } });
+  expect((await list()).status()).toBe(200);
+
+  // Revoking asks first; only the confirmation revokes.
+  await row.getByRole("button", { name: `Revoke token ${name}` }).click();
+  expect((await list()).status()).toBe(200);
+  await row.getByRole("button", { name: "Yes, revoke" }).click();
+  await expect(row).toContainText("Revoked");
+  expect((await list()).status()).toBe(401);
+
+  // Shown once: a reload shows only the hint.
+  await page.reload();
+  await expect(page.getByTestId("secret-value")).toHaveCount(0);
+  await expect(page.getByText(token)).toHaveCount(0);
+});
+
+test("an admin opens every console section, and adds a product with a plan that goes on sale", async ({ page }) => {
+  await signIn(page, ADMIN);
+  const sections: [string, string][] = [
+    ["/admin/licenses?status=ACTIVE&email=customer", "Licenses"],
+    ["/admin/products", "Products and plans"],
+    ["/admin/customers?q=customer", "Customers"],
+    ["/admin/events", "Stripe events"],
+    ["/admin/audit?action=license.", "Audit log"],
+    ["/admin/tokens", "Admin API tokens"],
+  ];
+  for (const [path, heading] of sections) {
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(200);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+  }
+  await page.goto("/admin/customers?q=customer%40example.com");
+  await page.getByRole("link", { name: CUSTOMER }).click();
+  await expect(page.getByRole("heading", { level: 1, name: CUSTOMER })).toBeVisible();
+  await expect(page.getByRole("table", { name: `Licenses of ${CUSTOMER}` }).getByRole("row")).not.toHaveCount(1);
+
+  const slug = `e2e-${Date.now()}`;
+  await page.goto("/admin/products");
+  await page.getByRole("textbox", { name: "Slug", exact: true }).fill(slug);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill("E2E Studio");
+  await page.getByRole("button", { name: "Create product" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "E2E Studio" })).toBeVisible();
+
+  const newPlan = page.getByRole("region", { name: "New plan" });
+  await newPlan.getByRole("textbox", { name: "Slug", exact: true }).fill(`${slug}-pro`);
+  await newPlan.getByRole("textbox", { name: "Name", exact: true }).fill("Studio Pro");
+  await newPlan.getByRole("spinbutton", { name: "Machines (seats)" }).fill("2");
+  await newPlan.getByRole("textbox", { name: "Entitlements" }).fill("render\nexport");
+  await newPlan.getByRole("textbox", { name: "Price shown" }).fill("19.00");
+  await newPlan.getByRole("button", { name: "Create plan" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "E2E Studio — Studio Pro" })).toBeVisible();
+  await page.goto("/pricing");
+  await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("$19.00 once");
+  await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("Feature: export");
+});
+
+const ADMIN_PAGES = [
+  "/admin",
+  "/admin?range=7",
+  "/admin/licenses",
+  "/admin/licenses/new",
+  "/admin/licenses/00000000-0000-4000-8000-000000000000",
+  "/admin/products",
+  "/admin/products/00000000-0000-4000-8000-000000000000",
+  "/admin/plans/00000000-0000-4000-8000-000000000000",
+  "/admin/customers",
+  "/admin/customers/00000000-0000-4000-8000-000000000000",
+  "/admin/events",
+  "/admin/audit",
+  "/admin/tokens",
+];
+
+test("a customer gets 404 on every admin page and sees no Admin link", async ({ page }) => {
+  await signIn(page, CUSTOMER);
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveCount(0);
+  for (const path of ADMIN_PAGES) {
+    const res = await page.goto(path);
+    expect(res?.status(), path).toBe(404);
+    await expect(page.getByText("Admin console")).toHaveCount(0);
+  }
+});
+
+test("a signed-out visitor is sent to sign in, with the console page to return to", async ({ page }) => {
+  await page.goto("/admin/licenses");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin%2Flicenses$/);
+});

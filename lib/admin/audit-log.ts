@@ -1,0 +1,53 @@
+// The audit log in the console: who did what to which object, when, from where,
+// filtered on any of those, newest first, a page at a time.
+import { z } from "zod";
+import { prisma } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
+import { auditRow, type AuditRow } from "./audit-view";
+import { pageOf, type Page } from "./paging";
+
+export const AUDIT_PER_PAGE = 50;
+export const ACTOR_TYPES = ["user", "admin_token", "env_token", "stripe", "system"] as const;
+
+const text = (max: number) => z.string().trim().max(max).optional().catch(undefined);
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+  .optional()
+  .catch(undefined);
+
+export const auditSearchSchema = z.object({
+  /** a prefix: "license." finds every license action */
+  action: text(100),
+  actorType: z.enum(ACTOR_TYPES).optional().catch(undefined),
+  /** part of the actor's label (an admin's email, a token's name) or their exact id */
+  actor: text(254),
+  targetType: text(50),
+  targetId: text(100),
+  ip: text(100),
+  /** UTC calendar days, both included */
+  from: date,
+  to: date,
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+export type AuditSearch = z.output<typeof auditSearchSchema>;
+
+export async function listAudit(search: AuditSearch): Promise<Page<AuditRow>> {
+  const filters: Prisma.AuditLogWhereInput[] = [];
+  if (search.action) filters.push({ action: { startsWith: search.action } });
+  if (search.actorType) filters.push({ actorType: search.actorType });
+  if (search.actor) filters.push({ OR: [{ actorLabel: { contains: search.actor, mode: "insensitive" } }, { actorId: search.actor }] });
+  if (search.targetType) filters.push({ targetType: search.targetType });
+  if (search.targetId) filters.push({ targetId: search.targetId });
+  if (search.ip) filters.push({ ip: search.ip });
+  if (search.from) filters.push({ at: { gte: new Date(`${search.from}T00:00:00Z`) } });
+  if (search.to) filters.push({ at: { lt: new Date(new Date(`${search.to}T00:00:00Z`).getTime() + 86_400_000) } });
+  const where: Prisma.AuditLogWhereInput = { AND: filters };
+  const [rows, total] = await Promise.all([
+    prisma().auditLog.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: (search.page - 1) * AUDIT_PER_PAGE, take: AUDIT_PER_PAGE }),
+    prisma().auditLog.count({ where }),
+  ]);
+  return pageOf(rows.map(auditRow), total, search.page, AUDIT_PER_PAGE);
+}

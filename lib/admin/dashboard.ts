@@ -1,0 +1,115 @@
+// The dashboard's figures over the last 7, 30 or 90 days (UTC days, today
+// included): license API traffic per day (usage_daily, written in batches by
+// lib/analytics), machines in use at the end of each day, new licenses per day,
+// revenue per day per currency (one Payment row per sum Stripe collected, see
+// lib/payments/webhooks/payments.ts), and licenses by status now. Every query
+// groups in the database; days without rows are filled with zeros here.
+import { prisma } from "../db/client";
+import { LICENSE_STATUSES } from "./license-search";
+
+export const RANGES = [7, 30, 90] as const;
+export type Range = (typeof RANGES)[number];
+
+const DAY_MS = 86_400_000;
+
+export type DayFigures = { day: string; validations: number; activations: number; failures: number; activeMachines: number; newLicenses: number };
+export type RevenueSeries = { currency: string; totalCents: number; days: { day: string; amountCents: number }[] };
+
+export type Dashboard = {
+  range: Range;
+  from: string;
+  to: string;
+  days: DayFigures[];
+  revenue: RevenueSeries[];
+  byStatus: { status: (typeof LICENSE_STATUSES)[number]; count: number }[];
+  totals: { validations: number; activations: number; failures: number; newLicenses: number; activeMachinesNow: number; licenses: number };
+};
+
+export function parseRange(value: unknown): Range {
+  const n = Number(value);
+  return (RANGES as readonly number[]).includes(n) ? (n as Range) : 30;
+}
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+function dayList(from: Date, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => isoDay(new Date(from.getTime() + i * DAY_MS)));
+}
+
+export async function loadDashboard(range: Range, now = new Date()): Promise<Dashboard> {
+  const today = new Date(`${isoDay(now)}T00:00:00Z`);
+  const from = new Date(today.getTime() - (range - 1) * DAY_MS);
+  const end = new Date(today.getTime() + DAY_MS);
+  const days = dayList(from, range);
+  const db = prisma();
+
+  // Days travel as 'YYYY-MM-DD' text both ways, so no session time zone can shift them.
+  const [usage, machines, created, payments, statuses, activeNow] = await Promise.all([
+    db.$queryRaw<{ day: string; validations: number; activations: number; failures: number }[]>`
+      SELECT day::text AS day, sum(validations)::int AS validations, sum(activations)::int AS activations, sum(failures)::int AS failures
+      FROM usage_daily WHERE day >= ${isoDay(from)}::date AND day < ${isoDay(end)}::date GROUP BY day`,
+    // Machines activated and not deactivated at the end of each day.
+    db.$queryRaw<{ day: string; count: number }[]>`
+      SELECT to_char(d AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+             (SELECT count(*) FROM machines m
+              WHERE m.activated_at < d + interval '24 hours'
+                AND (m.deactivated_at IS NULL OR m.deactivated_at >= d + interval '24 hours'))::int AS count
+      FROM generate_series(${from}::timestamptz, ${today}::timestamptz, interval '24 hours') AS d`,
+    db.$queryRaw<{ day: string; count: number }[]>`
+      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
+      FROM licenses WHERE created_at >= ${from} AND created_at < ${end} GROUP BY 1`,
+    db.$queryRaw<{ day: string; currency: string; cents: number }[]>`
+      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, currency, sum(amount_cents)::int AS cents
+      FROM payments WHERE created_at >= ${from} AND created_at < ${end} GROUP BY 1, 2`,
+    // The status the license API would answer (an ACTIVE license past its expiry is EXPIRED).
+    db.$queryRaw<{ status: string; count: number }[]>`
+      SELECT CASE WHEN status = 'ACTIVE' AND expires_at IS NOT NULL AND expires_at <= ${now} THEN 'EXPIRED' ELSE status::text END AS status,
+             count(*)::int AS count
+      FROM licenses GROUP BY 1`,
+    // Seats held now: a floating machine past its heartbeat deadline holds none (decision.ts isMachineActive).
+    db.$queryRaw<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM machines m JOIN licenses l ON l.id = m.license_id JOIN plans p ON p.id = l.plan_id
+      WHERE m.deactivated_at IS NULL AND (NOT p.floating OR m.heartbeat_deadline IS NULL OR m.heartbeat_deadline > ${now})`,
+  ]);
+
+  const byDay = <T extends { day: string }>(rows: T[]) => new Map(rows.map((r) => [r.day, r]));
+  const usageBy = byDay(usage);
+  const machinesBy = byDay(machines);
+  const createdBy = byDay(created);
+  const figures: DayFigures[] = days.map((day) => ({
+    day,
+    validations: usageBy.get(day)?.validations ?? 0,
+    activations: usageBy.get(day)?.activations ?? 0,
+    failures: usageBy.get(day)?.failures ?? 0,
+    activeMachines: machinesBy.get(day)?.count ?? 0,
+    newLicenses: createdBy.get(day)?.count ?? 0,
+  }));
+
+  const currencies = [...new Set(payments.map((p) => p.currency))].sort();
+  const revenue = currencies.map((currency) => {
+    const amounts = new Map(payments.filter((p) => p.currency === currency).map((p) => [p.day, p.cents]));
+    const series = days.map((day) => ({ day, amountCents: amounts.get(day) ?? 0 }));
+    return { currency, totalCents: series.reduce((sum, d) => sum + d.amountCents, 0), days: series };
+  });
+
+  const counts = new Map(statuses.map((s) => [s.status, s.count]));
+  const byStatus = LICENSE_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 }));
+  const sum = (field: keyof Omit<DayFigures, "day">) => figures.reduce((total, d) => total + d[field], 0);
+
+  return {
+    range,
+    from: days[0] ?? isoDay(from),
+    to: isoDay(today),
+    days: figures,
+    revenue,
+    byStatus,
+    totals: {
+      validations: sum("validations"),
+      activations: sum("activations"),
+      failures: sum("failures"),
+      newLicenses: sum("newLicenses"),
+      activeMachinesNow: activeNow[0]?.count ?? 0,
+      licenses: byStatus.reduce((total, s) => total + s.count, 0),
+    },
+  };
+}

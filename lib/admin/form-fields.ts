@@ -1,0 +1,47 @@
+// zod fields for HTML form values, which arrive as strings: an empty input is
+// "not given", a checkbox is "on" or absent, a date input is YYYY-MM-DD.
+import { z } from "zod";
+
+const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+/** A uuid, lower-cased; PostgreSQL would reject anything else with an error rather than "not found". */
+export const id = z.guid().transform((value) => value.toLowerCase());
+
+/** Irreversible actions carry `confirm=yes` from their second step, so a stray post cannot do them. */
+export const confirmed = z.literal("yes", { error: "Confirm this action first." });
+
+export const checkbox = z.preprocess((value) => value === "on" || value === "true", z.boolean());
+
+export function integer(min: number, max: number) {
+  return z.preprocess(blankToUndefined, z.coerce.number().int("Must be a whole number").min(min).max(max));
+}
+
+export function optional<T extends z.ZodType>(schema: T) {
+  return z.preprocess(blankToUndefined, schema.optional());
+}
+
+export const trimmed = (max: number) => z.string().trim().max(max);
+
+/** A calendar date from `<input type="date">`, as the end of that day in UTC (the console shows UTC). */
+export const endOfDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the date picker (YYYY-MM-DD)")
+  .transform((value, ctx) => {
+    const date = new Date(`${value}T23:59:59.999Z`);
+    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+      ctx.addIssue({ code: "custom", message: "Not a real date" });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+/** Entitlements typed one per line or separated by commas; duplicates and blanks dropped. */
+export const entitlementList = z
+  .string()
+  .default("")
+  .transform((text) => [...new Set(text.split(/[\n,]/).map((e) => e.trim()).filter(Boolean))])
+  .pipe(
+    z
+      .array(z.string().max(64).regex(/^[a-zA-Z0-9_.:-]+$/, "Entitlements use only letters, digits and _ . : -"))
+      .max(100),
+  );

@@ -1,0 +1,164 @@
+// Plans in the console: every field of the data model (the admin API's
+// POST /plans covers only the licensing ones), edit, archive, restore, and
+// delete only while no license was ever issued on it.
+//
+// The slug and product are fixed once created: Stripe checkouts in flight carry
+// `metadata.plan` (the slug) and API users name plans by it, so renaming it
+// would break both.
+import { z } from "zod";
+import { isUniqueViolation, uniqueViolationTarget } from "../admin-api/db-errors";
+import { slug } from "../admin-api/schemas";
+import { writeAudit } from "../audit/log";
+import { prisma } from "../db/client";
+import type { Plan, Prisma } from "../generated/prisma/client";
+import { ApiError } from "../http/errors";
+import { checkbox, confirmed, entitlementList, id, integer, optional, trimmed } from "./form-fields";
+import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
+
+/** "49" or "49.90" in the currency's main unit → cents. */
+const price = z
+  .string()
+  .trim()
+  .regex(/^\d{1,7}(\.\d{1,2})?$/, "A price like 49 or 49.90")
+  .transform((value) => Math.round(Number(value) * 100));
+
+export const planFields = z.object({
+  name: trimmed(200).min(1, "Give the plan a name"),
+  description: optional(trimmed(2000)),
+  maxMachines: integer(1, 10_000),
+  // Empty: perpetual.
+  durationDays: optional(integer(1, 36_500)),
+  entitlements: entitlementList,
+  floating: checkbox,
+  heartbeatSeconds: optional(integer(10, 31_536_000)),
+  offlineGraceDays: optional(integer(0, 365)),
+  stripePriceId: optional(trimmed(255)),
+  price: optional(price),
+  currency: optional(
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z]{3}$/, "A three-letter currency code such as usd"),
+  ),
+  billingInterval: optional(z.enum(["month", "year"])),
+  sortOrder: optional(integer(-10_000, 10_000)),
+});
+
+export const createPlanInput = planFields.extend({ productId: id, slug });
+
+type PlanFields = z.output<typeof planFields>;
+
+/** The columns a form sets; defaults as in the data model for what is left empty. */
+function columns(input: PlanFields) {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    maxMachines: input.maxMachines,
+    durationDays: input.durationDays ?? null,
+    entitlements: input.entitlements,
+    floating: input.floating,
+    heartbeatSeconds: input.heartbeatSeconds ?? 600,
+    offlineGraceDays: input.offlineGraceDays ?? 7,
+    stripePriceId: input.stripePriceId ?? null,
+    priceCents: input.price ?? null,
+    currency: input.currency ?? "usd",
+    billingInterval: input.billingInterval ?? null,
+    sortOrder: input.sortOrder ?? 0,
+  } satisfies Partial<Plan>;
+}
+
+type Columns = ReturnType<typeof columns>;
+
+const planNotFound = () => new ApiError("NOT_FOUND", "The plan does not exist.");
+
+function conflict(error: unknown, input: { slug?: string; stripePriceId?: string }): never {
+  if (!isUniqueViolation(error)) throw error;
+  const what = uniqueViolationTarget(error).includes("stripe") ? `Stripe price "${input.stripePriceId}"` : `plan slug "${input.slug}"`;
+  throw new ApiError("CONFLICT", `The ${what} is already in use (plan slugs are unique across all products).`);
+}
+
+export async function createPlan(admin: ConsoleAdmin, input: z.output<typeof createPlanInput>, ip: string | null): Promise<ActionResult> {
+  try {
+    const plan = await prisma().$transaction(async (tx) => {
+      const product = await tx.product.findUnique({ where: { id: input.productId }, select: { slug: true } });
+      if (!product) throw new ApiError("NOT_FOUND", "The product does not exist.");
+      const data = columns(input);
+      const created = await tx.plan.create({ data: { ...data, slug: input.slug, productId: input.productId } });
+      await writeAudit(tx, {
+        actor: adminActor(admin),
+        action: "plan.create",
+        target: { type: "plan", id: created.id },
+        ip,
+        data: { product: product.slug, slug: created.slug, ...data },
+      });
+      return created;
+    });
+    return { ok: true, message: `Plan ${plan.name} created.`, redirectTo: `/admin/plans/${plan.id}` };
+  } catch (error) {
+    conflict(error, input);
+  }
+}
+
+export async function updatePlan(admin: ConsoleAdmin, input: PlanFields & { planId: string }, ip: string | null): Promise<ActionResult> {
+  try {
+    const changed = await prisma().$transaction(async (tx) => {
+      const before = await tx.plan.findUnique({ where: { id: input.planId } });
+      if (!before) throw planNotFound();
+      const after = columns(input);
+      const changes: Record<string, { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null }> = {};
+      for (const field of Object.keys(after) as (keyof Columns)[]) {
+        if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) changes[field] = { from: before[field], to: after[field] };
+      }
+      if (Object.keys(changes).length === 0) return false;
+      await tx.plan.update({ where: { id: input.planId }, data: after });
+      await writeAudit(tx, { actor: adminActor(admin), action: "plan.update", target: { type: "plan", id: input.planId }, ip, data: { changes } });
+      return true;
+    });
+    // Seats, duration and features apply to the plan's licenses at their next validation.
+    return { ok: true, message: changed ? "Plan saved. Its licenses follow the new seats and features from their next check." : "Nothing changed." };
+  } catch (error) {
+    conflict(error, input);
+  }
+}
+
+export async function setPlanArchived(admin: ConsoleAdmin, input: { planId: string; archived: boolean }, ip: string | null): Promise<ActionResult> {
+  const changed = await prisma().$transaction(async (tx) => {
+    const before = await tx.plan.findUnique({ where: { id: input.planId }, select: { archivedAt: true } });
+    if (!before) throw planNotFound();
+    if ((before.archivedAt !== null) === input.archived) return false;
+    await tx.plan.update({ where: { id: input.planId }, data: { archivedAt: input.archived ? new Date() : null } });
+    await writeAudit(tx, {
+      actor: adminActor(admin),
+      action: input.archived ? "plan.archive" : "plan.restore",
+      target: { type: "plan", id: input.planId },
+      ip,
+    });
+    return true;
+  });
+  const what = input.archived ? "archived: off sale; its licenses keep working" : "restored: on sale again";
+  return { ok: true, message: changed ? `Plan ${what}.` : "Nothing changed." };
+}
+
+export const deletePlanInput = z.object({ planId: id, confirm: confirmed });
+
+/**
+ * Only a plan no license was ever issued on: a license's plan is its terms. The
+ * plan row is locked first; issuing a license takes a key-share lock on it
+ * (the foreign key), so a license cannot appear between the count and the delete,
+ * and the RESTRICT foreign key stands behind that.
+ */
+export async function deletePlan(admin: ConsoleAdmin, input: { planId: string }, ip: string | null): Promise<ActionResult> {
+  await prisma().$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ slug: string }[]>`SELECT slug FROM plans WHERE id = ${input.planId}::uuid FOR UPDATE`;
+    const plan = locked[0];
+    if (!plan) throw planNotFound();
+    const licenses = await tx.license.count({ where: { planId: input.planId } });
+    if (licenses > 0) {
+      throw new ApiError("CONFLICT", `The plan has ${licenses} license${licenses === 1 ? "" : "s"}: archive it instead, it can never be deleted.`);
+    }
+    await tx.plan.delete({ where: { id: input.planId } });
+    await writeAudit(tx, { actor: adminActor(admin), action: "plan.delete", target: { type: "plan", id: input.planId }, ip, data: { slug: plan.slug } });
+  });
+  return { ok: true, message: "Plan deleted.", redirectTo: "/admin/products" };
+}

@@ -1,0 +1,83 @@
+// Products in the console: create, rename/describe, archive and restore. A
+// product is never deleted: plans and licenses hang off it. Archiving takes it
+// and its plans off the pricing page and out of checkout (lib/catalog,
+// lib/payments/checkout filter on archivedAt); its licenses keep working.
+import { z } from "zod";
+import { isUniqueViolation } from "../admin-api/db-errors";
+import { slug } from "../admin-api/schemas";
+import { writeAudit } from "../audit/log";
+import { prisma } from "../db/client";
+import { ApiError } from "../http/errors";
+import { optional, trimmed } from "./form-fields";
+import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
+
+export const productFields = z.object({
+  name: trimmed(200).min(1, "Give the product a name"),
+  description: optional(trimmed(2000)),
+});
+export const createProductInput = productFields.extend({ slug });
+
+const productNotFound = () => new ApiError("NOT_FOUND", "The product does not exist.");
+
+export async function createProduct(admin: ConsoleAdmin, input: z.output<typeof createProductInput>, ip: string | null): Promise<ActionResult> {
+  try {
+    const product = await prisma().$transaction(async (tx) => {
+      const created = await tx.product.create({ data: { slug: input.slug, name: input.name, description: input.description ?? null } });
+      await writeAudit(tx, {
+        actor: adminActor(admin),
+        action: "product.create",
+        target: { type: "product", id: created.id },
+        ip,
+        data: { slug: created.slug, name: created.name, description: created.description },
+      });
+      return created;
+    });
+    return { ok: true, message: `Product ${product.name} created.`, redirectTo: `/admin/products/${product.id}` };
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `The product slug "${input.slug}" is already in use.`);
+    throw error;
+  }
+}
+
+export async function updateProduct(
+  admin: ConsoleAdmin,
+  input: z.output<typeof productFields> & { productId: string },
+  ip: string | null,
+): Promise<ActionResult> {
+  const changed = await prisma().$transaction(async (tx) => {
+    const before = await tx.product.findUnique({ where: { id: input.productId } });
+    if (!before) throw productNotFound();
+    const after = { name: input.name, description: input.description ?? null };
+    const changes = Object.fromEntries(
+      (["name", "description"] as const).filter((f) => before[f] !== after[f]).map((f) => [f, { from: before[f], to: after[f] }]),
+    );
+    if (Object.keys(changes).length === 0) return false;
+    await tx.product.update({ where: { id: input.productId }, data: after });
+    await writeAudit(tx, { actor: adminActor(admin), action: "product.update", target: { type: "product", id: input.productId }, ip, data: { changes } });
+    return true;
+  });
+  return { ok: true, message: changed ? "Product saved." : "Nothing changed." };
+}
+
+/** archived true: off sale; false: back on sale. */
+export async function setProductArchived(
+  admin: ConsoleAdmin,
+  input: { productId: string; archived: boolean },
+  ip: string | null,
+): Promise<ActionResult> {
+  const changed = await prisma().$transaction(async (tx) => {
+    const before = await tx.product.findUnique({ where: { id: input.productId }, select: { archivedAt: true } });
+    if (!before) throw productNotFound();
+    if ((before.archivedAt !== null) === input.archived) return false;
+    await tx.product.update({ where: { id: input.productId }, data: { archivedAt: input.archived ? new Date() : null } });
+    await writeAudit(tx, {
+      actor: adminActor(admin),
+      action: input.archived ? "product.archive" : "product.restore",
+      target: { type: "product", id: input.productId },
+      ip,
+    });
+    return true;
+  });
+  const what = input.archived ? "archived: its plans are off sale; its licenses keep working" : "restored: its plans are on sale again";
+  return { ok: true, message: changed ? `Product ${what}.` : "Nothing changed." };
+}

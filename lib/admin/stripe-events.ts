@@ -1,0 +1,78 @@
+// The Stripe event log: every event the webhook received, how it was handled and
+// why it failed; and re-running a FAILED one through the webhook's own
+// dispatcher (rerunStripeEvent), which claims the row first, so a re-run of an
+// event that meanwhile succeeded (a Stripe retry, another admin) does nothing.
+import { z } from "zod";
+import { writeAudit } from "../audit/log";
+import { prisma } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
+import { ApiError } from "../http/errors";
+import { rerunStripeEvent } from "../payments/webhooks/process-event";
+import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
+import { pageOf, type Page } from "./paging";
+
+export const EVENTS_PER_PAGE = 50;
+export const EVENT_STATUSES = ["PROCESSING", "PROCESSED", "IGNORED", "FAILED"] as const;
+
+export const eventSearchSchema = z.object({
+  status: z.enum(EVENT_STATUSES).optional().catch(undefined),
+  type: z.string().trim().max(100).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+export type StripeEventRow = {
+  id: string;
+  type: string;
+  status: (typeof EVENT_STATUSES)[number];
+  error: string | null;
+  attempts: number;
+  receivedAt: Date;
+  processedAt: Date | null;
+  /** the Stripe object the event is about, e.g. cs_..., sub_..., in_... */
+  objectId: string | null;
+};
+
+export async function listStripeEvents(search: z.output<typeof eventSearchSchema>): Promise<Page<StripeEventRow>> {
+  const where: Prisma.StripeEventWhereInput = {
+    ...(search.status ? { status: search.status } : {}),
+    ...(search.type ? { type: { startsWith: search.type } } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    prisma().stripeEvent.findMany({
+      where,
+      orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+      skip: (search.page - 1) * EVENTS_PER_PAGE,
+      take: EVENTS_PER_PAGE,
+    }),
+    prisma().stripeEvent.count({ where }),
+  ]);
+  const items = rows.map(({ payload, ...row }) => {
+    const object = (payload as { data?: { object?: { id?: unknown } } } | null)?.data?.object;
+    return { ...row, objectId: typeof object?.id === "string" ? object.id : null };
+  });
+  return pageOf(items, total, search.page, EVENTS_PER_PAGE);
+}
+
+export async function rerunFailedEvent(admin: ConsoleAdmin, input: { eventId: string }, ip: string | null): Promise<ActionResult> {
+  const row = await prisma().stripeEvent.findUnique({ where: { id: input.eventId }, select: { status: true } });
+  if (!row) throw new ApiError("NOT_FOUND", `Stripe event ${input.eventId} was never received.`);
+  if (row.status !== "FAILED") return { ok: true, message: `Event ${input.eventId} is ${row.status.toLowerCase()}: nothing to re-run.` };
+
+  const audit = (outcome: string) =>
+    writeAudit(prisma(), { actor: adminActor(admin), action: "stripe_event.rerun", target: { type: "stripe_event", id: input.eventId }, ip, data: { outcome } });
+  let outcome: string;
+  try {
+    outcome = await rerunStripeEvent(input.eventId);
+  } catch (error) {
+    // The dispatcher has recorded the new failure on the row; report it from there.
+    if (!(error instanceof ApiError) || error.code !== "INTERNAL") throw error;
+    await audit("failed");
+    const failed = await prisma().stripeEvent.findUnique({ where: { id: input.eventId }, select: { error: true } });
+    return { error: `Event ${input.eventId} failed again: ${failed?.error ?? "see the server log"}` };
+  }
+  await audit(outcome);
+  return {
+    ok: true,
+    message: outcome === "duplicate" ? `Event ${input.eventId} had already been handled meanwhile.` : `Event ${input.eventId} re-run: ${outcome}.`,
+  };
+}
