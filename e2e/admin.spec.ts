@@ -2,16 +2,11 @@
 // suspends it (the license API then answers SUSPENDED), reinstates it (VALID
 // again) and reads the dashboard; a customer finds no console at all.
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { firstLink, waitForMail, type Mail } from "./mail";
+import { firstLink, inboxIds, waitForMail } from "./mail";
 
 const ADMIN = "admin@example.com"; // seeded with the ADMIN role
 const CUSTOMER = "customer@example.com";
 const KEY = /^ZP-[A-HJ-NP-Z2-9]{5}(-[A-HJ-NP-Z2-9]{5}){3}$/;
-
-async function inboxIds(): Promise<Set<string>> {
-  const messages: Mail[] = await (await fetch(`${process.env.E2E_MAIL_URL}/messages`)).json();
-  return new Set(messages.map((m) => m.id));
-}
 
 /** Signs in through the mail catcher; only a link sent for this sign-in counts. */
 async function signIn(page: Page, email: string) {

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { verifyOfflineCertificate } from "../lib/licensing/offline";
 import { E2E_ADMIN_TOKEN } from "./global-setup";
-import { firstLink, waitForMail, type Mail } from "./mail";
+import { firstLink, inboxIds, waitForMail } from "./mail";
 
 const CUSTOMER = "customer@example.com"; // the demo customer: one "Demo App — Pro" license
 const OTHER = "other@example.com";
@@ -14,11 +14,6 @@ const KEY = /^ZP-[A-HJ-NP-Z2-9]{5}(-[A-HJ-NP-Z2-9]{5}){3}$/;
 const admin = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };
-
-async function inboxIds(): Promise<Set<string>> {
-  const messages: Mail[] = await (await fetch(`${process.env.E2E_MAIL_URL}/messages`)).json();
-  return new Set(messages.map((m) => m.id));
-}
 
 /** Signs in through the mail catcher; only a link sent for this sign-in counts, not an older one. */
 async function signIn(page: Page, email: string) {
