@@ -81,14 +81,14 @@ export async function createLicense({ req, actor }: AdminContext): Promise<ApiRe
 }
 
 /** Filters on the effective status: an ACTIVE license past its expiry is EXPIRED (decision.ts). */
-function statusWhere(status: string, now: Date): Prisma.LicenseWhereInput {
+export function statusWhere(status: "ACTIVE" | "SUSPENDED" | "REVOKED" | "EXPIRED", now: Date): Prisma.LicenseWhereInput {
   switch (status) {
     case "ACTIVE":
       return { status: "ACTIVE", OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
     case "EXPIRED":
       return { OR: [{ status: "EXPIRED" }, { status: "ACTIVE", expiresAt: { lte: now } }] };
     default:
-      return { status: status as "SUSPENDED" | "REVOKED" };
+      return { status };
   }
 }
 

@@ -8,6 +8,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { hashLicenseKey, KEY_ALPHABET, normalizeLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
 import { pageOf, type Page } from "./paging";
+import { statusWhere } from "../admin-api/licenses";
 
 export const LICENSE_STATUSES = ["ACTIVE", "SUSPENDED", "REVOKED", "EXPIRED"] as const;
 export const LICENSES_PER_PAGE = 25;
@@ -41,22 +42,6 @@ function keyWhere(input: string): Prisma.LicenseWhereInput {
   const hint = HINT.exec(key)?.[1];
   // Not a key and not a hint: nothing can match, say so rather than list everything.
   return hint ? { keyHint: hint } : { id: { in: [] } };
-}
-
-/**
- * Filters on the status the license API would answer: an ACTIVE license past its
- * expiry is EXPIRED (lib/licensing/decision.ts effectiveStatus). Same rule as the
- * admin API's list, whose helper is not exported.
- */
-export function statusWhere(status: (typeof LICENSE_STATUSES)[number], now: Date): Prisma.LicenseWhereInput {
-  switch (status) {
-    case "ACTIVE":
-      return { status: "ACTIVE", OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] };
-    case "EXPIRED":
-      return { OR: [{ status: "EXPIRED" }, { status: "ACTIVE", expiresAt: { lte: now } }] };
-    default:
-      return { status };
-  }
 }
 
 export async function searchLicenses(search: LicenseSearch, now = new Date()): Promise<Page<AdminLicense>> {

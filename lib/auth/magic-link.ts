@@ -3,8 +3,7 @@
 // would otherwise use up the one-time token before the person clicks. The
 // token is only spent when the person presses the button on that page.
 import { sendMail } from "../email/send";
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml } from "../html/escape";
 
 export function confirmationUrl(callbackUrl: string): string {
   const callback = new URL(callbackUrl);

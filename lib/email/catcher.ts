@@ -3,6 +3,7 @@ import http from "node:http";
 import type { AddressInfo, Server } from "node:net";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { escapeHtml } from "../html/escape";
 
 /**
  * A local mail catcher for development, demos and tests: an SMTP server that keeps every message
@@ -151,15 +152,6 @@ function handleHttp(
     return message ? json(200, message) : json(404, { error: "No such message" });
   }
   json(404, { error: "Not found" });
-}
-
-function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }
 
 function renderInbox(messages: CaughtMessage[]): string {

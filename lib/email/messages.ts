@@ -1,5 +1,6 @@
 // The portal's customer emails: what they say, as plain text and simple HTML.
 // Every value that came from outside (names, keys, addresses) is escaped in the HTML.
+import { escapeHtml } from "../html/escape";
 import { sendMail, type OutgoingMail } from "./send";
 
 export type LicenseEmail = {
@@ -10,12 +11,6 @@ export type LicenseEmail = {
   /** null: perpetual */
   expiresAt: Date | null;
 };
-
-const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
 
 function appUrl(): string {
   return (process.env.APP_URL || "http://localhost:3000").replace(/\/+$/, "");

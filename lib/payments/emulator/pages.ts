@@ -1,19 +1,11 @@
 import type { Interval } from "./store";
+import { escapeHtml } from "../../html/escape";
 
 /**
  * The emulator's hosted pages (checkout and billing portal): plain HTML forms that work without
  * JavaScript, so a browser, Playwright or `fetch` can drive them. Every interpolated value is
  * escaped.
  */
-
-function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 // Currencies Stripe counts in whole units rather than cents.
 const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
