@@ -1,25 +1,12 @@
 // The admin console in a real browser: the vendor issues a license by hand,
 // suspends it (the license API then answers SUSPENDED), reinstates it (VALID
 // again) and reads the dashboard; a customer finds no console at all.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { firstLink, inboxIds, waitForMail } from "./mail";
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { signIn, waitForMail } from "./mail";
 
 const ADMIN = "admin@example.com"; // seeded with the ADMIN role
 const CUSTOMER = "customer@example.com";
 const KEY = /^ZP-[A-HJ-NP-Z2-9]{5}(-[A-HJ-NP-Z2-9]{5}){3}$/;
-
-/** Signs in through the mail catcher; only a link sent for this sign-in counts. */
-async function signIn(page: Page, email: string) {
-  const before = await inboxIds();
-  await page.goto("/signin");
-  await page.getByLabel("Email address").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  const mail = await waitForMail((m) => !before.has(m.id) && m.to.includes(email) && m.subject.startsWith("Sign in to"));
-  await page.goto(firstLink(mail.text));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
 
 async function validationCode(request: APIRequestContext, key: string): Promise<string> {
   const res = await request.post("/api/v1/licenses/validate", { data: { key } });

@@ -1,5 +1,5 @@
 // Reads the emails the portal sent, from the mail catcher e2e/global-setup.ts started.
-import { expect } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 export type Mail = { id: string; to: string[]; subject: string; text: string; html: string | null };
 
@@ -24,4 +24,17 @@ export function firstLink(text: string): string {
   const m = /https?:\/\/\S+/.exec(text);
   if (!m) throw new Error(`no link in email: ${text}`);
   return m[0];
+}
+
+/** Signs in through the mail catcher; only a link sent for this sign-in counts, not an older one. */
+export async function signIn(page: Page, email: string) {
+  const before = await inboxIds();
+  await page.goto("/signin");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  const mail = await waitForMail((m) => !before.has(m.id) && m.to.includes(email) && m.subject.startsWith("Sign in to"));
+  await page.goto(firstLink(mail.text));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
 }

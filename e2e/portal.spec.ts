@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { verifyOfflineCertificate } from "../lib/licensing/offline";
 import { E2E_ADMIN_TOKEN } from "./global-setup";
-import { firstLink, inboxIds, waitForMail } from "./mail";
+import { signIn } from "./mail";
 
 const CUSTOMER = "customer@example.com"; // the demo customer: one "Demo App — Pro" license
 const OTHER = "other@example.com";
@@ -14,19 +14,6 @@ const KEY = /^ZP-[A-HJ-NP-Z2-9]{5}(-[A-HJ-NP-Z2-9]{5}){3}$/;
 const admin = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 const PHONE = { width: 375, height: 812 };
 const DESKTOP = { width: 1280, height: 800 };
-
-/** Signs in through the mail catcher; only a link sent for this sign-in counts, not an older one. */
-async function signIn(page: Page, email: string) {
-  const before = await inboxIds();
-  await page.goto("/signin");
-  await page.getByLabel("Email address").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  const mail = await waitForMail((m) => !before.has(m.id) && m.to.includes(email) && m.subject.startsWith("Sign in to"));
-  await page.goto(firstLink(mail.text));
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
 
 const activate = (request: APIRequestContext, key: string, fingerprint: string, details: Record<string, string> = {}) =>
   request.post("/api/v1/licenses/activate", { data: { key, fingerprint, ...details } });

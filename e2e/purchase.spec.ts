@@ -2,7 +2,7 @@
 // emulator, driven by the official SDK) → pay → success page → the email with
 // the key → the key validates through the license API.
 import { expect, test } from "@playwright/test";
-import { inboxIds, waitForMail } from "./mail";
+import { signIn, waitForMail } from "./mail";
 
 test("a guest buys the Solo plan, gets the key by email, and it validates", async ({ page, request }) => {
   const email = `buyer-${Date.now()}@example.com`;
@@ -36,14 +36,7 @@ test("canceling on the checkout page returns to pricing without a charge", async
 });
 
 test("a signed-in customer buys Pro: the success page shows the key, and the license is theirs", async ({ page }) => {
-  await page.goto("/signin");
-  const before = await inboxIds();
-  await page.getByLabel("Email address").fill("customer@example.com");
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  const mail = await waitForMail((m) => !before.has(m.id) && m.to.includes("customer@example.com") && m.subject.startsWith("Sign in to"));
-  await page.goto(/https?:\/\/\S+/.exec(mail.text)![0]);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await signIn(page, "customer@example.com");
 
   await page.goto("/pricing");
   await page.getByRole("button", { name: "Buy Demo App Pro" }).click();
