@@ -5,10 +5,10 @@
 import { db } from "../db/client";
 import { decide, decideActivation, type Decision, type LicenseSnapshot, type MachineSnapshot, type ValidationScope } from "./decision";
 import { hashLicenseKey } from "./keys";
+import { findLicense } from "./license-lookup";
 import { runtimeKeys } from "./runtime-keys";
 import {
   deactivateByFingerprint,
-  findLicense,
   insertMachine,
   lockLicense,
   reviveMachine,
@@ -35,7 +35,7 @@ function outcome(decision: Decision, found: { license: LicenseSnapshot; machines
   return { decision, license: found?.license ?? null, machines, machine };
 }
 
-/** Read-only: one indexed query, no write (usage is counted off the hot path). */
+/** Read-only: one indexed read, shared with concurrent requests; no write (usage is counted off the hot path). */
 export async function validate(key: string, scope: ValidationScope, now = new Date()): Promise<Outcome> {
   const found = await findLicense(db(), keyHash(key));
   const decision = decide({ license: found?.license ?? null, machines: found?.machines ?? [], scope, now });

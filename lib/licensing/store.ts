@@ -71,25 +71,29 @@ export function toMachine(row: MachineRow): MachineSnapshot {
 export type LicenseWithMachines = { license: LicenseSnapshot; machines: MachineSnapshot[] };
 
 /**
- * The license for a key hash with its machines that are not deactivated, in one
- * round trip: a row per machine (or one row with null machine columns). A plain
- * join costs Postgres and the driver less than aggregating the machines to JSON.
+ * The licenses for a set of key hashes, each with its machines that are not
+ * deactivated, in one round trip: a row per machine (or one row with null
+ * machine columns). A plain join costs Postgres and the driver less than
+ * aggregating the machines to JSON. Hashes with no license are absent.
  */
-export async function findLicense(q: Queryable, keyHash: string): Promise<LicenseWithMachines | null> {
-  const { rows } = await q.query<LicenseRow & { machine_id: string | null } & Omit<MachineRow, "id" | "deactivated_at">>({
-    name: "license-by-key-hash",
-    text: `SELECT ${LICENSE_COLUMNS}, m.id AS machine_id, m.fingerprint, m.name, m.platform, m.hostname,
+export async function findLicenses(q: Queryable, keyHashes: readonly string[]): Promise<Map<string, LicenseWithMachines>> {
+  const { rows } = await q.query<LicenseRow & { key_hash: string; machine_id: string | null } & Omit<MachineRow, "id" | "deactivated_at">>({
+    name: "licenses-by-key-hashes",
+    text: `SELECT l.key_hash, ${LICENSE_COLUMNS}, m.id AS machine_id, m.fingerprint, m.name, m.platform, m.hostname,
              m.activated_at, m.last_seen_at, m.heartbeat_deadline
            FROM ${LICENSE_FROM}
            LEFT JOIN machines m ON m.license_id = l.id AND m.deactivated_at IS NULL
-           WHERE l.key_hash = $1
+           WHERE l.key_hash = ANY($1::text[])
            ORDER BY m.activated_at`,
-    values: [keyHash],
+    values: [keyHashes],
   });
-  const first = rows[0];
-  if (!first) return null;
-  const machines = first.machine_id === null ? [] : rows.map((r) => toMachine({ ...r, id: r.machine_id!, deactivated_at: null }));
-  return { license: toLicense(first), machines };
+  const found = new Map<string, LicenseWithMachines>();
+  for (const row of rows) {
+    let entry = found.get(row.key_hash);
+    if (!entry) found.set(row.key_hash, (entry = { license: toLicense(row), machines: [] }));
+    if (row.machine_id !== null) entry.machines.push(toMachine({ ...row, id: row.machine_id, deactivated_at: null }));
+  }
+  return found;
 }
 
 /**
