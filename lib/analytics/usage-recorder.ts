@@ -44,7 +44,7 @@ class UsageRecorder {
   private flushing: Promise<void> | undefined;
 
   record(e: UsageEvent): void {
-    const key = `${e.licenseId}|${e.at.toISOString().slice(0, 10)}`;
+    const key = `${e.licenseId}|${utcDay(e.at)}`;
     let c = this.counters.get(key);
     if (!c) this.counters.set(key, (c = { validations: 0, activations: 0, failures: 0 }));
     if (e.activated) c.activations++;
@@ -108,6 +108,19 @@ class UsageRecorder {
   }
 }
 
+// record() runs on every answer; formatting a date for its day is the costly
+// part, and nearly every answer falls on the same day as the one before.
+const DAY_MS = 86_400_000;
+let today = { start: 0, end: 0, day: "" };
+function utcDay(at: Date): string {
+  const t = at.getTime();
+  if (t < today.start || t >= today.end) {
+    const start = t - (t % DAY_MS);
+    today = { start, end: start + DAY_MS, day: new Date(start).toISOString().slice(0, 10) };
+  }
+  return today.day;
+}
+
 // Rows per statement: each statement's parameters are built and serialised on
 // the event loop, so a big batch is written in slices that let requests run
 // in between instead of stalling them all at once.
@@ -117,6 +130,8 @@ function* slices<T>(items: T[]): Generator<T[]> {
   for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) yield items.slice(i, i + ROWS_PER_STATEMENT);
 }
 
+// Timestamps are passed as ISO strings: the driver would format each Date
+// element of an array in JavaScript, on the event loop.
 async function writeBatch(
   counters: Map<string, Counters>,
   licenseSeen: Map<string, Date>,
@@ -144,14 +159,14 @@ async function writeBatch(
       await client.query(
         `UPDATE licenses l SET last_validated_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
          WHERE l.id = v.id AND (l.last_validated_at IS NULL OR l.last_validated_at < v.at - $3::interval)`,
-        [part.map(([id]) => id), part.map(([, at]) => at), SEEN_PRECISION],
+        [part.map(([id]) => id), part.map(([, at]) => at.toISOString()), SEEN_PRECISION],
       );
     }
     for (const part of slices([...machineSeen])) {
       await client.query(
         `UPDATE machines m SET last_seen_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
          WHERE m.id = v.id AND m.last_seen_at < v.at - $3::interval`,
-        [part.map(([id]) => id), part.map(([, at]) => at), SEEN_PRECISION],
+        [part.map(([id]) => id), part.map(([, at]) => at.toISOString()), SEEN_PRECISION],
       );
     }
     for (const part of slices(events)) {
@@ -169,7 +184,7 @@ async function writeBatch(
           part.map((e) => e.code),
           part.map((e) => e.fingerprint ?? null),
           part.map((e) => e.ip ?? null),
-          part.map((e) => e.at),
+          part.map((e) => e.at.toISOString()),
         ],
       );
     }
