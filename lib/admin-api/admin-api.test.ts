@@ -337,6 +337,14 @@ describe("POST /licenses", () => {
     expect(a.json.key).not.toBe(b.json.key);
   });
 
+  it("issues 10 licenses at once for one new email: all succeed, with one customer", async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => issue({ plan: "zapp-lite", email: "burst@example.com" })));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
+    expect(await sql("SELECT id FROM users WHERE lower(email) = 'burst@example.com'")).toHaveLength(1);
+    const licenses = await sql("SELECT DISTINCT user_id FROM licenses WHERE id = ANY($1::uuid[])", [results.map((r) => r.json.id)]);
+    expect(licenses).toHaveLength(1);
+  });
+
   it("takes an explicit expiry (or null: perpetual) and seat override", async () => {
     const at = "2031-05-06T07:08:09.000Z";
     const custom = await issue({ plan: "zapp-pro", email: "custom@example.com", expiresAt: "2031-05-06T09:08:09+02:00", maxMachines: 9 });

@@ -1,5 +1,6 @@
 // /api/v1/admin/licenses: issue, list, show, update, and free a machine's seat.
 import { writeAudit } from "../audit/log";
+import { accountByEmail } from "../auth/account-by-email";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { ApiError, parseJsonBody } from "../http/errors";
@@ -14,19 +15,6 @@ type Tx = Prisma.TransactionClient;
 
 const licenseNotFound = () => new ApiError("NOT_FOUND", "The license does not exist");
 
-/**
- * The customer for an email, created when new. Matched case-insensitively so an
- * account stored with different casing (e.g. by another sign-up path) is reused
- * instead of duplicated; the upsert survives two requests creating it at once.
- */
-async function customerFor(tx: Tx, email: string): Promise<{ id: string }> {
-  const existing = await tx.user.findFirst({
-    where: { email: { equals: email, mode: "insensitive" } },
-    select: { id: true },
-  });
-  return existing ?? tx.user.upsert({ where: { email }, create: { email }, update: {}, select: { id: true } });
-}
-
 async function planBySlug(tx: Tx, slug: string) {
   const plan = await tx.plan.findUnique({ where: { slug }, include: { product: { select: { slug: true } } } });
   // Named in the body, not addressed by the URL: 400 per API.md, not 404.
@@ -40,7 +28,7 @@ export async function createLicense({ req, actor }: AdminContext): Promise<ApiRe
   // User, license and audit entry commit together or not at all.
   const { license, key, plan } = await prisma().$transaction(async (tx) => {
     const plan = await planBySlug(tx, input.plan);
-    const user = await customerFor(tx, input.email);
+    const user = await accountByEmail(tx, input.email);
     const issued = await issueLicense(tx, {
       plan,
       userId: user.id,

@@ -1,8 +1,8 @@
 // The portal account a paid Checkout Session belongs to.
 import type Stripe from "stripe";
+import { accountByEmail } from "../../auth/account-by-email";
 import type { Prisma, User } from "../../generated/prisma/client";
 import { ApiError } from "../../http/errors";
-import { lockKeys } from "./event-log";
 import { idOf } from "./stripe-objects";
 
 type Tx = Prisma.TransactionClient;
@@ -19,12 +19,9 @@ export async function buyerOf(tx: Tx, session: Stripe.Checkout.Session): Promise
   const referenced = ref && UUID.test(ref) ? await tx.user.findUnique({ where: { id: ref } }) : null;
   if (referenced) return referenced;
 
-  const email = session.customer_details?.email?.trim().toLowerCase();
+  const email = session.customer_details?.email?.trim();
   if (!email) throw new ApiError("BAD_REQUEST", `Checkout session ${session.id} has no customer email and no known client_reference_id`);
-  // Two purchases by one new email must not both create the account: the second waits here, then finds it.
-  await lockKeys(tx, [`user-email:${email}`]);
-  const existing = await tx.user.findFirst({ where: { email: { equals: email, mode: "insensitive" } } });
-  return existing ?? tx.user.create({ data: { email } });
+  return accountByEmail(tx, email);
 }
 
 /**

@@ -9,14 +9,6 @@ import { Prisma } from "../../generated/prisma/client";
 
 type Tx = Prisma.TransactionClient;
 
-/** Takes transaction-scoped advisory locks on `keys`, in hash order so two transactions never wait on each other crosswise. */
-export async function lockKeys(tx: Tx, keys: string[]): Promise<void> {
-  await tx.$executeRaw`
-    SELECT pg_advisory_xact_lock(h)
-    FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(${keys}::text[]) AS k) AS hashes
-    ORDER BY h`;
-}
-
 /**
  * Claims the event in `tx`: inserts its row, or takes over a FAILED one (a retry,
  * counted in `attempts`). False when the row exists in any other state: the event

@@ -24,7 +24,8 @@ import { prisma } from "../../db/client";
 import type { License } from "../../generated/prisma/client";
 import { ApiError, isDatabaseUnavailable } from "../../http/errors";
 import type { EventHandler, HandlerContext } from "./context";
-import { claimEvent, eventsAwaitingLicense, finishEvent, lockKeys, recordFailure } from "./event-log";
+import { lockKeys } from "../../db/advisory-locks";
+import { claimEvent, eventsAwaitingLicense, finishEvent, recordFailure } from "./event-log";
 import { handlerFor, LICENSE_EVENT_TYPES } from "./registry";
 
 export type Outcome = "processed" | "ignored" | "duplicate";
