@@ -36,15 +36,11 @@ export async function recordFailure(event: Stripe.Event, message: string): Promi
       WHERE stripe_events.status = 'FAILED'`;
 }
 
-// The subscription and the payment intent a stored event is about, as
-// stripe-objects.ts reads them. Checkout sessions count for ordering, so that a
-// subscription event older than the purchase does not undo it.
-const SUBSCRIPTION_OF = Prisma.sql`(CASE
-  WHEN type LIKE 'customer.subscription.%' THEN payload #>> '{data,object,id}'
-  WHEN type LIKE 'invoice.%' THEN COALESCE(payload #>> '{data,object,parent,subscription_details,subscription}', payload #>> '{data,object,subscription}')
-  WHEN type LIKE 'checkout.session.%' THEN payload #>> '{data,object,subscription}'
-END)`;
-const PAYMENT_INTENT_OF = Prisma.sql`(CASE WHEN type LIKE 'charge.%' THEN payload #>> '{data,object,payment_intent}' END)`;
+// Stored events are found by the subscription or payment intent they are about:
+// the columns subscription_id and payment_intent_id, which PostgreSQL generates
+// from the payload (prisma/migrations/20261129000000_stripe_event_subjects) by
+// the rules of stripe-objects.ts. Checkout sessions count for ordering, so that
+// a subscription event older than the purchase does not undo it.
 const CREATED = Prisma.sql`(payload ->> 'created')::bigint`;
 
 /**
@@ -58,8 +54,9 @@ export async function eventsAwaitingLicense(
   exceptId: string,
 ): Promise<Stripe.Event[]> {
   const about: Prisma.Sql[] = [];
-  if (license.stripeSubscriptionId) about.push(Prisma.sql`${SUBSCRIPTION_OF} = ${license.stripeSubscriptionId}`);
-  if (license.stripePaymentIntentId) about.push(Prisma.sql`${PAYMENT_INTENT_OF} = ${license.stripePaymentIntentId}`);
+  if (license.stripeSubscriptionId) about.push(Prisma.sql`subscription_id = ${license.stripeSubscriptionId}`);
+  // Charges only: an invoice payment names the payment intent too, but is not an event about the license.
+  if (license.stripePaymentIntentId) about.push(Prisma.sql`(payment_intent_id = ${license.stripePaymentIntentId} AND type LIKE 'charge.%')`);
   if (about.length === 0 || types.length === 0) return [];
   const rows = await tx.$queryRaw<{ payload: Stripe.Event }[]>`
     SELECT payload FROM stripe_events
@@ -79,7 +76,7 @@ export async function newerEventProcessed(
   const rows = await tx.$queryRaw<{ newer: boolean }[]>`
     SELECT EXISTS (
       SELECT 1 FROM stripe_events
-      WHERE status = 'PROCESSED' AND id <> ${event.id} AND ${CREATED} > ${event.created} AND ${SUBSCRIPTION_OF} = ${subscriptionId} ${ofType}
+      WHERE status = 'PROCESSED' AND id <> ${event.id} AND ${CREATED} > ${event.created} AND subscription_id = ${subscriptionId} ${ofType}
     ) AS newer`;
   return rows[0]?.newer ?? false;
 }
@@ -92,7 +89,7 @@ export async function newerEventProcessed(
 export async function invoiceOfPaymentIntent(tx: Tx, paymentIntentId: string): Promise<string | null> {
   const rows = await tx.$queryRaw<{ invoice: string | null }[]>`
     SELECT payload #>> '{data,object,invoice}' AS invoice FROM stripe_events
-    WHERE type = 'invoice_payment.paid' AND payload #>> '{data,object,payment,payment_intent}' = ${paymentIntentId}
+    WHERE type = 'invoice_payment.paid' AND payment_intent_id = ${paymentIntentId}
     LIMIT 1`;
   return rows[0]?.invoice ?? null;
 }

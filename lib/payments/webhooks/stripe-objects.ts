@@ -1,6 +1,7 @@
 // Where the Stripe objects of the handled events keep what the webhook needs, in
 // the shapes of the pinned API version (lib/payments/stripe-client.ts; example
-// objects in shared/stripe/fixtures3.json). event-log.ts reads the same fields
+// objects in shared/stripe/fixtures3.json). The generated columns of stripe_events
+// (prisma/migrations/20261129000000_stripe_event_subjects) read the same fields
 // from stored payloads in SQL: keep the two in step.
 import type Stripe from "stripe";
 
