@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { AuditRow } from "@/lib/admin/audit-view";
 import { formatDate } from "./format";
-import { link, td, th } from "./styles";
+import { link, td } from "./styles";
 import { Table } from "./table";
 
 const TARGET_PAGES: Record<string, string> = {
@@ -44,16 +44,7 @@ export function AuditTable({ rows, caption }: { rows: AuditRow[]; caption: strin
     <Table
       caption={caption}
       empty={rows.length === 0 ? "No entries." : undefined}
-      head={
-        <tr>
-          <th scope="col" className={th}>When</th>
-          <th scope="col" className={th}>Who</th>
-          <th scope="col" className={th}>Action</th>
-          <th scope="col" className={th}>Target</th>
-          <th scope="col" className={th}>From</th>
-          <th scope="col" className={th}>Details</th>
-        </tr>
-      }
+      columns={["When", "Who", "Action", "Target", "From", "Details"]}
     >
       {rows.map((row) => (
         <tr key={row.id} data-audit={row.action}>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { TextField } from "@/components/admin/fields";
 import { formatDate, formatMoney } from "@/components/admin/format";
 import { Pagination } from "@/components/admin/pagination";
-import { buttons, link, td, th } from "@/components/admin/styles";
+import { buttons, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { customerSearchSchema, listCustomers } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/admin/guard";
@@ -26,14 +26,7 @@ export default async function CustomersPage(props: { searchParams: Promise<Recor
       <Table
         caption="Customers, newest first"
         empty={page.items.length === 0 ? "No customer matches." : undefined}
-        head={
-          <tr>
-            <th scope="col" className={th}>Customer</th>
-            <th scope="col" className={th}>Licenses</th>
-            <th scope="col" className={th}>Paid</th>
-            <th scope="col" className={th}>Since</th>
-          </tr>
-        }
+        columns={["Customer", "Licenses", "Paid", "Since"]}
       >
         {page.items.map((c) => (
           <tr key={c.id}>

@@ -4,7 +4,7 @@ import { ActionForm } from "@/components/admin/action-form";
 import { SelectField, TextField } from "@/components/admin/fields";
 import { formatDate } from "@/components/admin/format";
 import { Pagination } from "@/components/admin/pagination";
-import { buttons, td, th } from "@/components/admin/styles";
+import { buttons, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { requireAdmin } from "@/lib/admin/guard";
 import { EVENT_STATUSES, eventSearchSchema, listStripeEvents } from "@/lib/admin/stripe-events";
@@ -37,17 +37,7 @@ export default async function EventsPage(props: { searchParams: Promise<Record<s
       <Table
         caption="Stripe events, newest first"
         empty={page.items.length === 0 ? "No events." : undefined}
-        head={
-          <tr>
-            <th scope="col" className={th}>Received</th>
-            <th scope="col" className={th}>Event</th>
-            <th scope="col" className={th}>Result</th>
-            <th scope="col" className={th}>Attempts</th>
-            <th scope="col" className={th}>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        }
+        columns={["Received", "Event", "Result", "Attempts", { srOnly: "Actions" }]}
       >
         {page.items.map((e) => (
           <tr key={e.id} data-event={e.id}>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { SelectField, TextField } from "@/components/admin/fields";
 import { formatDate } from "@/components/admin/format";
 import { Pagination } from "@/components/admin/pagination";
-import { buttons, link, td, th } from "@/components/admin/styles";
+import { buttons, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { StatusBadge } from "@/components/status-badge";
 import { planOptions } from "@/lib/admin/catalog-view";
@@ -46,17 +46,7 @@ export default async function LicensesPage(props: { searchParams: Promise<Params
       <Table
         caption="Licenses, newest first"
         empty={page.items.length === 0 ? "No license matches." : undefined}
-        head={
-          <tr>
-            <th scope="col" className={th}>Key</th>
-            <th scope="col" className={th}>Owner</th>
-            <th scope="col" className={th}>Plan</th>
-            <th scope="col" className={th}>Status</th>
-            <th scope="col" className={th}>Expires</th>
-            <th scope="col" className={th}>Machines</th>
-            <th scope="col" className={th}>Created</th>
-          </tr>
-        }
+        columns={["Key", "Owner", "Plan", "Status", "Expires", "Machines", "Created"]}
       >
         {page.items.map((l) => (
           <tr key={l.id} data-license={l.id}>

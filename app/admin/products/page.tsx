@@ -3,7 +3,7 @@ import Link from "next/link";
 import { ActionForm } from "@/components/admin/action-form";
 import { TextArea, TextField } from "@/components/admin/fields";
 import { Section } from "@/components/admin/section";
-import { card, link, td, th } from "@/components/admin/styles";
+import { card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { listProducts } from "@/lib/admin/catalog-view";
 import { requireAdmin } from "@/lib/admin/guard";
@@ -20,13 +20,7 @@ export default async function ProductsPage() {
       <Table
         caption="Products and their plans"
         empty={products.length === 0 ? "No products yet." : undefined}
-        head={
-          <tr>
-            <th scope="col" className={th}>Product</th>
-            <th scope="col" className={th}>Plans (licenses)</th>
-            <th scope="col" className={th}>State</th>
-          </tr>
-        }
+        columns={["Product", "Plans (licenses)", "State"]}
       >
         {products.map((p) => (
           <tr key={p.id} data-product={p.slug}>

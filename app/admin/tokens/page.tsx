@@ -4,7 +4,7 @@ import { ActionForm } from "@/components/admin/action-form";
 import { TextField } from "@/components/admin/fields";
 import { formatDate } from "@/components/admin/format";
 import { Section } from "@/components/admin/section";
-import { card, link, td, th } from "@/components/admin/styles";
+import { card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { listApiTokens } from "@/lib/admin/api-tokens";
 import { requireAdmin } from "@/lib/admin/guard";
@@ -40,18 +40,7 @@ export default async function TokensPage() {
         <Table
           caption="Admin API tokens"
           empty={tokens.length === 0 ? "No tokens yet. The ADMIN_API_TOKEN environment value, when set, works too." : undefined}
-          head={
-            <tr>
-              <th scope="col" className={th}>Name</th>
-              <th scope="col" className={th}>Ends with</th>
-              <th scope="col" className={th}>Created</th>
-              <th scope="col" className={th}>Last used</th>
-              <th scope="col" className={th}>State</th>
-              <th scope="col" className={th}>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          }
+          columns={["Name", "Ends with", "Created", "Last used", "State", { srOnly: "Actions" }]}
         >
           {tokens.map((t) => (
             <tr key={t.id} data-token={t.id}>

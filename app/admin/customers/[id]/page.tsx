@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatDate, formatMoney } from "@/components/admin/format";
 import { Section } from "@/components/admin/section";
-import { buttons, card, link, td, th } from "@/components/admin/styles";
+import { buttons, card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { StatusBadge } from "@/components/status-badge";
 import { getCustomer } from "@/lib/admin/customers";
@@ -50,15 +50,7 @@ export default async function CustomerPage(props: { params: Promise<{ id: string
         <Table
           caption={`Licenses of ${customer.email}`}
           empty={customer.licenses.length === 0 ? "No licenses." : undefined}
-          head={
-            <tr>
-              <th scope="col" className={th}>Key</th>
-              <th scope="col" className={th}>Plan</th>
-              <th scope="col" className={th}>Status</th>
-              <th scope="col" className={th}>Expires</th>
-              <th scope="col" className={th}>Machines</th>
-            </tr>
-          }
+          columns={["Key", "Plan", "Status", "Expires", "Machines"]}
         >
           {customer.licenses.map((l) => (
             <tr key={l.id}>
@@ -86,14 +78,7 @@ export default async function CustomerPage(props: { params: Promise<{ id: string
         <Table
           caption={`Payments of ${customer.email}`}
           empty={customer.payments.length === 0 ? "No payments." : undefined}
-          head={
-            <tr>
-              <th scope="col" className={th}>When</th>
-              <th scope="col" className={th}>Amount</th>
-              <th scope="col" className={th}>License</th>
-              <th scope="col" className={th}>Stripe object</th>
-            </tr>
-          }
+          columns={["When", "Amount", "License", "Stripe object"]}
         >
           {customer.payments.map((p) => (
             <tr key={p.id}>

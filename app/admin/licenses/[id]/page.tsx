@@ -7,7 +7,7 @@ import { AuditTable } from "@/components/admin/audit-table";
 import { Checkbox, SelectField, TextField } from "@/components/admin/fields";
 import { formatDate, formatMoney } from "@/components/admin/format";
 import { Section } from "@/components/admin/section";
-import { card, link, td, th } from "@/components/admin/styles";
+import { card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { StatusBadge } from "@/components/status-badge";
 import { planOptions } from "@/lib/admin/catalog-view";
@@ -148,19 +148,7 @@ function Machines({ page }: { page: LicensePage }) {
       <Table
         caption="Machines of this license, active and deactivated"
         empty={machines.length === 0 ? "No machine has been activated." : undefined}
-        head={
-          <tr>
-            <th scope="col" className={th}>Machine</th>
-            <th scope="col" className={th}>Fingerprint</th>
-            <th scope="col" className={th}>Platform</th>
-            <th scope="col" className={th}>Activated</th>
-            <th scope="col" className={th}>Last seen</th>
-            <th scope="col" className={th}>State</th>
-            <th scope="col" className={th}>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        }
+        columns={["Machine", "Fingerprint", "Platform", "Activated", "Last seen", "State", { srOnly: "Actions" }]}
       >
         {machines.map((m) => (
           <tr key={m.id} data-machine={m.id}>
@@ -206,15 +194,7 @@ function Validations({ page }: { page: LicensePage }) {
     <Table
       caption="The license API's latest answers for this license"
       empty={page.validations.length === 0 ? "No answers recorded in the last 30 days." : undefined}
-      head={
-        <tr>
-          <th scope="col" className={th}>When</th>
-          <th scope="col" className={th}>Endpoint</th>
-          <th scope="col" className={th}>Code</th>
-          <th scope="col" className={th}>Fingerprint</th>
-          <th scope="col" className={th}>From</th>
-        </tr>
-      }
+      columns={["When", "Endpoint", "Code", "Fingerprint", "From"]}
     >
       {page.validations.map((v) => (
         <tr key={v.id}>
@@ -251,13 +231,7 @@ function Stripe({ page }: { page: LicensePage }) {
       <Table
         caption="Payments for this license"
         empty={page.payments.length === 0 ? "No payments recorded (issued by hand, or not paid yet)." : undefined}
-        head={
-          <tr>
-            <th scope="col" className={th}>When</th>
-            <th scope="col" className={th}>Amount</th>
-            <th scope="col" className={th}>Stripe object</th>
-          </tr>
-        }
+        columns={["When", "Amount", "Stripe object"]}
       >
         {page.payments.map((p) => (
           <tr key={p.id}>

@@ -5,7 +5,7 @@ import { ActionForm } from "@/components/admin/action-form";
 import { TextArea, TextField } from "@/components/admin/fields";
 import { PLAN_FIELD_LABELS, PlanFields } from "@/components/admin/plan-fields";
 import { Section } from "@/components/admin/section";
-import { card, link, td, th } from "@/components/admin/styles";
+import { card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { getProduct } from "@/lib/admin/catalog-view";
 import { requireAdmin } from "@/lib/admin/guard";
@@ -53,16 +53,7 @@ export default async function ProductPage(props: { params: Promise<{ id: string 
         <Table
           caption={`Plans of ${product.name}`}
           empty={product.plans.length === 0 ? "No plans yet." : undefined}
-          head={
-            <tr>
-              <th scope="col" className={th}>Plan</th>
-              <th scope="col" className={th}>Machines</th>
-              <th scope="col" className={th}>Duration</th>
-              <th scope="col" className={th}>Entitlements</th>
-              <th scope="col" className={th}>Licenses</th>
-              <th scope="col" className={th}>State</th>
-            </tr>
-          }
+          columns={["Plan", "Machines", "Duration", "Entitlements", "Licenses", "State"]}
         >
           {product.plans.map((plan) => (
             <tr key={plan.id} data-plan={plan.slug}>
