@@ -8,7 +8,7 @@ import { jsonResponse, type ApiResponse } from "../http/types";
 import { licenseBody } from "../licensing/decision";
 import { issueLicense } from "../licensing/issue";
 import type { AdminContext } from "./context";
-import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense } from "./license-view";
+import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense, lockPlanForLicense } from "./license-view";
 import { createLicenseSchema, listLicensesQuery, parseQuery, updateLicenseSchema } from "./schemas";
 
 type Tx = Prisma.TransactionClient;
@@ -16,7 +16,9 @@ type Tx = Prisma.TransactionClient;
 const licenseNotFound = () => new ApiError("NOT_FOUND", "The license does not exist");
 
 async function planBySlug(tx: Tx, slug: string) {
-  const plan = await tx.plan.findUnique({ where: { slug }, include: { product: { select: { slug: true } } } });
+  // Locked, so the plan cannot be deleted between this read and the license write.
+  const id = await lockPlanForLicense(tx, { slug });
+  const plan = id ? await tx.plan.findUnique({ where: { id }, include: { product: { select: { slug: true } } } }) : null;
   // Named in the body, not addressed by the URL: 400 per API.md, not 404.
   if (!plan) throw new ApiError("BAD_REQUEST", `Unknown plan "${slug}"`);
   return plan;

@@ -6,7 +6,7 @@
 // computed from the locked row, and only a real change is written, with its
 // audit entry in the same transaction and in the API's shape
 // ("license.update" with {changes: {field: {from, to}}}).
-import { lockLicense } from "../admin-api/license-view";
+import { lockLicense, lockPlanForLicense } from "../admin-api/license-view";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { License, Prisma } from "../generated/prisma/client";
@@ -124,7 +124,9 @@ export async function extendLicense(admin: ConsoleAdmin, input: { licenseId: str
 export async function changeLicensePlan(admin: ConsoleAdmin, input: { licenseId: string; planId: string }, ip: string | null): Promise<ActionResult> {
   let plan: Plan | null = null;
   const { changed } = await changeLicense(admin, input.licenseId, ip, async (tx, before): Promise<Edit> => {
-    plan = await tx.plan.findUnique({ where: { id: input.planId }, select: { slug: true, name: true } });
+    // Locked, so the plan cannot be deleted between this read and the license update.
+    const locked = await lockPlanForLicense(tx, { id: input.planId });
+    plan = locked ? await tx.plan.findUnique({ where: { id: locked }, select: { slug: true, name: true } }) : null;
     if (!plan) throw new ApiError("BAD_REQUEST", "That plan does not exist.");
     if (before.planId === input.planId) return { data: {}, changes: {} };
     return { data: { planId: input.planId }, changes: { plan: { from: before.plan.slug, to: plan.slug } } };
