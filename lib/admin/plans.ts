@@ -72,6 +72,17 @@ type Columns = ReturnType<typeof columns>;
 
 const planNotFound = () => new ApiError("NOT_FOUND", "The plan does not exist.");
 
+/**
+ * Locks the plan row before it is read for a change, so concurrent saves apply one
+ * after the other (each sees the other's result, only a real change is audited)
+ * and one that comes after a deletion finds no plan. NO KEY UPDATE: licenses may
+ * still be issued on it meanwhile (they take KEY SHARE).
+ */
+async function lockPlan(tx: Prisma.TransactionClient, id: string): Promise<void> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM plans WHERE id = ${id}::uuid FOR NO KEY UPDATE`;
+  if (rows.length === 0) throw planNotFound();
+}
+
 function conflict(error: unknown, input: { slug?: string; stripePriceId?: string }): never {
   if (!isUniqueViolation(error)) throw error;
   const what = uniqueViolationTarget(error).includes("stripe") ? `Stripe price "${input.stripePriceId}"` : `plan slug "${input.slug}"`;
@@ -103,8 +114,8 @@ export async function createPlan(admin: ConsoleAdmin, input: z.output<typeof cre
 export async function updatePlan(admin: ConsoleAdmin, input: PlanFields & { planId: string }, ip: string | null): Promise<ActionResult> {
   try {
     const changed = await prisma().$transaction(async (tx) => {
-      const before = await tx.plan.findUnique({ where: { id: input.planId } });
-      if (!before) throw planNotFound();
+      await lockPlan(tx, input.planId);
+      const before = await tx.plan.findUniqueOrThrow({ where: { id: input.planId } });
       const after = columns(input);
       const changes: Record<string, { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null }> = {};
       for (const field of Object.keys(after) as (keyof Columns)[]) {
@@ -124,8 +135,8 @@ export async function updatePlan(admin: ConsoleAdmin, input: PlanFields & { plan
 
 export async function setPlanArchived(admin: ConsoleAdmin, input: { planId: string; archived: boolean }, ip: string | null): Promise<ActionResult> {
   const changed = await prisma().$transaction(async (tx) => {
-    const before = await tx.plan.findUnique({ where: { id: input.planId }, select: { archivedAt: true } });
-    if (!before) throw planNotFound();
+    await lockPlan(tx, input.planId);
+    const before = await tx.plan.findUniqueOrThrow({ where: { id: input.planId }, select: { archivedAt: true } });
     if ((before.archivedAt !== null) === input.archived) return false;
     await tx.plan.update({ where: { id: input.planId }, data: { archivedAt: input.archived ? new Date() : null } });
     await writeAudit(tx, {

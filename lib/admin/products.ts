@@ -7,6 +7,7 @@ import { isUniqueViolation } from "../admin-api/db-errors";
 import { slug } from "../admin-api/schemas";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
 import { ApiError } from "../http/errors";
 import { optional, trimmed } from "./form-fields";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
@@ -18,6 +19,16 @@ export const productFields = z.object({
 export const createProductInput = productFields.extend({ slug });
 
 const productNotFound = () => new ApiError("NOT_FOUND", "The product does not exist.");
+
+/**
+ * Locks the product row before it is read for a change, so two admins saving at
+ * once change it one after the other: each sees the other's result, and only a
+ * real change is written and audited. NO KEY UPDATE: plans may still be created on it.
+ */
+async function lockProduct(tx: Prisma.TransactionClient, id: string): Promise<void> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM products WHERE id = ${id}::uuid FOR NO KEY UPDATE`;
+  if (rows.length === 0) throw productNotFound();
+}
 
 export async function createProduct(admin: ConsoleAdmin, input: z.output<typeof createProductInput>, ip: string | null): Promise<ActionResult> {
   try {
@@ -45,8 +56,8 @@ export async function updateProduct(
   ip: string | null,
 ): Promise<ActionResult> {
   const changed = await prisma().$transaction(async (tx) => {
-    const before = await tx.product.findUnique({ where: { id: input.productId } });
-    if (!before) throw productNotFound();
+    await lockProduct(tx, input.productId);
+    const before = await tx.product.findUniqueOrThrow({ where: { id: input.productId } });
     const after = { name: input.name, description: input.description ?? null };
     const changes = Object.fromEntries(
       (["name", "description"] as const).filter((f) => before[f] !== after[f]).map((f) => [f, { from: before[f], to: after[f] }]),
@@ -66,8 +77,8 @@ export async function setProductArchived(
   ip: string | null,
 ): Promise<ActionResult> {
   const changed = await prisma().$transaction(async (tx) => {
-    const before = await tx.product.findUnique({ where: { id: input.productId }, select: { archivedAt: true } });
-    if (!before) throw productNotFound();
+    await lockProduct(tx, input.productId);
+    const before = await tx.product.findUniqueOrThrow({ where: { id: input.productId }, select: { archivedAt: true } });
     if ((before.archivedAt !== null) === input.archived) return false;
     await tx.product.update({ where: { id: input.productId }, data: { archivedAt: input.archived ? new Date() : null } });
     await writeAudit(tx, {
