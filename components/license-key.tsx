@@ -1,31 +1,10 @@
 "use client";
 
-import { useState, useTransition } from "react";
+import { useRevealedKey, type RevealKey } from "./use-revealed-key";
 
 /** A masked license key with Reveal and Copy; the clear key is fetched only when asked for. */
-export function LicenseKey(props: { licenseId: string; masked: string; reveal: (id: string) => Promise<{ key?: string; error?: string }> }) {
-  const [key, setKey] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-
-  const fetchKey = () =>
-    new Promise<string | null>((resolve) =>
-      startTransition(async () => {
-        const result = await props.reveal(props.licenseId);
-        if (result.key) setKey(result.key);
-        setMessage(result.error ?? null);
-        resolve(result.key ?? null);
-      }),
-    );
-
-  const copy = async () => {
-    const value = key ?? (await fetchKey());
-    if (!value) return;
-    await navigator.clipboard.writeText(value).then(
-      () => setMessage("Copied"),
-      () => setMessage("Copy failed: select the key and copy it"),
-    );
-  };
+export function LicenseKey(props: { licenseId: string; masked: string; reveal: RevealKey }) {
+  const { key, message, pending, toggle, copy } = useRevealedKey(props.licenseId, props.reveal);
 
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -34,7 +13,7 @@ export function LicenseKey(props: { licenseId: string; masked: string; reveal: (
       </code>
       <button
         type="button"
-        onClick={() => (key ? setKey(null) : void fetchKey())}
+        onClick={toggle}
         disabled={pending}
         className="rounded border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
@@ -42,7 +21,7 @@ export function LicenseKey(props: { licenseId: string; masked: string; reveal: (
       </button>
       <button
         type="button"
-        onClick={() => void copy()}
+        onClick={() => void copy((k) => k, { done: "Copied", failed: "Copy failed: select the key and copy it" })}
         disabled={pending}
         className="rounded border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
