@@ -70,9 +70,9 @@ export async function rerunFailedEvent(admin: ConsoleAdmin, input: { eventId: st
     const failed = await prisma().stripeEvent.findUnique({ where: { id: input.eventId }, select: { error: true } });
     return { error: `Event ${input.eventId} failed again: ${failed?.error ?? "see the server log"}` };
   }
+  // Another re-run (or a Stripe retry) claimed the event first: this one changed
+  // nothing, and like a re-run of an event found handled above, is not audited.
+  if (outcome === "duplicate") return { ok: true, message: `Event ${input.eventId} had already been handled meanwhile.` };
   await audit(outcome);
-  return {
-    ok: true,
-    message: outcome === "duplicate" ? `Event ${input.eventId} had already been handled meanwhile.` : `Event ${input.eventId} re-run: ${outcome}.`,
-  };
+  return { ok: true, message: `Event ${input.eventId} re-run: ${outcome}.` };
 }
