@@ -53,14 +53,17 @@ export type ErrorResponse = { status: number; headers: Record<string, string>; j
 // Socket errors, PostgreSQL's connection-class SQLSTATEs (08xxx, 57P01-03,
 // 53300), and the Prisma codes its driver adapter reports for the same failures:
 // P1001 can't reach, P1002 timed out reaching, P1008 socket timeout, P1017 server
-// closed the connection, P2024 timed out waiting for a pooled connection.
+// closed the connection, P2024 timed out waiting for a pooled connection, P2028
+// a transaction could not start or finish in its time (every connection busy).
+// Too busy counts as unavailable: 40P01 deadlock and 40001 serialization failure
+// fail one transaction so that the other can go on; a retry succeeds.
 const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN",
-  "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300",
-  "P1001", "P1002", "P1008", "P1017", "P2024",
+  "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300", "40P01", "40001",
+  "P1001", "P1002", "P1008", "P1017", "P2024", "P2028",
 ]);
 // `cause.kind` of a Prisma DriverAdapterError (meta.driverAdapterError).
-const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict"]);
 // node-postgres and pg-pool raise these as plain Errors without a code.
 const UNAVAILABLE_MESSAGES = [
   "timeout exceeded when trying to connect",
@@ -71,7 +74,8 @@ const UNAVAILABLE_MESSAGES = [
 /**
  * True when the error, or anything it wraps (`cause` chains, AggregateError
  * `errors`, Prisma's `meta.driverAdapterError`), says the database could not be
- * reached: the request may succeed later, so it is a 503, not a 500.
+ * reached or was too busy to serve it: the request may succeed later, so it is
+ * a 503, not a 500.
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<object>();
