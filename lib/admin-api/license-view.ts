@@ -3,7 +3,7 @@
 // client endpoints decide with, so the admin view never disagrees with what a
 // customer's application is told.
 import { licenseSnapshot } from "../licensing/snapshot";
-import { Prisma, type Machine } from "../generated/prisma/client";
+import type { Machine, Prisma } from "../generated/prisma/client";
 import { activeMachines, effectiveStatus, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
 
 type Tx = Prisma.TransactionClient;
@@ -109,18 +109,4 @@ export async function loadLicenseDetail(
 export async function lockLicense(tx: Tx, id: string): Promise<boolean> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM licenses WHERE id = ${id}::uuid FOR UPDATE`;
   return rows.length > 0;
-}
-
-/**
- * Takes FOR KEY SHARE on the plan a license is about to be issued on or moved to:
- * the lock the license's foreign key would take at the write, taken at the read.
- * A concurrent plan deletion (lib/admin/plans.ts, FOR UPDATE) then either waits
- * for this transaction and finds the license, or deleted the plan first and the
- * plan is unknown here; without it the write failed on the foreign key (a 500).
- * The plan's id, or null when there is no such plan.
- */
-export async function lockPlanForLicense(tx: Tx, plan: { slug: string } | { id: string }): Promise<string | null> {
-  const where = "slug" in plan ? Prisma.sql`slug = ${plan.slug}` : Prisma.sql`id = ${plan.id}::uuid`;
-  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM plans WHERE ${where} FOR KEY SHARE`;
-  return rows[0]?.id ?? null;
 }

@@ -6,9 +6,9 @@ import type { Prisma } from "../generated/prisma/client";
 import { ApiError, parseJsonBody } from "../http/errors";
 import { jsonResponse, type ApiResponse } from "../http/types";
 import { licenseBody } from "../licensing/decision";
-import { issueLicense } from "../licensing/issue";
+import { issueLicense, lockPlanForLicense } from "../licensing/issue";
 import type { AdminContext } from "./context";
-import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense, lockPlanForLicense } from "./license-view";
+import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense } from "./license-view";
 import { createLicenseSchema, listLicensesQuery, parseQuery, updateLicenseSchema } from "./schemas";
 
 type Tx = Prisma.TransactionClient;

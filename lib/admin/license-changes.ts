@@ -6,7 +6,8 @@
 // computed from the locked row, and only a real change is written, with its
 // audit entry in the same transaction and in the API's shape
 // ("license.update" with {changes: {field: {from, to}}}).
-import { lockLicense, lockPlanForLicense } from "../admin-api/license-view";
+import { lockLicense } from "../admin-api/license-view";
+import { lockPlanForLicense } from "../licensing/issue";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { License, Prisma } from "../generated/prisma/client";

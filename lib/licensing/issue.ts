@@ -1,6 +1,8 @@
 // Minting a license: a fresh key, stored only as ciphertext + keyed hash + hint.
 // Used by the admin API and console, Stripe fulfilment and the demo seed.
-import type { Prisma } from "../generated/prisma/client";
+// Whoever issues a license on a plan, or moves one to a plan, first takes
+// lockPlanForLicense on it.
+import { Prisma } from "../generated/prisma/client";
 import { encryptLicenseKey, generateLicenseKey, hashLicenseKey, licenseKeyHint } from "./keys";
 import { runtimeKeys } from "./runtime-keys";
 
@@ -41,4 +43,18 @@ export async function issueLicense(tx: Prisma.TransactionClient, input: IssueInp
     },
   });
   return { license, key };
+}
+
+/**
+ * Takes FOR KEY SHARE on the plan a license is about to be issued on or moved to:
+ * the lock the license's foreign key would take at the write, taken at the read.
+ * A concurrent plan deletion (lib/admin/plans.ts, FOR UPDATE) then either waits
+ * for this transaction and finds the license, or deleted the plan first and the
+ * plan is unknown here; without it the write failed on the foreign key (a 500).
+ * The plan's id, or null when there is no such plan.
+ */
+export async function lockPlanForLicense(tx: Prisma.TransactionClient, plan: { slug: string } | { id: string }): Promise<string | null> {
+  const where = "slug" in plan ? Prisma.sql`slug = ${plan.slug}` : Prisma.sql`id = ${plan.id}::uuid`;
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM plans WHERE ${where} FOR KEY SHARE`;
+  return rows[0]?.id ?? null;
 }

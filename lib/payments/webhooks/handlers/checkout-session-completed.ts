@@ -8,7 +8,7 @@ import { writeAudit } from "../../../audit/log";
 import { sendLicenseEmail } from "../../../email/messages";
 import type { Prisma } from "../../../generated/prisma/client";
 import { ApiError } from "../../../http/errors";
-import { issueLicense } from "../../../licensing/issue";
+import { issueLicense, lockPlanForLicense } from "../../../licensing/issue";
 import type { EventHandler } from "../context";
 import { buyerOf, linkStripeCustomer } from "../customer";
 import { recordPayment } from "../payments";
@@ -17,7 +17,9 @@ import { idOf } from "../stripe-objects";
 async function planOf(tx: Prisma.TransactionClient, session: Stripe.Checkout.Session) {
   const slug = session.metadata?.plan;
   if (!slug) throw new ApiError("BAD_REQUEST", `Checkout session ${session.id} names no plan (metadata.plan)`);
-  const plan = await tx.plan.findUnique({ where: { slug }, include: { product: { select: { name: true } } } });
+  // Locked against a deletion of the plan until the license is written (see lockPlanForLicense).
+  const id = await lockPlanForLicense(tx, { slug });
+  const plan = id && (await tx.plan.findUnique({ where: { id }, include: { product: { select: { name: true } } } }));
   if (!plan) throw new ApiError("BAD_REQUEST", `Checkout session ${session.id} names an unknown plan "${slug}"`);
   return plan;
 }
