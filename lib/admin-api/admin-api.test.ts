@@ -23,7 +23,15 @@ delete process.env.LICENSE_KEY_PREFIX;
 const KEY_PATTERN = /^ZP-([A-HJ-NP-Z2-9]{5}-){3}[A-HJ-NP-Z2-9]{5}$/;
 const DAY_MS = 86_400_000;
 
-type CallOptions = { body?: unknown; raw?: string; token?: string | null; query?: string; ip?: string; extra?: Partial<ApiRequest> };
+type CallOptions = {
+  body?: unknown;
+  raw?: string;
+  token?: string | null;
+  query?: string;
+  ip?: string;
+  headers?: Record<string, string>;
+  extra?: Partial<ApiRequest>;
+};
 type Result = { status: number; headers: Record<string, string>; json: any; text: string };
 
 /** Builds the ApiRequest a mount would, calls the handler, decodes the answer. */
@@ -36,7 +44,7 @@ async function call(method: string, path: string, options: CallOptions = {}): Pr
     query: new URLSearchParams(options.query ?? ""),
     host: "portal.test",
     ip: options.ip ?? "203.0.113.7",
-    headers: { "content-type": "application/json", ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+    headers: { "content-type": "application/json", ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...options.headers },
     body: Buffer.from(body),
     ...options.extra,
   };
@@ -366,6 +374,81 @@ describe("POST /licenses", () => {
       expect((await call("POST", "licenses", { body })).status).toBe(400);
     },
   );
+});
+
+describe("POST /licenses with an Idempotency-Key", () => {
+  const withKey = (key: string, body: Record<string, unknown>, token?: string) =>
+    call("POST", "licenses", { body, token, headers: { "idempotency-key": key } });
+  const licensesOf = (email: string) => sql("SELECT l.id FROM licenses l JOIN users u ON u.id = l.user_id WHERE u.email = $1", [email]);
+
+  it("answers a retry with the license the first request created, its key, and one audit entry", async () => {
+    const body = { plan: "zapp-pro", email: "retry@example.com" };
+    const first = await withKey("order-1001", body);
+    const again = await withKey("order-1001", body);
+    expect(first.status).toBe(201);
+    expect(first.headers["Idempotent-Replayed"]).toBeUndefined();
+    expect(again.status).toBe(201);
+    expect(again.headers["Idempotent-Replayed"]).toBe("true");
+    expect(again.json).toEqual(first.json);
+    expect(first.json.key).toMatch(KEY_PATTERN);
+    expect(await licensesOf("retry@example.com")).toHaveLength(1);
+    expect(await auditFor("license.create", first.json.id)).toHaveLength(1);
+  });
+
+  it("issues one license for 10 identical requests sent at once", async () => {
+    const body = { plan: "zapp-lite", email: "at-once@example.com" };
+    const results = await Promise.all(Array.from({ length: 10 }, () => withKey("batch-7", body)));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
+    expect(new Set(results.map((r) => r.json.id)).size).toBe(1);
+    expect(new Set(results.map((r) => r.json.key)).size).toBe(1);
+    expect(results.filter((r) => r.headers["Idempotent-Replayed"] === "true")).toHaveLength(9);
+    expect(await licensesOf("at-once@example.com")).toHaveLength(1);
+  });
+
+  it("refuses the key with another body (409) and issues nothing", async () => {
+    await withKey("order-2002", { plan: "zapp-pro", email: "first@example.com" });
+    const before = await rowCounts();
+    const other = await withKey("order-2002", { plan: "zapp-pro", email: "second@example.com" });
+    expect(other.status).toBe(409);
+    expect(other.json.error).toEqual({ code: "CONFLICT", message: "This Idempotency-Key was already used for a different request" });
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("keeps keys per caller: another token's same key issues its own license", async () => {
+    const { token, hash, hint } = createApiToken();
+    await sql("INSERT INTO api_tokens (name, token_hash, hint) VALUES ('Shop', $1, $2)", [hash, hint]);
+    const body = { plan: "zapp-lite", email: "two-callers@example.com" };
+    const a = await withKey("same-key", body);
+    const b = await withKey("same-key", body, token);
+    expect(b.headers["Idempotent-Replayed"]).toBeUndefined();
+    expect(b.json.id).not.toBe(a.json.id);
+  });
+
+  it("forgets a key after 24 hours", async () => {
+    const body = { plan: "zapp-lite", email: "next-day@example.com" };
+    const first = await withKey("daily-run", body);
+    await sql("UPDATE admin_idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'daily-run'");
+    const later = await withKey("daily-run", body);
+    expect(later.json.id).not.toBe(first.json.id);
+    expect(await licensesOf("next-day@example.com")).toHaveLength(2);
+  });
+
+  it("answers 400 for a key that is empty, too long or not visible ASCII, and issues nothing", async () => {
+    const before = await rowCounts();
+    for (const key of ["", "x".repeat(256), "caf\u00e9", "two words"]) {
+      const res = await withKey(key, { plan: "zapp-lite", email: "bad-key@example.com" });
+      expect(res.status, JSON.stringify(key)).toBe(400);
+      expect(res.json.error.message).toBe("Idempotency-Key must be 1 to 255 visible ASCII characters");
+    }
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("issues a new license for each request without a key, as before", async () => {
+    const body = { plan: "zapp-lite", email: "no-key@example.com" };
+    await issue(body);
+    await issue(body);
+    expect(await licensesOf("no-key@example.com")).toHaveLength(2);
+  });
 });
 
 describe("GET /licenses", () => {

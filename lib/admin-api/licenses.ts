@@ -7,8 +7,11 @@ import { ApiError, parseJsonBody } from "../http/errors";
 import { jsonResponse, type ApiResponse } from "../http/types";
 import { licenseBody } from "../licensing/decision";
 import { issueLicense, lockPlanForLicense } from "../licensing/issue";
+import { decryptLicenseKey } from "../licensing/keys";
+import { runtimeKeys } from "../licensing/runtime-keys";
 import type { AdminContext } from "./context";
-import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense } from "./license-view";
+import { claimIdempotencyKey, idempotencyKeyOf } from "./idempotency";
+import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense, toSnapshot } from "./license-view";
 import { createLicenseSchema, listLicensesQuery, parseQuery, updateLicenseSchema } from "./schemas";
 
 type Tx = Prisma.TransactionClient;
@@ -24,14 +27,22 @@ async function planBySlug(tx: Tx, slug: string) {
   return plan;
 }
 
+/**
+ * Issues a license. With an Idempotency-Key, a retry of the same request answers
+ * 201 with the license the first one created (and its key), marked
+ * `Idempotent-Replayed: true`, instead of issuing another.
+ */
 export async function createLicense({ req, actor }: AdminContext): Promise<ApiResponse> {
   const input = parseJsonBody(req.body, createLicenseSchema);
+  const idempotencyKey = idempotencyKeyOf(req.headers);
   const now = new Date();
-  // User, license and audit entry commit together or not at all.
-  const { license, key, plan } = await prisma().$transaction(async (tx) => {
+  // User, license, audit entry and idempotency key commit together or not at all.
+  const { licenseId, replayed } = await prisma().$transaction(async (tx) => {
+    const claim = idempotencyKey === undefined ? undefined : await claimIdempotencyKey(tx, actor, idempotencyKey, input, now);
+    if (claim?.licenseId) return { licenseId: claim.licenseId, replayed: true };
     const plan = await planBySlug(tx, input.plan);
     const user = await accountByEmail(tx, input.email);
-    const issued = await issueLicense(tx, {
+    const { license } = await issueLicense(tx, {
       plan,
       userId: user.id,
       expiresAt: input.expiresAt,
@@ -41,33 +52,30 @@ export async function createLicense({ req, actor }: AdminContext): Promise<ApiRe
     await writeAudit(tx, {
       actor,
       action: "license.create",
-      target: { type: "license", id: issued.license.id },
+      target: { type: "license", id: license.id },
       ip: req.ip,
       // Never the key itself: the audit log is read by every admin, for years.
       data: {
         plan: plan.slug,
         email: input.email,
-        expiresAt: issued.license.expiresAt?.toISOString() ?? null,
-        maxMachines: issued.license.maxMachines,
-        keyHint: issued.license.keyHint,
+        expiresAt: license.expiresAt?.toISOString() ?? null,
+        maxMachines: license.maxMachines,
+        keyHint: license.keyHint,
       },
     });
-    return { ...issued, plan };
+    await claim?.remember(license.id);
+    return { licenseId: license.id, replayed: false };
   });
 
-  const snapshot = {
-    id: license.id,
-    status: license.status,
-    expiresAt: license.expiresAt,
-    product: plan.product.slug,
-    plan: plan.slug,
-    maxMachines: license.maxMachines ?? plan.maxMachines,
-    floating: plan.floating,
-    heartbeatSeconds: plan.heartbeatSeconds,
-    entitlements: plan.entitlements,
-    offlineGraceDays: plan.offlineGraceDays,
-  };
-  return jsonResponse(201, { id: license.id, key, license: licenseBody(snapshot, [], now) });
+  // The answer is read back from what was stored, so a first answer and a replay are built alike.
+  const row = await prisma().license.findUnique({
+    where: { id: licenseId },
+    include: { ...LICENSE_INCLUDE, machines: { where: { deactivatedAt: null } } },
+  });
+  if (!row) throw licenseNotFound(); // deleted in the meantime
+  const key = decryptLicenseKey(row.keyCiphertext, runtimeKeys().aesKey);
+  const body = { id: row.id, key, license: licenseBody(toSnapshot(row), row.machines, now) };
+  return jsonResponse(201, body, replayed ? { "Idempotent-Replayed": "true" } : {});
 }
 
 /** Filters on the effective status: an ACTIVE license past its expiry is EXPIRED (decision.ts). */

@@ -574,11 +574,24 @@ const headers: Record<string, Json> = {
   "RateLimit-Remaining": { description: "Requests left in the current window.", schema: { type: "integer", minimum: 0 }, example: 0 },
   "RateLimit-Reset": { description: "Seconds until the window resets.", schema: { type: "integer", minimum: 0 }, example: 17 },
   "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 0 }, example: 17 },
+  "Idempotent-Replayed": {
+    description: "`true` when the answer is that of an earlier request with the same `Idempotency-Key`: no new license was issued.",
+    schema: { const: "true" },
+    example: "true",
+  },
 };
 
 const parameters: Record<string, Json> = {
   LicenseId: { name: "id", in: "path", required: true, description: "License id.", schema: { type: "string", format: "uuid" }, example: LICENSE_ID },
   MachineId: { name: "machineId", in: "path", required: true, description: "Machine id.", schema: { type: "string", format: "uuid" }, example: MACHINE_ID },
+  IdempotencyKey: {
+    name: "Idempotency-Key",
+    in: "header",
+    description:
+      "Optional, 1–255 visible ASCII characters (an order id, a job run id). A retry with the same key and body answers `201` with the license the first request issued (same id and key) instead of issuing another; the same key with another body answers `409`. Keys are per caller (token) and remembered for 24 hours.",
+    schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[\\x21-\\x7e]+$" },
+    example: "order-1001",
+  },
   EmailFilter: { name: "email", in: "query", description: "Only licenses of this customer (case-insensitive).", schema: { type: "string", format: "email" }, example: "ada@example.com" },
   StatusFilter: {
     name: "status",
@@ -846,7 +859,9 @@ function adminPaths(): Json {
         ...admin,
         operationId: "createLicense",
         summary: "Issue a license",
-        description: "Mints a license on a plan for a customer, creating the customer's account when needed. The full key is returned only here. Recorded in the audit log.",
+        description:
+          "Mints a license on a plan for a customer, creating the customer's account when needed. The full key is returned only here. Recorded in the audit log. Send an `Idempotency-Key` so that a retry cannot issue a second license.",
+        parameters: [paramRef("IdempotencyKey")],
         requestBody: body("CreateLicenseRequest", {
           license: { summary: "A license on the Pro plan", value: { plan: "zenpad-pro", email: "ada@example.com" } },
           custom: { summary: "With its own expiry and seats", value: { plan: "zenpad-pro", email: "ada@example.com", expiresAt: "2027-03-01T00:00:00.000Z", maxMachines: 5 } },
@@ -855,6 +870,11 @@ function adminPaths(): Json {
           "201": response(
             "Issued.",
             json(ref("CreatedLicense"), { license: { summary: "The new license", value: { id: LICENSE_ID, key: KEY, license: { ...licenseExample, activeMachines: 0 } } } }),
+            { "Idempotent-Replayed": headerRef("Idempotent-Replayed") },
+          ),
+          "409": response(
+            "The `Idempotency-Key` was already used with another request body.",
+            json(ref("Error"), errorExample("CONFLICT", "This Idempotency-Key was already used for a different request")),
           ),
           ...adminErrors(),
         },

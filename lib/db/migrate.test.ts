@@ -42,7 +42,7 @@ describe("migrate", () => {
 
     expect(await tables(db.url)).toEqual(
       [
-        "_prisma_migrations", "accounts", "api_tokens", "audit_logs", "licenses", "machines", "payments", "plans",
+        "_prisma_migrations", "accounts", "admin_idempotency_keys", "api_tokens", "audit_logs", "licenses", "machines", "payments", "plans",
         "products", "sessions", "stripe_events", "usage_daily", "users", "validation_events", "verification_tokens",
       ].sort(),
     );

@@ -1,0 +1,59 @@
+// Idempotency-Key for POST /api/v1/admin/licenses, the one admin call whose retry
+// would otherwise mint a second license (a timeout after the commit, a job run
+// twice). Keys are per caller and remembered for 24 hours, like Stripe's.
+import { createHash } from "node:crypto";
+import type { Actor } from "../audit/log";
+import { lockKeys } from "../db/advisory-locks";
+import type { Prisma } from "../generated/prisma/client";
+import { ApiError } from "../http/errors";
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** The request's Idempotency-Key header, if any; 400 when it is not 1–255 visible ASCII characters. */
+export function idempotencyKeyOf(headers: Record<string, string | undefined>): string | undefined {
+  const key = headers["idempotency-key"];
+  if (key === undefined) return undefined;
+  if (!KEY.test(key)) throw new ApiError("BAD_REQUEST", "Idempotency-Key must be 1 to 255 visible ASCII characters");
+  return key;
+}
+
+const callerOf = (actor: Actor) => ("id" in actor ? `${actor.type}:${actor.id}` : actor.type);
+
+export type IdempotencyClaim = {
+  /** The license an earlier request with this key created, or null: this request is the first. */
+  licenseId: string | null;
+  /** Records the license this (first) request created under the key, in the same transaction. */
+  remember: (licenseId: string) => Promise<void>;
+};
+
+/**
+ * Looks the key up inside `tx`, holding a lock on it until `tx` ends, so a retry
+ * sent while the first request is still running waits for it and then finds its
+ * license. The same key with another request body is refused with 409.
+ */
+export async function claimIdempotencyKey(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  key: string,
+  request: unknown,
+  now: Date,
+): Promise<IdempotencyClaim> {
+  const caller = callerOf(actor);
+  const requestDigest = createHash("sha256").update(JSON.stringify(request)).digest("hex");
+  await lockKeys(tx, [`idempotency:${caller}:${key}`]);
+  let prior = await tx.adminIdempotencyKey.findUnique({ where: { actor_key: { actor: caller, key } } });
+  if (prior && now.getTime() - prior.createdAt.getTime() > WINDOW_MS) {
+    await tx.adminIdempotencyKey.delete({ where: { id: prior.id } });
+    prior = null;
+  }
+  if (prior && prior.requestDigest !== requestDigest) {
+    throw new ApiError("CONFLICT", "This Idempotency-Key was already used for a different request");
+  }
+  return {
+    licenseId: prior?.licenseId ?? null,
+    remember: async (licenseId) => {
+      await tx.adminIdempotencyKey.create({ data: { actor: caller, key, requestDigest, licenseId } });
+    },
+  };
+}
