@@ -121,7 +121,7 @@ test("an admin creates an API token shown once, the admin API accepts it, and af
   await expect(page.getByText(token)).toHaveCount(0);
 });
 
-test("an admin opens every console section, and adds a product with a plan that goes on sale", async ({ page }) => {
+test("an admin opens every console section, and adds a product with a plan that goes on sale and can be bought", async ({ page }) => {
   await signIn(page, ADMIN);
   const sections: [string, string][] = [
     ["/admin/licenses?status=ACTIVE&email=customer", "Licenses"],
@@ -154,11 +154,20 @@ test("an admin opens every console section, and adds a product with a plan that 
   await newPlan.getByRole("spinbutton", { name: "Machines (seats)" }).fill("2");
   await newPlan.getByRole("textbox", { name: "Entitlements" }).fill("render\nexport");
   await newPlan.getByRole("textbox", { name: "Price shown" }).fill("19.00");
+  await newPlan.getByRole("textbox", { name: "Stripe price id" }).fill(`price_${slug}`);
   await newPlan.getByRole("button", { name: "Create plan" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "E2E Studio — Studio Pro" })).toBeVisible();
   await page.goto("/pricing");
   await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("$19.00 once");
   await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("Feature: export");
+
+  // The plan did not exist when the portal (and its local Stripe) started: it sells all the same.
+  await page.getByRole("button", { name: "Buy E2E Studio Studio Pro" }).click();
+  await expect(page.getByRole("heading", { name: "Checkout" })).toBeVisible();
+  await expect(page.getByText("$19.00")).toBeVisible();
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page).toHaveURL(/\/checkout\/success\?session_id=cs_/);
+  await expect(page.getByText("Your license is ready")).toBeVisible();
 });
 
 const ADMIN_PAGES = [

@@ -11,20 +11,20 @@ import type { PriceConfig } from "../payments/emulator/store";
 
 export type LocalServices = { stop: () => Promise<void> };
 
-/** The emulator's price list: what the catalogue says each plan's Stripe price is. */
-async function pricesFromPlans(): Promise<Record<string, PriceConfig>> {
-  const plans = await prisma().plan.findMany({ where: { stripePriceId: { not: null } }, include: { product: true } });
-  return Object.fromEntries(
-    plans.map((p) => [
-      p.stripePriceId!,
-      {
-        unitAmount: p.priceCents ?? 0,
-        currency: p.currency,
-        recurring: p.billingInterval === "month" || p.billingInterval === "year" ? { interval: p.billingInterval } : null,
-        nickname: `${p.product.name} ${p.name}`,
-      },
-    ]),
-  );
+/**
+ * The emulator's price for a Stripe price id: the plan that names it, as the
+ * vendor would have set the price up in Stripe's dashboard. Looked up when a
+ * checkout first uses it, so plans added while the portal runs can be bought.
+ */
+export async function priceOfPlan(stripePriceId: string): Promise<PriceConfig | undefined> {
+  const p = await prisma().plan.findUnique({ where: { stripePriceId }, include: { product: true } });
+  if (!p) return undefined;
+  return {
+    unitAmount: p.priceCents ?? 0,
+    currency: p.currency,
+    recurring: p.billingInterval === "month" || p.billingInterval === "year" ? { interval: p.billingInterval } : null,
+    nickname: `${p.product.name} ${p.name}`,
+  };
 }
 
 /** Starts what is missing; call once the app listens on `appPort` (the emulator posts webhooks to it). */
@@ -41,7 +41,7 @@ export async function startLocalServices(appPort: number, log: (line: string) =>
     const emulator = await startStripeEmulator({
       webhookUrl: `http://127.0.0.1:${appPort}/api/stripe/webhook`,
       webhookSecret,
-      prices: await pricesFromPlans(),
+      lookupPrice: priceOfPlan,
     });
     Object.assign(process.env, {
       STRIPE_SECRET_KEY: "sk_test_emulator",
@@ -51,7 +51,7 @@ export async function startLocalServices(appPort: number, log: (line: string) =>
       STRIPE_API_PROTOCOL: "http",
     });
     stops.push(() => emulator.stop());
-    log(`STRIPE_SECRET_KEY is not set: payments go to a local Stripe emulator at ${emulator.url} (prices of plans known at start)`);
+    log(`STRIPE_SECRET_KEY is not set: payments go to a local Stripe emulator at ${emulator.url}`);
   }
   return { stop: async () => void (await Promise.allSettled(stops.map((s) => s()))) };
 }

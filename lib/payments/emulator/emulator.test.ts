@@ -6,6 +6,7 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { stripe, webhookSecret } from "../stripe-client";
 import { startStripeEmulator, type StripeEmulator } from "./server";
+import type { PriceConfig } from "./store";
 
 /**
  * Drives the emulator the way the portal will: through the official SDK configured only by
@@ -19,6 +20,9 @@ const PRICES = {
   price_pro_yearly: { unitAmount: 20000, currency: "usd", recurring: { interval: "year" as const } },
   price_lifetime: { unitAmount: 4900, currency: "usd", recurring: null, nickname: "<script>alert(1)</script> Lifetime" },
 };
+
+/** Prices "created in the dashboard" after the emulator started: found through lookupPrice. */
+const pricesAddedLater = new Map<string, PriceConfig>();
 
 /** A webhook endpoint that accepts only correctly signed events, and can be told to fail. */
 type Receiver = {
@@ -69,7 +73,7 @@ let emulator: StripeEmulator;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  emulator = await startStripeEmulator({ webhookUrl: receiver.url, webhookSecret: SECRET, prices: PRICES });
+  emulator = await startStripeEmulator({ webhookUrl: receiver.url, webhookSecret: SECRET, prices: PRICES, lookupPrice: async (id) => pricesAddedLater.get(id) });
   process.env.STRIPE_SECRET_KEY = "sk_test_emulator";
   process.env.STRIPE_API_HOST = emulator.host;
   process.env.STRIPE_API_PORT = String(emulator.port);
@@ -289,6 +293,28 @@ describe("subscription checkout", () => {
       statusCode: 404,
       message: "No such subscription: 'sub_missing'",
     });
+  });
+});
+
+describe("prices added while the emulator runs", () => {
+  it("looks a price it does not know up when a checkout names it, and keeps it", async () => {
+    const attempt = () =>
+      stripe().checkout.sessions.create({
+        mode: "payment",
+        line_items: [{ price: "price_added_later", quantity: 1 }],
+        success_url: "http://localhost:3000/thanks",
+        cancel_url: "http://localhost:3000/pricing",
+      });
+    await expect(attempt()).rejects.toMatchObject({ statusCode: 400, message: "No such price: 'price_added_later'" });
+
+    pricesAddedLater.set("price_added_later", { unitAmount: 1900, currency: "usd", recurring: null, nickname: "Studio Pro" });
+    const session = await attempt();
+    expect(session).toMatchObject({ amount_total: 1900, currency: "usd", mode: "payment" });
+    const page = await fetch(session.url!).then((r) => r.text());
+    expect(page).toContain("$19.00");
+
+    pricesAddedLater.delete("price_added_later");
+    expect(await stripe().prices.retrieve("price_added_later")).toMatchObject({ id: "price_added_later", unit_amount: 1900 });
   });
 });
 

@@ -4,7 +4,7 @@ import { handleApiCall } from "./api";
 import { Billing, type Published } from "./billing";
 import { StripeApiError } from "./errors";
 import { WebhookSender, type Delivery, type EmulatorEvent } from "./events";
-import { parseForm } from "./form";
+import { parseForm, type FormObject } from "./form";
 import { handlePage } from "./hosted";
 import { messagePage } from "./pages";
 import { readBody, sendHtml, sendJson } from "./respond";
@@ -20,9 +20,23 @@ export type StripeEmulatorOptions = {
   port?: number;
   webhookUrl: string;
   webhookSecret: string;
-  /** Price id → price. Checkout Sessions may only use these. */
+  /** Price id → price. Checkout Sessions may only use these… */
   prices?: Record<string, PriceConfig>;
+  /**
+   * …and those found here when an API call names a price the emulator does not
+   * know yet: a running portal's catalogue grows (a plan added in the console),
+   * as prices created in Stripe's dashboard would.
+   */
+  lookupPrice?: (id: string) => Promise<PriceConfig | undefined>;
 };
+
+/** The price ids an API call names: Checkout line items, or the price retrieved. */
+function pricesNamed(path: string, params: FormObject): string[] {
+  const items = Array.isArray(params.line_items) ? params.line_items : [];
+  const ids = items.flatMap((item) => (typeof item === "object" && !Array.isArray(item) && typeof item.price === "string" ? [item.price] : []));
+  const retrieved = /^\/v1\/prices\/([^/]+)$/.exec(path)?.[1];
+  return retrieved ? [...ids, decodeURIComponent(retrieved)] : ids;
+}
 
 /** Provokes what Stripe would do on its own; each resolves with the events once delivered. */
 export type StripeEmulatorTriggers = {
@@ -64,7 +78,15 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     resend: async (id) => settle(billing.resend(id)),
   };
 
-  function handleApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: string, body: string) {
+  async function learnPrices(ids: string[]) {
+    for (const id of ids) {
+      if (store.prices.has(id) || !opts.lookupPrice) continue;
+      const config = await opts.lookupPrice(id);
+      if (config && !store.prices.has(id)) store.addPrice(id, config);
+    }
+  }
+
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: string, body: string) {
     const requestId = stripeId("req", 14);
     const headers = { "request-id": requestId };
     const key = /^Bearer (sk_\S+)$/.exec(req.headers.authorization ?? "")?.[1];
@@ -93,6 +115,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     try {
       // GET and DELETE carry their parameters in the query string, POST in the form body.
       const params = parseForm(method === "POST" ? body : query);
+      await learnPrices(pricesNamed(path, params));
       answer = handleApiCall(billing, { method, path, params, request: { id: requestId, idempotencyKey } });
     } catch (error) {
       if (!(error instanceof StripeApiError)) throw error;

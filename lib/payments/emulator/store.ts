@@ -132,9 +132,11 @@ export class Store {
   portalSessions = new Map<string, PortalSessionRecord>();
 
   constructor(prices: Record<string, PriceConfig>) {
-    for (const [id, config] of Object.entries(prices)) {
-      this.prices.set(id, { ...config, id, product: stripeId("prod", 14), created: now() });
-    }
+    for (const [id, config] of Object.entries(prices)) this.addPrice(id, config);
+  }
+
+  addPrice(id: string, config: PriceConfig): void {
+    this.prices.set(id, { ...config, id, product: stripeId("prod", 14), created: now() });
   }
 }
 
