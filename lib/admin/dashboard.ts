@@ -48,13 +48,18 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
     db.$queryRaw<{ day: string; validations: number; activations: number; failures: number }[]>`
       SELECT day::text AS day, sum(validations)::int AS validations, sum(activations)::int AS activations, sum(failures)::int AS failures
       FROM usage_daily WHERE day >= ${isoDay(from)}::date AND day < ${isoDay(end)}::date GROUP BY day`,
-    // Machines activated and not deactivated at the end of each day.
-    db.$queryRaw<{ day: string; count: number }[]>`
-      SELECT to_char(d AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-             (SELECT count(*) FROM machines m
-              WHERE m.activated_at < d + interval '24 hours'
-                AND (m.deactivated_at IS NULL OR m.deactivated_at >= d + interval '24 hours'))::int AS count
-      FROM generate_series(${from}::timestamptz, ${today}::timestamptz, interval '24 hours') AS d`,
+    // Machines in use at the end of each day = activated so far − deactivated so far (a machine is
+    // deactivated after its activation; a revived one is active again with no deactivation). Both are
+    // counted per day in one pass over machines, those before the range on its first day, and summed
+    // up below: one scan, however many days.
+    db.$queryRaw<{ day: string; activated: number; deactivated: number }[]>`
+      SELECT day, sum(activated)::int AS activated, sum(deactivated)::int AS deactivated FROM (
+        SELECT to_char(greatest(activated_at, ${from}) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, 1 AS activated, 0 AS deactivated
+        FROM machines WHERE activated_at < ${end}
+        UNION ALL
+        SELECT to_char(greatest(deactivated_at, ${from}) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 0, 1
+        FROM machines WHERE deactivated_at < ${end}
+      ) AS changes GROUP BY day`,
     db.$queryRaw<{ day: string; count: number }[]>`
       SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
       FROM licenses WHERE created_at >= ${from} AND created_at < ${end} GROUP BY 1`,
@@ -74,14 +79,22 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
 
   const byDay = <T extends { day: string }>(rows: T[]) => new Map(rows.map((r) => [r.day, r]));
   const usageBy = byDay(usage);
-  const machinesBy = byDay(machines);
+  const machineChanges = byDay(machines);
+  let inUse = 0;
+  const machinesBy = new Map(
+    days.map((day) => {
+      const change = machineChanges.get(day);
+      inUse += (change?.activated ?? 0) - (change?.deactivated ?? 0);
+      return [day, inUse];
+    }),
+  );
   const createdBy = byDay(created);
   const figures: DayFigures[] = days.map((day) => ({
     day,
     validations: usageBy.get(day)?.validations ?? 0,
     activations: usageBy.get(day)?.activations ?? 0,
     failures: usageBy.get(day)?.failures ?? 0,
-    activeMachines: machinesBy.get(day)?.count ?? 0,
+    activeMachines: machinesBy.get(day) ?? 0,
     newLicenses: createdBy.get(day)?.count ?? 0,
   }));
 
