@@ -9,6 +9,8 @@ const testSecrets = {
   LICENSE_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   LICENSE_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
   PORTAL_DATA_DIR: path.join(os.tmpdir(), `portal-vitest-${process.pid}`),
+  // Keys in tests start with the default prefix, whatever the developer's shell says.
+  LICENSE_KEY_PREFIX: "",
 };
 
 export default defineConfig({

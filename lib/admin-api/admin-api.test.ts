@@ -2,12 +2,11 @@
 // The admin API end to end against a real database: requests go through
 // handleAdminApi exactly as the Next route hands them over, and the database is
 // inspected directly with SQL to see what was (and was not) written.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { ApiError } from "../http/errors";
 import type { ApiRequest } from "../http/types";
-import { generateSigningKeyPem } from "../licensing/signing";
 import { setupTestDatabase } from "../test/database";
 import { createApiToken, hashApiToken } from "./auth";
 import { handleAdminApi } from "./handlers";
@@ -15,10 +14,6 @@ import { handleAdminApi } from "./handlers";
 setupTestDatabase();
 const TOKEN = "test-admin-token";
 process.env.ADMIN_API_TOKEN = TOKEN;
-// Explicit secrets, so issuing keys never falls back to writing .data/secrets.json.
-process.env.LICENSE_ENCRYPTION_KEY = randomBytes(32).toString("base64");
-process.env.LICENSE_SIGNING_KEY = generateSigningKeyPem();
-delete process.env.LICENSE_KEY_PREFIX;
 
 const KEY_PATTERN = /^ZP-([A-HJ-NP-Z2-9]{5}-){3}[A-HJ-NP-Z2-9]{5}$/;
 const DAY_MS = 86_400_000;

@@ -11,17 +11,12 @@ import type { ApiRequest } from "../http/types";
 import { deletePlan } from "../admin/plans";
 import { consoleAdmin } from "../admin/test-kit";
 import type { ConsoleAdmin } from "../admin/guard";
-import { generateSigningKeyPem } from "../licensing/signing";
 import { setupTestDatabase } from "../test/database";
 import { handleAdminApi } from "./handlers";
 
 setupTestDatabase();
 const TOKEN = "test-admin-token";
 process.env.ADMIN_API_TOKEN = TOKEN;
-// Explicit secrets, so issuing keys never falls back to writing .data/secrets.json.
-process.env.LICENSE_ENCRYPTION_KEY = randomBytes(32).toString("base64");
-process.env.LICENSE_SIGNING_KEY = generateSigningKeyPem();
-delete process.env.LICENSE_KEY_PREFIX;
 
 const N = 10;
 type Result = { status: number; json: any; text: string };

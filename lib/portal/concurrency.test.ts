@@ -10,17 +10,12 @@ import { consoleAdmin } from "../admin/test-kit";
 import type { ConsoleAdmin } from "../admin/guard";
 import { db } from "../db/client";
 import { activate, validate } from "../licensing/service";
-import { generateSigningKeyPem } from "../licensing/signing";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
 import { getLicenseForUser } from "./licenses";
 import { deactivateMachineForUser } from "./machines";
 
 setupTestDatabase();
-// Explicit secrets, so issuing keys never falls back to writing .data/secrets.json.
-process.env.LICENSE_ENCRYPTION_KEY = randomBytes(32).toString("base64");
-process.env.LICENSE_SIGNING_KEY = generateSigningKeyPem();
-delete process.env.LICENSE_KEY_PREFIX;
 
 const N = 10;
 const IP = "203.0.113.9";

@@ -8,7 +8,6 @@ import { db } from "../db/client";
 import { verifyOfflineCertificate } from "../licensing/offline";
 import { runtimeKeys } from "../licensing/runtime-keys";
 import { activate, validate } from "../licensing/service";
-import { generateSigningKeyPem } from "../licensing/signing";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
 import { clientIpFromHeaders } from "../http/next-adapter";
@@ -18,10 +17,6 @@ import { offlineFileForUser } from "./offline";
 import { activationSnippet } from "./snippet";
 
 setupTestDatabase();
-// Explicit secrets, so issuing keys never falls back to writing .data/secrets.json.
-process.env.LICENSE_ENCRYPTION_KEY = randomBytes(32).toString("base64");
-process.env.LICENSE_SIGNING_KEY = generateSigningKeyPem();
-delete process.env.LICENSE_KEY_PREFIX;
 
 const DAY_MS = 86_400_000;
 const IP = "203.0.113.9";
