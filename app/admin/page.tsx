@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DashboardCharts } from "@/components/admin/dashboard-charts";
-import { formatCount, formatMoney } from "@/components/admin/format";
+import { formatCount, formatMoney } from "@/components/format";
 import { loadDashboard, parseRange, RANGES } from "@/lib/admin/dashboard";
 import { requireAdmin } from "@/lib/admin/guard";
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { AuditRow } from "@/lib/admin/audit-view";
-import { formatDate } from "./format";
+import { formatDate } from "../format";
 import { link, td } from "./styles";
 import { Table } from "./table";
 

@@ -7,7 +7,7 @@
 import type { ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import type { Dashboard } from "@/lib/admin/dashboard";
-import { formatCount, formatMoney } from "./format";
+import { formatCount, formatMoney } from "../format";
 import { td, th } from "./styles";
 
 const CHART_STYLE = { width: "100%", height: 260 } as const;

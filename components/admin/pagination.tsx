@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatCount } from "./format";
+import { formatCount } from "../format";
 import { buttons } from "./styles";
 
 /** Previous/next links that keep the current filters; the page itself comes from the database. */

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { TextField } from "@/components/admin/fields";
-import { formatDate, formatMoney } from "@/components/admin/format";
+import { formatDate, formatMoney } from "@/components/format";
 import { Pagination } from "@/components/admin/pagination";
 import { buttons, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/admin/action-form";
 import { SelectField, TextField } from "@/components/admin/fields";
-import { formatDate } from "@/components/admin/format";
+import { formatDate } from "@/components/format";
 import { Pagination } from "@/components/admin/pagination";
 import { buttons, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";

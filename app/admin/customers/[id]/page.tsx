@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { formatDate, formatMoney } from "@/components/admin/format";
+import { formatDate, formatMoney } from "@/components/format";
 import { Section } from "@/components/admin/section";
 import { buttons, card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";

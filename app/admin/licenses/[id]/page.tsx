@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { ActionForm } from "@/components/admin/action-form";
 import { AuditTable } from "@/components/admin/audit-table";
 import { Checkbox, SelectField, TextField } from "@/components/admin/fields";
-import { formatDate, formatMoney } from "@/components/admin/format";
+import { formatDate, formatMoney } from "@/components/format";
 import { Section } from "@/components/admin/section";
 import { card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";

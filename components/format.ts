@@ -1,5 +1,6 @@
-// Dates and money as the console prints them. Pages render on the server, which
-// does not know the reader's time zone, so times say UTC rather than pretend to be local.
+// Dates, money and counts as the console and the portal print them. Pages render
+// on the server, which does not know the reader's time zone, so times say UTC
+// rather than pretend to be local.
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: "UTC" });
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "UTC" });
 
