@@ -142,11 +142,14 @@ test("an admin opens every console section, and adds a product with a plan that 
   await expect(page.getByRole("table", { name: `Licenses of ${CUSTOMER}` }).getByRole("row")).not.toHaveCount(1);
 
   const slug = `e2e-${Date.now()}`;
+  // A made-up X-Forwarded-For (TRUST_PROXY is not set) must not become the address the audit log records.
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": "203.0.113.99" });
   await page.goto("/admin/products");
   await page.getByRole("textbox", { name: "Slug", exact: true }).fill(slug);
   await page.getByRole("textbox", { name: "Name", exact: true }).fill("E2E Studio");
   await page.getByRole("button", { name: "Create product" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "E2E Studio" })).toBeVisible();
+  await page.setExtraHTTPHeaders({});
 
   const newPlan = page.getByRole("region", { name: "New plan" });
   await newPlan.getByRole("textbox", { name: "Slug", exact: true }).fill(`${slug}-pro`);
@@ -168,6 +171,12 @@ test("an admin opens every console section, and adds a product with a plan that 
   await page.getByRole("button", { name: "Pay" }).click();
   await expect(page).toHaveURL(/\/checkout\/success\?session_id=cs_/);
   await expect(page.getByText("Your license is ready")).toBeVisible();
+
+  await page.goto(`/admin/audit?action=product.create`);
+  const created = page.locator('tr[data-audit="product.create"]').first();
+  await expect(created).toContainText("E2E Studio");
+  await expect(created).toContainText(/127\.0\.0\.1|::1/);
+  await expect(created).not.toContainText("203.0.113.99");
 });
 
 const ADMIN_PAGES = [

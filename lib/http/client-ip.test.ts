@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { clientIp } from "./client-ip";
+import type { IncomingHttpHeaders } from "node:http";
+import { appendPeerAddress, clientIp } from "./client-ip";
+import { clientIpFromHeaders } from "./next-adapter";
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -47,5 +49,24 @@ describe("clientIp", () => {
     vi.stubEnv("TRUST_PROXY", "2");
     expect(clientIp({ "x-forwarded-for": "6.6.6.6, 198.51.100.4, 172.16.0.9" }, "10.0.0.2")).toBe("198.51.100.4");
     expect(clientIp({ "x-forwarded-for": "198.51.100.4" }, "10.0.0.2")).toBe("198.51.100.4");
+  });
+});
+
+describe("requests handed to Next (appendPeerAddress, then clientIpFromHeaders)", () => {
+  const seenByNext = (headers: IncomingHttpHeaders, socketAddress: string | undefined) => {
+    appendPeerAddress(headers, socketAddress);
+    return new Headers(headers as Record<string, string>);
+  };
+
+  it("counts a client that sends its own X-Forwarded-For at its socket address", () => {
+    vi.stubEnv("TRUST_PROXY", "");
+    expect(clientIpFromHeaders(seenByNext({ "x-forwarded-for": "6.6.6.6" }, "198.51.100.4"))).toBe("198.51.100.4");
+    expect(clientIpFromHeaders(seenByNext({}, "::ffff:198.51.100.5"))).toBe("198.51.100.5");
+    expect(clientIpFromHeaders(seenByNext({ "x-forwarded-for": ["1.1.1.1", "2.2.2.2"] }, "198.51.100.6"))).toBe("198.51.100.6");
+  });
+
+  it("behind TRUST_PROXY=1, takes the address our proxy appended", () => {
+    vi.stubEnv("TRUST_PROXY", "1");
+    expect(clientIpFromHeaders(seenByNext({ "x-forwarded-for": "6.6.6.6, 203.0.113.7" }, "10.0.0.2"))).toBe("203.0.113.7");
   });
 });

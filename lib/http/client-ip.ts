@@ -26,3 +26,17 @@ export function clientIp(headers: Headers | IncomingHttpHeaders, remoteAddress: 
 function stripMappedPrefix(ip: string): string {
   return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip;
 }
+
+/**
+ * Next fills in X-Forwarded-For only when a request has none, so the header a
+ * page or route handler sees could be entirely the client's. The portal's server
+ * appends the socket's address before Next sees the request (lib/server/
+ * http-server.ts): the last entry is then always the peer, as
+ * clientIpFromHeaders (lib/http/next-adapter.ts) reads it.
+ */
+export function appendPeerAddress(headers: IncomingHttpHeaders, remoteAddress: string | undefined): void {
+  const peer = remoteAddress ?? "unknown";
+  const prior = headers["x-forwarded-for"];
+  const list = Array.isArray(prior) ? prior.join(", ") : prior;
+  headers["x-forwarded-for"] = list ? `${list}, ${peer}` : peer;
+}

@@ -4,9 +4,10 @@ import { clientIp } from "./client-ip";
 import type { ApiRequest, ApiResponse } from "./types";
 
 /**
- * Route handlers do not see the socket. Next's server appends the peer address
- * to X-Forwarded-For, so its last entry plays the socket's remote address and
- * the rest is what the client (or our proxies, see TRUST_PROXY) sent.
+ * Route handlers and pages do not see the socket. The portal's server appends
+ * the peer address to X-Forwarded-For (appendPeerAddress), so its last entry
+ * plays the socket's remote address and the rest is what the client (or our
+ * proxies, see TRUST_PROXY) sent.
  */
 export function clientIpFromHeaders(headers: Record<string, string> | Headers): string {
   const forwarded = headers instanceof Headers ? headers.get("x-forwarded-for") : headers["x-forwarded-for"];

@@ -6,6 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
+import { appendPeerAddress } from "../http/client-ip";
 import { handleFastRoute } from "./fast-routes";
 
 export type RunningServer = {
@@ -32,7 +33,9 @@ export async function startHttpServer(options: {
   const server = http.createServer((req, res) => {
     (fastPath ? handleFastRoute(req, res) : Promise.resolve(false)).then(
       (handled) => {
-        if (!handled) void handleNext(req, res);
+        if (handled) return;
+        appendPeerAddress(req.headers, req.socket.remoteAddress);
+        void handleNext(req, res);
       },
       (error: unknown) => {
         console.error("request failed:", error);
