@@ -19,7 +19,7 @@ export async function requestMagicLink(_prev: SignInState, data: FormData): Prom
     // Throws Next's redirect to the check-email page on success.
     await signIn("nodemailer", { email: parsed.data.email, redirectTo: parsed.data.callbackUrl });
   } catch (error) {
-    if (error instanceof AuthError) return { error: "We could not send the sign-in email. Try again in a minute.", email: parsed.data.email };
+    if (error instanceof AuthError) return { error: "We could not send the sign-in email. Try again in a few minutes.", email: parsed.data.email };
     throw error;
   }
   return {};

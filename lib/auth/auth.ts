@@ -9,7 +9,7 @@ import Google from "next-auth/providers/google";
 import Nodemailer from "next-auth/providers/nodemailer";
 import { secret } from "../config/secrets";
 import { prisma } from "../db/client";
-import { sendSignInEmail } from "./magic-link";
+import { sendLimitedSignInEmail } from "./magic-link";
 import { isAdmin } from "./roles";
 
 declare module "next-auth" {
@@ -25,7 +25,7 @@ function config(): NextAuthConfig {
       server: process.env.SMTP_URL || "smtp://localhost:25",
       from: process.env.EMAIL_FROM,
       normalizeIdentifier: (email) => email.trim().toLowerCase(),
-      sendVerificationRequest: ({ identifier, url }) => sendSignInEmail(identifier, url),
+      sendVerificationRequest: sendLimitedSignInEmail,
     }),
   ];
   if (process.env.AUTH_GITHUB_ID) providers.push(GitHub);

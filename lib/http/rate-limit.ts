@@ -117,14 +117,21 @@ export function rateLimiter(
 }
 
 const SINGLETON = Symbol.for("license-portal.rate-limit");
-const holder = globalThis as unknown as { [SINGLETON]?: RateLimiter };
+const STORE = Symbol.for("license-portal.rate-limit-store");
+const holder = globalThis as unknown as { [SINGLETON]?: RateLimiter; [STORE]?: RateLimitStore };
 
 /**
- * The process-wide limiter, shared by the Node server and Next's bundle of this
- * module (both live in one process, hence globalThis rather than a module variable).
+ * The process-wide counters (memory, or Redis with REDIS_URL), shared by the
+ * Node server and Next's bundle of this module (both live in one process, hence
+ * globalThis rather than a module variable) and by every limiter.
  */
+export function sharedRateLimitStore(): RateLimitStore {
+  return (holder[STORE] ??= storeFromEnv());
+}
+
+/** The license API's limiter: RATE_LIMIT_PER_MINUTE per client IP and per key. */
 export function defaultRateLimiter(): RateLimiter {
-  return (holder[SINGLETON] ??= rateLimiter({ store: storeFromEnv() }));
+  return (holder[SINGLETON] ??= rateLimiter({ store: sharedRateLimitStore() }));
 }
 
 function storeFromEnv(): RateLimitStore {
