@@ -41,3 +41,24 @@ test("signed-out visitors are sent to sign in from their account page", async ({
   await page.goto("/account");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Faccount$/);
 });
+
+test("a sign-in link always points at the portal's own address, whatever host the request claims", async ({ request, baseURL }) => {
+  const email = `host-${Date.now()}@example.com`;
+  // Host header poisoning: a link built from these would hand the victim's token to another site.
+  // (Our own form is refused outright by Next's Server Actions origin check; this is Auth.js's endpoint.)
+  const poisoned = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", host: "evil.example" };
+  const { csrfToken } = await (await request.get("/api/auth/csrf", { headers: poisoned })).json();
+  const before = await inboxIds();
+  const res = await request.post("/api/auth/signin/nodemailer", {
+    headers: poisoned,
+    form: { email, csrfToken, callbackUrl: "/account" },
+    maxRedirects: 0,
+  });
+  expect(res.status()).toBe(302);
+
+  const mail = await waitForMail((m) => !before.has(m.id) && m.to.includes(email));
+  const link = new URL(firstLink(mail.text));
+  expect(link.origin).toBe(new URL(baseURL!).origin);
+  expect(new URL(link.searchParams.get("callback")!, link).origin).toBe(new URL(baseURL!).origin);
+  expect(mail.text).not.toContain("evil.example");
+});
