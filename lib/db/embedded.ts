@@ -82,8 +82,12 @@ export async function startEmbeddedPostgres(options: {
     // The server's routine startup chatter is noise to a user; errors still surface.
     onLog: () => {},
     onError: (error) => log(`postgres: ${String(error)}`),
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", // A throw-away test server need not survive a power cut.
-      "-c", `fsync=${options.persistent === false ? "off" : "on"}`],
+    postgresFlags: [
+      "-c", "listen_addresses=127.0.0.1",
+      "-c", "max_connections=200",
+      // A throw-away test server need not survive a power cut.
+      "-c", `fsync=${options.persistent === false ? "off" : "on"}`,
+    ],
   });
 
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
