@@ -7,7 +7,7 @@ import { runtimeKeys } from "./runtime-keys";
 const DAY_MS = 86_400_000;
 
 /** Valid for the plan's offline grace period, and never past the license's own expiry. */
-export function offlineFileExpiry(license: LicenseSnapshot, now: Date): Date {
+function offlineFileExpiry(license: LicenseSnapshot, now: Date): Date {
   return new Date(Math.min(now.getTime() + license.offlineGraceDays * DAY_MS, license.expiresAt?.getTime() ?? Infinity));
 }
 

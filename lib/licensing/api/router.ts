@@ -19,7 +19,6 @@ type Endpoint<S extends z.ZodType> = {
   run: (body: z.infer<S>, req: ApiRequest, now: Date) => Promise<Result>;
 };
 
-
 function record(req: ApiRequest, endpoint: string, o: Outcome, now: Date, activated = false) {
   if (!o.license) return;
   usageRecorder().record({
