@@ -1,6 +1,7 @@
 // The portal's customer emails: what they say, as plain text and simple HTML.
 // Every value that came from outside (names, keys, addresses) is escaped in the HTML.
 import { escapeHtml } from "../html/escape";
+import { portalUrl } from "../portal/snippet";
 import { sendMail, type OutgoingMail } from "./send";
 
 export type LicenseEmail = {
@@ -12,14 +13,10 @@ export type LicenseEmail = {
   expiresAt: Date | null;
 };
 
-function appUrl(): string {
-  return (process.env.APP_URL || "http://localhost:3000").replace(/\/+$/, "");
-}
-
 /** The message that hands a buyer their new license key. */
 export function licenseEmail(mail: LicenseEmail): OutgoingMail {
   const product = `${mail.productName} ${mail.planName}`;
-  const signIn = `${appUrl()}/signin`;
+  const signIn = `${portalUrl()}/signin`;
   const validity = mail.expiresAt ? `Valid until ${mail.expiresAt.toISOString().slice(0, 10)} (UTC).` : "It does not expire.";
   const text = [
     `Thank you for buying ${product}.`,
