@@ -1,6 +1,7 @@
 // Starting a purchase: a Stripe Checkout Session for a plan. The license is
 // minted later by the webhook (checkout.session.completed), never here.
 import { prisma } from "../db/client";
+import { portalUrl } from "../portal/snippet";
 import { stripe } from "./stripe-client";
 
 /** A purchase that cannot start; `code` is what the pricing page explains. */
@@ -9,8 +10,6 @@ export class CheckoutError extends Error {
     super(message);
   }
 }
-
-const appUrl = () => (process.env.APP_URL ?? "http://localhost:3000").replace(/\/$/, "");
 
 /** Creates the session and returns the URL of Stripe's hosted checkout page. */
 export async function createCheckoutSession(planSlug: string, buyer: { id: string; email: string } | null): Promise<string> {
@@ -30,8 +29,8 @@ export async function createCheckoutSession(planSlug: string, buyer: { id: strin
     ...(subscription ? { subscription_data: { metadata } } : { payment_intent_data: { metadata } }),
     ...(user ? { client_reference_id: user.id } : {}),
     ...(user?.stripeCustomerId ? { customer: user.stripeCustomerId } : user ? { customer_email: user.email } : {}),
-    success_url: `${appUrl()}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
-    cancel_url: `${appUrl()}/pricing?canceled=1`,
+    success_url: `${portalUrl()}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${portalUrl()}/pricing?canceled=1`,
   });
   if (!session.url) throw new CheckoutError("unavailable", "Stripe did not return a checkout page.");
   return session.url;
@@ -53,6 +52,6 @@ export async function checkoutStatus(sessionId: string, viewerId: string | null)
 export async function billingPortalUrl(userId: string): Promise<string | null> {
   const user = await prisma().user.findUnique({ where: { id: userId }, select: { stripeCustomerId: true } });
   if (!user?.stripeCustomerId) return null;
-  const session = await stripe().billingPortal.sessions.create({ customer: user.stripeCustomerId, return_url: `${appUrl()}/account` });
+  const session = await stripe().billingPortal.sessions.create({ customer: user.stripeCustomerId, return_url: `${portalUrl()}/account` });
   return session.url;
 }
