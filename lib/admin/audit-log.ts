@@ -4,7 +4,7 @@ import { z } from "zod";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { auditRow, type AuditRow } from "./audit-view";
-import { pageOf, type Page } from "./paging";
+import { pageOf, pageParam, type Page } from "./paging";
 
 export const AUDIT_PER_PAGE = 50;
 export const ACTOR_TYPES = ["user", "admin_token", "env_token", "stripe", "system"] as const;
@@ -29,7 +29,7 @@ export const auditSearchSchema = z.object({
   /** UTC calendar days, both included */
   from: date,
   to: date,
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam,
 });
 
 export type AuditSearch = z.output<typeof auditSearchSchema>;

@@ -5,13 +5,13 @@ import { adminLicense, isUuid, LICENSE_INCLUDE, type AdminLicense } from "../adm
 import { isAdmin } from "../auth/roles";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
-import { pageOf, type Page } from "./paging";
+import { pageOf, pageParam, type Page } from "./paging";
 
 export const CUSTOMERS_PER_PAGE = 25;
 
 export const customerSearchSchema = z.object({
   q: z.string().trim().max(254).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam,
 });
 
 export type Money = { currency: string; amountCents: number };

@@ -7,7 +7,7 @@ import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { hashLicenseKey, KEY_ALPHABET, normalizeLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
-import { pageOf, type Page } from "./paging";
+import { pageOf, pageParam, type Page } from "./paging";
 import { statusWhere } from "../admin-api/licenses";
 
 export const LICENSE_STATUSES = ["ACTIVE", "SUSPENDED", "REVOKED", "EXPIRED"] as const;
@@ -25,7 +25,7 @@ export const licenseSearchSchema = z.object({
   email: text(254),
   status: z.enum(LICENSE_STATUSES).optional().catch(undefined),
   plan: text(63),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam,
 });
 
 export type LicenseSearch = z.output<typeof licenseSearchSchema>;

@@ -9,7 +9,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { ApiError } from "../http/errors";
 import { rerunStripeEvent } from "../payments/webhooks/process-event";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
-import { pageOf, type Page } from "./paging";
+import { pageOf, pageParam, type Page } from "./paging";
 
 export const EVENTS_PER_PAGE = 50;
 export const EVENT_STATUSES = ["PROCESSING", "PROCESSED", "IGNORED", "FAILED"] as const;
@@ -17,7 +17,7 @@ export const EVENT_STATUSES = ["PROCESSING", "PROCESSED", "IGNORED", "FAILED"] a
 export const eventSearchSchema = z.object({
   status: z.enum(EVENT_STATUSES).optional().catch(undefined),
   type: z.string().trim().max(100).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam,
 });
 
 export type StripeEventRow = {
