@@ -5,10 +5,9 @@
 // every query.
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { currentUser } from "@/lib/auth/session";
+import { currentUser, requireUser } from "@/lib/auth/session";
 import { billingPortalUrl } from "@/lib/payments/checkout";
 import { clientIpFromHeaders } from "@/lib/http/next-adapter";
-import { parseId } from "@/lib/portal/ids";
 import { revealKeyForUser } from "@/lib/portal/licenses";
 import { deactivateMachineForUser } from "@/lib/portal/machines";
 
@@ -18,15 +17,14 @@ const SESSION_ENDED = "Your session has ended. Sign in again.";
 export async function revealKey(licenseId: string): Promise<{ key?: string; error?: string }> {
   const user = await currentUser();
   if (!user) return { error: SESSION_ENDED };
-  const id = parseId(licenseId);
-  const key = id ? await revealKeyForUser(user.id, id) : null;
+  // revealKeyForUser parses the id itself: a malformed one is simply not the user's.
+  const key = await revealKeyForUser(user.id, licenseId);
   return key ? { key } : { error: "Unknown license." };
 }
 
 /** Sends the customer to Stripe's Billing Portal for their subscriptions and invoices. */
 export async function openBillingPortal(): Promise<void> {
-  const user = await currentUser();
-  if (!user) redirect("/signin?callbackUrl=%2Faccount");
+  const user = await requireUser("/account");
   const url = await billingPortalUrl(user.id);
   redirect(url ?? "/account?billing=none");
 }
