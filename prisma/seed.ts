@@ -59,13 +59,13 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedResult> {
     const product = await tx.product.create({
       data: { slug: "demo-app", name: "Demo App", description: "A sample desktop application sold through the portal." },
     });
-    const plans = [];
+    const plans = new Map<string, { id: string; durationDays: number | null }>();
     for (const plan of DEMO_PLANS) {
-      plans.push(await tx.plan.create({ data: { ...plan, entitlements: [...plan.entitlements], productId: product.id } }));
+      plans.set(plan.slug, await tx.plan.create({ data: { ...plan, entitlements: [...plan.entitlements], productId: product.id } }));
     }
     const customer = await tx.user.create({ data: { email: DEMO_CUSTOMER_EMAIL, name: "Demo Customer" } });
     // A license to look at after signing in as the demo customer.
-    await issueLicense(tx, { plan: plans[1]!, userId: customer.id });
+    await issueLicense(tx, { plan: plans.get("demo-pro-yearly")!, userId: customer.id });
     await tx.user.create({ data: { email: DEMO_ADMIN_EMAIL, name: "Demo Admin", role: "ADMIN" } });
   });
   return { seeded: true, ...result };
