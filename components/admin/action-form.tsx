@@ -1,14 +1,12 @@
 "use client";
 
 import { useActionState, useEffect, useId, useRef, useState, type ReactNode } from "react";
-import type { ActionState } from "@/lib/admin/action-state";
+import type { ActionState, ConsoleAction } from "@/lib/admin/action-state";
 import { SecretValue } from "./secret-value";
 import { buttons, type ButtonVariant } from "./styles";
 
-export type ConsoleFormAction = (prev: ActionState, form: FormData) => Promise<ActionState>;
-
 type Props = {
-  action: ConsoleFormAction;
+  action: ConsoleAction;
   /** the submit button's text */
   submit: string;
   /** its accessible name, when the text alone is ambiguous on the page (e.g. per row) */

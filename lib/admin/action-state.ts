@@ -15,6 +15,9 @@ export type ActionState = {
   secret?: string;
 };
 
+/** A console server action as a form calls it (useActionState): the previous answer and the form in, the new answer out. */
+export type ConsoleAction = (prev: ActionState, form: FormData) => Promise<ActionState>;
+
 export function actionError(error: unknown): ActionState {
   if (error instanceof ApiError && error.code !== "INTERNAL") return { error: error.message };
   console.error("Admin console action failed:", error);

@@ -7,7 +7,8 @@ import { z } from "zod";
 import { email, slug } from "../admin-api/schemas";
 import { createToken, createTokenInput, revokeToken, revokeTokenInput } from "./api-tokens";
 import { checkbox, confirmed, endOfDay, id, integer, optional } from "./form-fields";
-import { consoleActionFactory, type ActionDeps, type ConsoleAction } from "./guard";
+import type { ConsoleAction } from "./action-state";
+import { consoleActionFactory, type ActionDeps } from "./guard";
 import { deactivateMachine, issueLicenseByHand, resendKeyEmail, resetMachines, revealLicenseKey } from "./license-actions";
 import {
   changeLicensePlan,

@@ -9,7 +9,7 @@ import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import type { Actor } from "../audit/log";
 import type { SessionUser } from "../auth/session";
-import { actionError, type ActionState } from "./action-state";
+import { actionError, type ActionState, type ConsoleAction } from "./action-state";
 
 declare const adminBrand: unique symbol;
 
@@ -71,8 +71,6 @@ export type ActionContext = { ip: string | null };
 
 /** What a console action's body returns; `redirectTo` is followed by the wrapper. */
 export type ActionResult = ActionState & { redirectTo?: string };
-
-export type ConsoleAction = (prev: ActionState, form: FormData) => Promise<ActionState>;
 
 export const SESSION_ENDED = "Your session has ended. Sign in again.";
 export const NOT_ALLOWED = "Not found.";
