@@ -13,11 +13,17 @@ const licenseInclude = { plan: { include: { product: true } }, machines: { order
 
 type LicenseRow = NonNullable<Awaited<ReturnType<typeof findOwned>>>;
 
+/** The filter for "this license of this user"; null when either id is not an id (then nothing is theirs). */
+function ownedWhere(userId: string, licenseId: string): { id: string; userId: string } | null {
+  const id = parseId(licenseId);
+  return id && parseId(userId) ? { id, userId } : null;
+}
+
 /** The license if it is this user's; null for anyone else's and for ids that are not ids. */
 export function findOwned(userId: string, licenseId: string) {
-  const id = parseId(licenseId);
-  if (!id || !parseId(userId)) return Promise.resolve(null);
-  return prisma().license.findFirst({ where: { id, userId }, include: licenseInclude });
+  const where = ownedWhere(userId, licenseId);
+  if (!where) return Promise.resolve(null);
+  return prisma().license.findFirst({ where, include: licenseInclude });
 }
 
 export function snapshot(row: LicenseRow): { license: LicenseSnapshot; machines: MachineSnapshot[] } {
@@ -96,15 +102,14 @@ export async function getLicenseForUser(userId: string, licenseId: string, now =
 
 /** Cheap ownership check, for gates that must decide before anything is streamed. */
 export async function ownsLicense(userId: string, licenseId: string): Promise<boolean> {
-  const id = parseId(licenseId);
-  if (!id || !parseId(userId)) return false;
-  return (await prisma().license.count({ where: { id, userId } })) > 0;
+  const where = ownedWhere(userId, licenseId);
+  return where !== null && (await prisma().license.count({ where })) > 0;
 }
 
 /** The clear key, for its owner only; null when the license is not theirs. */
 export async function revealKeyForUser(userId: string, licenseId: string): Promise<string | null> {
-  const id = parseId(licenseId);
-  if (!id || !parseId(userId)) return null;
-  const row = await prisma().license.findFirst({ where: { id, userId }, select: { keyCiphertext: true } });
+  const where = ownedWhere(userId, licenseId);
+  if (!where) return null;
+  const row = await prisma().license.findFirst({ where, select: { keyCiphertext: true } });
   return row ? decryptLicenseKey(row.keyCiphertext, runtimeKeys().aesKey) : null;
 }
