@@ -6,7 +6,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { auditRow, type AuditRow } from "./audit-view";
 import { pageOf, pageParam, type Page } from "./paging";
 
-export const AUDIT_PER_PAGE = 50;
+const AUDIT_PER_PAGE = 50;
 export const ACTOR_TYPES = ["user", "admin_token", "env_token", "stripe", "system"] as const;
 
 const text = (max: number) => z.string().trim().max(max).optional().catch(undefined);

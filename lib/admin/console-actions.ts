@@ -27,7 +27,7 @@ const license = z.object({ licenseId: id });
 const product = z.object({ productId: id });
 const plan = z.object({ planId: id });
 
-export const issueLicenseInput = z
+const issueLicenseInput = z
   .object({
     plan: slug,
     email,

@@ -7,7 +7,7 @@ import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { pageOf, pageParam, type Page } from "./paging";
 
-export const CUSTOMERS_PER_PAGE = 25;
+const CUSTOMERS_PER_PAGE = 25;
 
 export const customerSearchSchema = z.object({
   q: z.string().trim().max(254).optional().catch(undefined),

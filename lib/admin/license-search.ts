@@ -20,7 +20,7 @@ const HINT = new RegExp(`^(?:.*-)?(${symbols})$`);
 const text = (max: number) => z.string().trim().max(max).optional().catch(undefined);
 
 /** Query parameters as the search form sends them; anything malformed is ignored rather than an error page. */
-export const licenseSearchSchema = z.object({
+const licenseSearchSchema = z.object({
   key: text(64),
   email: text(254),
   status: z.enum(LICENSE_STATUSES).optional().catch(undefined),

@@ -11,7 +11,7 @@ import { rerunStripeEvent } from "../payments/webhooks/process-event";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
 import { pageOf, pageParam, type Page } from "./paging";
 
-export const EVENTS_PER_PAGE = 50;
+const EVENTS_PER_PAGE = 50;
 export const EVENT_STATUSES = ["PROCESSING", "PROCESSED", "IGNORED", "FAILED"] as const;
 
 export const eventSearchSchema = z.object({
