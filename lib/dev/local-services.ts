@@ -16,7 +16,7 @@ export type LocalServices = { stop: () => Promise<void> };
  * vendor would have set the price up in Stripe's dashboard. Looked up when a
  * checkout first uses it, so plans added while the portal runs can be bought.
  */
-export async function priceOfPlan(stripePriceId: string): Promise<PriceConfig | undefined> {
+async function priceOfPlan(stripePriceId: string): Promise<PriceConfig | undefined> {
   const p = await prisma().plan.findUnique({ where: { stripePriceId }, include: { product: true } });
   if (!p) return undefined;
   return {

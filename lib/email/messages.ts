@@ -14,7 +14,7 @@ export type LicenseEmail = {
 };
 
 /** The message that hands a buyer their new license key. */
-export function licenseEmail(mail: LicenseEmail): OutgoingMail {
+function licenseEmail(mail: LicenseEmail): OutgoingMail {
   const product = `${mail.productName} ${mail.planName}`;
   const signIn = `${portalUrl()}/signin`;
   const validity = mail.expiresAt ? `Valid until ${mail.expiresAt.toISOString().slice(0, 10)} (UTC).` : "It does not expire.";
