@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/sign-in-form";
+import { safeReturnPath } from "@/lib/auth/return-to";
 import { currentUser } from "@/lib/auth/session";
 import { requestMagicLink } from "./actions";
 
@@ -13,7 +14,7 @@ const ERRORS: Record<string, string> = {
 
 export default async function SignInPage(props: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
   const { callbackUrl, error } = await props.searchParams;
-  const target = callbackUrl && /^\/(?!\/)/.test(callbackUrl) ? callbackUrl : "/account";
+  const target = safeReturnPath(callbackUrl);
   if (await currentUser()) redirect(target);
   return (
     <div className="mx-auto max-w-sm space-y-6">
