@@ -10,9 +10,7 @@ export function formatDate(value: Date | string | null, withTime = true): string
   return withTime ? `${dateTimeFormat.format(date)} UTC` : dateFormat.format(date);
 }
 
-export function formatMoney(cents: number, currency: string): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
-}
+export { formatMoney } from "@/lib/catalog/money";
 
 export function formatCount(n: number): string {
   return new Intl.NumberFormat("en-US").format(n);

@@ -1,4 +1,5 @@
 import { prisma } from "../db/client";
+import { formatMoney } from "./money";
 
 export type PublicPlan = {
   slug: string;
@@ -38,8 +39,6 @@ export async function listPublicPlans(): Promise<PublicPlan[]> {
 
 export function formatPrice(plan: Pick<PublicPlan, "priceCents" | "currency" | "billingInterval">): string {
   if (plan.priceCents == null) return "Contact us";
-  const amount = new Intl.NumberFormat("en-US", { style: "currency", currency: plan.currency.toUpperCase() }).format(
-    plan.priceCents / 100,
-  );
+  const amount = formatMoney(plan.priceCents, plan.currency);
   return plan.billingInterval ? `${amount} / ${plan.billingInterval}` : `${amount} once`;
 }
