@@ -3,7 +3,7 @@
 // the database, the audit log and the outbox stay exactly as they were; the
 // same form from an admin goes through and changes something, which shows the
 // refusal is the guard's doing and not a bad form.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionUser } from "../auth/session";
@@ -107,6 +107,19 @@ it("exports every console action, and nothing else, from the app's server action
   });
   expect(source.match(/^export /gm)?.length).toBe(exported.length);
   expect(exported.sort()).toEqual([...names].sort());
+});
+
+it("checks the session and the admin role first thing on every console page, not only in the layout", () => {
+  // Read, not rendered: the layout lets a signed-out visitor through to the page,
+  // whose own requireAdmin is all that sends them to sign in.
+  const root = path.join(import.meta.dirname, "../../app/admin");
+  const pages = readdirSync(root, { recursive: true, encoding: "utf8" }).filter((file) => path.basename(file) === "page.tsx");
+  expect(pages.length).toBeGreaterThan(10);
+  for (const page of pages) {
+    const source = readFileSync(path.join(root, page), "utf8");
+    const guarded = /export default async function \w+\([^)]*\)[^{]*\{\s*(const \{ id \} = await props\.params;\s*)?await requireAdmin\(/;
+    expect(source, page).toMatch(guarded);
+  }
 });
 
 async function run(name: keyof ConsoleActions, user: SessionUser | null, data: FormData) {
