@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { LicenseKey } from "@/components/license-key";
+import { BillingButton } from "@/components/portal/billing-button";
 import { secondaryButton } from "@/components/portal/buttons";
 import { LicenseFacts } from "@/components/portal/license-facts";
 import { StatusBadge } from "@/components/status-badge";
@@ -20,13 +21,7 @@ export default async function AccountPage(props: { searchParams: Promise<{ billi
           <h1 className="text-3xl font-bold tracking-tight">My licenses</h1>
           <p className="text-sm break-words text-slate-600">Signed in as {user.email}</p>
         </div>
-        {licenses.some((l) => l.stripeSubscriptionId) && (
-          <form action={openBillingPortal}>
-            <button type="submit" className={secondaryButton}>
-              Billing and invoices
-            </button>
-          </form>
-        )}
+        {licenses.some((l) => l.stripeSubscriptionId) && <BillingButton action={openBillingPortal} />}
       </div>
       {billing === "none" && (
         <p role="status" className="rounded-md border border-slate-300 bg-white p-3 text-sm">

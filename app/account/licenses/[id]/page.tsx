@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { LicenseKey } from "@/components/license-key";
 import { ActivationSnippet } from "@/components/portal/activation-snippet";
-import { secondaryButton } from "@/components/portal/buttons";
+import { BillingButton } from "@/components/portal/billing-button";
 import { DeactivateMachine } from "@/components/portal/deactivate-machine";
 import { LicenseFacts } from "@/components/portal/license-facts";
 import { MachineTable } from "@/components/portal/machine-table";
@@ -65,13 +65,7 @@ export default async function LicensePage(props: { params: Promise<{ id: string 
         <LicenseFacts {...license} />
         <div className="flex flex-wrap items-center justify-between gap-3">
           <LicenseKey licenseId={license.id} masked={license.maskedKey} reveal={revealKey} />
-          {license.stripeSubscriptionId && (
-            <form action={openBillingPortal}>
-              <button type="submit" className={secondaryButton}>
-                Billing and invoices
-              </button>
-            </form>
-          )}
+          {license.stripeSubscriptionId && <BillingButton action={openBillingPortal} />}
         </div>
       </div>
 
