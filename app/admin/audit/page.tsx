@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { AuditTable } from "@/components/admin/audit-table";
 import { SelectField, TextField } from "@/components/admin/fields";
 import { Pagination } from "@/components/admin/pagination";
-import { buttons } from "@/components/admin/styles";
+import { SearchForm } from "@/components/admin/search-form";
 import { ACTOR_TYPES, auditSearchSchema, listAudit } from "@/lib/admin/audit-log";
 import { requireAdmin } from "@/lib/admin/guard";
 
@@ -19,7 +18,7 @@ export default async function AuditPage(props: { searchParams: Promise<Record<st
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">Audit log</h1>
-      <form role="search" aria-label="Filter the audit log" className="grid items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
+      <SearchForm label="Filter the audit log" submit="Filter" clearHref="/admin/audit" layout="grid sm:grid-cols-2 lg:grid-cols-4">
         <TextField name="action" label="Action starts with" defaultValue={search.action} placeholder="license." scope="audit" />
         <SelectField name="actorType" label="Done by" defaultValue={search.actorType ?? ""} scope="audit" options={[{ value: "", label: "Anyone" }, ...ACTOR_TYPES.map((t) => ({ value: t, label: ACTOR_TEXT[t] ?? t }))]} />
         <TextField name="actor" label="Who (email, token name or id)" defaultValue={search.actor} scope="audit" />
@@ -28,15 +27,7 @@ export default async function AuditPage(props: { searchParams: Promise<Record<st
         <TextField name="ip" label="From address" defaultValue={search.ip} scope="audit" />
         <TextField name="from" type="date" label="From day (UTC)" defaultValue={search.from} scope="audit" />
         <TextField name="to" type="date" label="To day (UTC)" defaultValue={search.to} scope="audit" />
-        <div className="flex gap-2">
-          <button type="submit" className={buttons.primary}>
-            Filter
-          </button>
-          <Link href="/admin/audit" className={buttons.secondary}>
-            Clear
-          </Link>
-        </div>
-      </form>
+      </SearchForm>
       <AuditTable rows={page.items} caption="Audit log, newest first" />
       <Pagination basePath="/admin/audit" params={filters} page={page.page} pageCount={page.pageCount} total={page.total} noun="entry" />
     </div>

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { TextField } from "@/components/admin/fields";
 import { formatDate, formatMoney } from "@/components/format";
 import { Pagination } from "@/components/admin/pagination";
-import { buttons, link, td } from "@/components/admin/styles";
+import { SearchForm } from "@/components/admin/search-form";
+import { link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { customerSearchSchema, listCustomers } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/admin/guard";
@@ -17,12 +18,9 @@ export default async function CustomersPage(props: { searchParams: Promise<Recor
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold tracking-tight">Customers</h1>
-      <form role="search" aria-label="Search customers" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4">
+      <SearchForm label="Search customers" submit="Search" layout="flex flex-wrap">
         <TextField name="q" label="Email or name contains" defaultValue={search.q} scope="customers" className="min-w-64 grow" />
-        <button type="submit" className={buttons.primary}>
-          Search
-        </button>
-      </form>
+      </SearchForm>
       <Table
         caption="Customers, newest first"
         empty={page.items.length === 0 ? "No customer matches." : undefined}

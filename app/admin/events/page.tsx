@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ActionForm } from "@/components/admin/action-form";
 import { SelectField, TextField } from "@/components/admin/fields";
 import { formatDate } from "@/components/format";
 import { Pagination } from "@/components/admin/pagination";
-import { buttons, td } from "@/components/admin/styles";
+import { SearchForm } from "@/components/admin/search-form";
+import { td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { requireAdmin } from "@/lib/admin/guard";
 import { EVENT_STATUSES, eventSearchSchema, listStripeEvents } from "@/lib/admin/stripe-events";
@@ -24,16 +24,10 @@ export default async function EventsPage(props: { searchParams: Promise<Record<s
         <h1 className="text-3xl font-bold tracking-tight">Stripe events</h1>
         <p className="text-sm text-slate-600">Every event the webhook received and how it was handled. A failed one can be re-run; one handled meanwhile is left alone.</p>
       </div>
-      <form role="search" aria-label="Filter events" className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4">
+      <SearchForm label="Filter events" submit="Filter" clearHref="/admin/events" layout="flex flex-wrap">
         <SelectField name="status" label="Result" defaultValue={search.status ?? ""} scope="events" options={[{ value: "", label: "Any result" }, ...EVENT_STATUSES.map((s) => ({ value: s, label: STATUS_TEXT[s] ?? s }))]} />
         <TextField name="type" label="Type starts with" defaultValue={search.type} placeholder="invoice." scope="events" />
-        <button type="submit" className={buttons.primary}>
-          Filter
-        </button>
-        <Link href="/admin/events" className={buttons.secondary}>
-          Clear
-        </Link>
-      </form>
+      </SearchForm>
       <Table
         caption="Stripe events, newest first"
         empty={page.items.length === 0 ? "No events." : undefined}

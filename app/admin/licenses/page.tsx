@@ -3,6 +3,7 @@ import Link from "next/link";
 import { SelectField, TextField } from "@/components/admin/fields";
 import { formatDate } from "@/components/format";
 import { Pagination } from "@/components/admin/pagination";
+import { SearchForm } from "@/components/admin/search-form";
 import { buttons, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { StatusBadge } from "@/components/status-badge";
@@ -28,20 +29,12 @@ export default async function LicensesPage(props: { searchParams: Promise<Params
         </Link>
       </div>
 
-      <form role="search" aria-label="Search licenses" className="grid items-end gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-5">
+      <SearchForm label="Search licenses" submit="Search" clearHref="/admin/licenses" layout="grid sm:grid-cols-2 lg:grid-cols-5">
         <TextField name="key" label="Key or last group" defaultValue={search.key} placeholder="ZP-…-B5N8Z or B5N8Z" scope="search" />
         <TextField name="email" label="Owner email contains" defaultValue={search.email} scope="search" />
         <SelectField name="status" label="Status" defaultValue={search.status ?? ""} scope="search" options={[{ value: "", label: "Any status" }, ...LICENSE_STATUSES.map((s) => ({ value: s, label: s.charAt(0) + s.slice(1).toLowerCase() }))]} />
         <SelectField name="plan" label="Plan" defaultValue={search.plan ?? ""} scope="search" options={[{ value: "", label: "Any plan" }, ...plans.map((p) => ({ value: p.slug, label: p.label }))]} />
-        <div className="flex gap-2">
-          <button type="submit" className={buttons.primary}>
-            Search
-          </button>
-          <Link href="/admin/licenses" className={buttons.secondary}>
-            Clear
-          </Link>
-        </div>
-      </form>
+      </SearchForm>
 
       <Table
         caption="Licenses, newest first"
