@@ -174,6 +174,8 @@ describe("offline license files", () => {
     });
     const audit = await sql("SELECT * FROM audit_logs WHERE action = 'license.offline_file' AND target_id = $1", [a.licenseId]);
     expect(audit.at(-1)).toMatchObject({ actor_id: a.customer.id, actor_label: a.customer.email, ip: IP });
+    // ...and the license page offers the download it answers.
+    expect((await getLicenseForUser(a.customer.id, a.licenseId, now))?.offline).toEqual({ allowed: true, graceDays: 7 });
   });
 
   it("are never made for another customer's license or machine", async () => {
@@ -213,6 +215,8 @@ describe("offline license files", () => {
       code: "REFUSED",
       message: "The license is suspended.",
     });
+    // The page says so too, rather than offer a download the route refuses.
+    expect((await getLicenseForUser(suspended.customer.id, suspended.licenseId))?.offline).toMatchObject({ allowed: false });
   });
 });
 
