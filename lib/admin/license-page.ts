@@ -4,15 +4,12 @@
 import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, toSnapshot, type AdminLicense, type AdminMachine } from "../admin-api/license-view";
 import { prisma } from "../db/client";
 import { isMachineActive } from "../licensing/decision";
+// The portal's label, so an admin and the customer call a machine the same.
+import { machineLabel } from "../portal/license-view";
 import { auditRow, type AuditRow } from "./audit-view";
 
 const RECENT_VALIDATIONS = 25;
 const AUDIT_ENTRIES = 50;
-
-/** How people tell machines apart: the name the app sent, else its host name, else a short id. */
-function machineLabel(m: { id: string; name: string | null; hostname: string | null }): string {
-  return m.name?.trim() || m.hostname?.trim() || `Machine ${m.id.slice(0, 8)}`;
-}
 
 export type ConsoleMachine = AdminMachine & { label: string; hostname: string | null; holdsSeat: boolean };
 
