@@ -7,7 +7,7 @@ import { escapeHtml } from "../html/escape";
 import { clientIpFromHeaders } from "../http/next-adapter";
 import { allowSignInEmail } from "./sign-in-limits";
 
-export function confirmationUrl(callbackUrl: string): string {
+function confirmationUrl(callbackUrl: string): string {
   const callback = new URL(callbackUrl);
   const confirm = new URL("/signin/confirm", callback.origin);
   confirm.searchParams.set("callback", callback.pathname + callback.search);

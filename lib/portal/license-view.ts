@@ -26,7 +26,7 @@ export function machineLabel(m: Pick<MachineSnapshot, "id" | "name" | "hostname"
   return m.name?.trim() || m.hostname?.trim() || `Machine ${m.id.slice(0, 8)}`;
 }
 
-export function heartbeatState(machine: MachineSnapshot, license: LicenseSnapshot, now: Date): HeartbeatState {
+function heartbeatState(machine: MachineSnapshot, license: LicenseSnapshot, now: Date): HeartbeatState {
   if (!license.floating || machine.deactivatedAt) return null;
   if (machine.heartbeatDeadline && machine.heartbeatDeadline > now) return { state: "alive", until: machine.heartbeatDeadline };
   return { state: "missed", since: machine.heartbeatDeadline };

@@ -9,7 +9,7 @@ import { auditActor, type PortalUser } from "./actor";
 import { idSchema } from "./ids";
 import { machineLabel } from "./license-view";
 
-export const deactivateInput = z.object({ licenseId: idSchema, machineId: idSchema });
+const deactivateInput = z.object({ licenseId: idSchema, machineId: idSchema });
 
 export type DeactivateResult =
   | { ok: true; licenseId: string; machine: { id: string; label: string } }

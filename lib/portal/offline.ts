@@ -10,14 +10,13 @@ import { parseId } from "./ids";
 import { machineLabel } from "./license-view";
 import { findOwned, snapshot } from "./licenses";
 
-
 export type OfflineFileResult =
   | { ok: true; filename: string; certificate: string; expiresAt: Date }
   | { ok: false; code: "NOT_FOUND" }
   | { ok: false; code: "REFUSED"; message: string };
 
 /** Lower-case letters, digits and dashes: safe in a Content-Disposition header and on every file system. */
-export function fileSlug(text: string): string {
+function fileSlug(text: string): string {
   return (
     text
       .normalize("NFKD")
