@@ -56,13 +56,9 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-export function toSnapshot(row: LicenseRow): LicenseSnapshot {
-  return licenseSnapshot(row);
-}
-
 /** The list item; `machines` may include deactivated rows, which hold no seat. */
 export function adminLicense(row: LicenseRow, machines: MachineSnapshot[], now: Date): AdminLicense {
-  const license = toSnapshot(row);
+  const license = licenseSnapshot(row);
   return {
     id: row.id,
     email: row.user.email,

@@ -9,9 +9,10 @@ import { licenseBody } from "../licensing/decision";
 import { issueLicense, lockPlanForLicense } from "../licensing/issue";
 import { decryptLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
+import { licenseSnapshot } from "../licensing/snapshot";
 import type { AdminContext } from "./context";
 import { claimIdempotencyKey, idempotencyKeyOf } from "./idempotency";
-import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense, toSnapshot } from "./license-view";
+import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense } from "./license-view";
 import { createLicenseSchema, listLicensesQuery, parseQuery, updateLicenseSchema } from "./schemas";
 
 type Tx = Prisma.TransactionClient;
@@ -74,7 +75,7 @@ export async function createLicense({ req, actor }: AdminContext): Promise<ApiRe
   });
   if (!row) throw licenseNotFound(); // deleted in the meantime
   const key = decryptLicenseKey(row.keyCiphertext, runtimeKeys().aesKey);
-  const body = { id: row.id, key, license: licenseBody(toSnapshot(row), row.machines, now) };
+  const body = { id: row.id, key, license: licenseBody(licenseSnapshot(row), row.machines, now) };
   return jsonResponse(201, body, replayed ? { "Idempotent-Replayed": "true" } : {});
 }
 

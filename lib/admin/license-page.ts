@@ -1,9 +1,10 @@
 // Everything the console's license page shows, in one read. Status, seats and
 // machines go through the admin API's view helpers (and so through
 // lib/licensing/decision.ts), so the page agrees with what the license API answers.
-import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, toSnapshot, type AdminLicense, type AdminMachine } from "../admin-api/license-view";
+import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, type AdminLicense, type AdminMachine } from "../admin-api/license-view";
 import { prisma } from "../db/client";
 import { isMachineActive } from "../licensing/decision";
+import { licenseSnapshot } from "../licensing/snapshot";
 // The portal's label, so an admin and the customer call a machine the same.
 import { machineLabel } from "../portal/license-view";
 import { auditRow, type AuditRow } from "./audit-view";
@@ -53,7 +54,7 @@ export async function loadLicensePage(id: string, now = new Date()): Promise<Lic
     take: AUDIT_ENTRIES,
   });
 
-  const snapshot = toSnapshot(row);
+  const snapshot = licenseSnapshot(row);
   return {
     license: {
       ...adminLicense(row, row.machines, now),
