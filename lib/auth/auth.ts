@@ -11,10 +11,11 @@ import { secret } from "../config/secrets";
 import { prisma } from "../db/client";
 import { sendLimitedSignInEmail } from "./magic-link";
 import { isAdmin } from "./roles";
+import type { SessionUser } from "./session";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; email: string; name?: string | null; isAdmin: boolean };
+    user: SessionUser;
   }
 }
 
