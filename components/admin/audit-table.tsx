@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { describeAuditData } from "@/lib/admin/audit-details";
 import type { AuditRow } from "@/lib/admin/audit-view";
 import { formatDate } from "../format";
 import { link, td } from "./styles";
@@ -38,7 +39,21 @@ function Target({ row }: { row: AuditRow }) {
   );
 }
 
-/** Who did what to which object, when and from where; details as compact JSON. */
+function Details({ data }: { data: unknown }) {
+  const lines = describeAuditData(data);
+  if (lines.length === 0) return <span>—</span>;
+  return (
+    <ul className="space-y-0.5">
+      {lines.map((line, i) => (
+        <li key={i} className="break-words">
+          {line}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Who did what to which object, when and from where; details as readable changes ("seats 3 → 5"). */
 export function AuditTable({ rows, caption }: { rows: AuditRow[]; caption: string }) {
   return (
     <Table
@@ -55,7 +70,9 @@ export function AuditTable({ rows, caption }: { rows: AuditRow[]; caption: strin
             <Target row={row} />
           </td>
           <td className={`${td} font-mono text-xs`}>{row.ip || "—"}</td>
-          <td className={`${td} max-w-xs font-mono text-xs break-all text-slate-700`}>{row.data === null || row.data === undefined ? "—" : JSON.stringify(row.data)}</td>
+          <td className={`${td} min-w-48 text-xs text-slate-700`}>
+            <Details data={row.data} />
+          </td>
         </tr>
       ))}
     </Table>

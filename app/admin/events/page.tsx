@@ -53,7 +53,7 @@ export default async function EventsPage(props: { searchParams: Promise<Record<s
           </tr>
         ))}
       </Table>
-      <Pagination basePath="/admin/events" params={{ status: search.status, type: search.type }} page={page.page} pageCount={page.pageCount} total={page.total} noun="event" />
+      <Pagination basePath="/admin/events" params={{ status: search.status, type: search.type }} page={page.page} pageCount={page.pageCount} total={page.total} noun={["event", "events"]} />
     </div>
   );
 }
