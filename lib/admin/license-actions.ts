@@ -34,7 +34,7 @@ export async function issueLicenseByHand(admin: ConsoleAdmin, input: IssueInput,
   });
   if (!input.sendEmail) return { ...issued, emailed: false };
   // The license exists whatever the mail server does; a failed email can be resent from its page.
-  const sent = await sendKeyEmail(admin, issued.id, ip).then(
+  const sent = await sendKeyEmail(admin, issued.id, ip, "issued").then(
     () => true,
     (error: unknown) => {
       console.error(`License ${issued.id}: the key email could not be sent:`, error);
@@ -81,9 +81,9 @@ async function keyOf(licenseId: string) {
   return { row, key: decryptLicenseKey(row.keyCiphertext, runtimeKeys().aesKey) };
 }
 
-async function sendKeyEmail(admin: ConsoleAdmin, licenseId: string, ip: string | null): Promise<string> {
+async function sendKeyEmail(admin: ConsoleAdmin, licenseId: string, ip: string | null, occasion: "issued" | "resend"): Promise<string> {
   const { row, key } = await keyOf(licenseId);
-  await sendLicenseEmail({ to: row.user.email, productName: row.plan.product.name, planName: row.plan.name, key, expiresAt: row.expiresAt });
+  await sendLicenseEmail({ to: row.user.email, productName: row.plan.product.name, planName: row.plan.name, key, expiresAt: row.expiresAt, occasion });
   // Recorded once sent (on issue and on every resend): an entry means the customer was emailed.
   await writeAudit(prisma(), {
     actor: adminActor(admin),
@@ -96,7 +96,7 @@ async function sendKeyEmail(admin: ConsoleAdmin, licenseId: string, ip: string |
 }
 
 export async function resendKeyEmail(admin: ConsoleAdmin, input: { licenseId: string }, ip: string | null): Promise<ActionResult> {
-  const to = await sendKeyEmail(admin, input.licenseId, ip);
+  const to = await sendKeyEmail(admin, input.licenseId, ip, "resend");
   return { ok: true, message: `The key was emailed to ${to}.` };
 }
 

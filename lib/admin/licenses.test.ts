@@ -322,11 +322,15 @@ describe("issuing and keys", () => {
     expect(issued.emailed).toBe(true);
     const first = await mail.waitFor((m) => m.to.includes(email));
     expect(first.text).toContain(issued.key);
+    // Issued by hand: nobody bought anything, so nobody is thanked for buying.
+    expect(first.text).toContain(`You have been given a license for ${plan.product.name} ${plan.name}.`);
+    expect(first.text).not.toContain("Thank you for buying");
 
     mail.clear();
     expect((await resendKeyEmail(admin, { licenseId: issued.id }, IP)).message).toContain(email);
     const again = await mail.waitFor((m) => m.to.includes(email));
     expect(again.text).toContain(issued.key);
+    expect(again.text).toContain("Here is your license key");
     const entries = await auditEntries("license.email_key", issued.id);
     expect(entries).toHaveLength(2);
     expect(entries.map((e) => JSON.stringify(e.data)).join()).not.toContain(issued.key);

@@ -11,6 +11,17 @@ export type LicenseEmail = {
   key: string;
   /** null: perpetual */
   expiresAt: Date | null;
+  /**
+   * Why the customer gets the key: `purchase` after a paid checkout, `issued` when the vendor
+   * issued the license by hand (no purchase to thank anyone for), `resend` when it is sent again.
+   */
+  occasion: "purchase" | "issued" | "resend";
+};
+
+const OPENING: Record<LicenseEmail["occasion"], (product: string) => string> = {
+  purchase: (product) => `Thank you for buying ${product}.`,
+  issued: (product) => `You have been given a license for ${product}.`,
+  resend: (product) => `Here is your license key for ${product} again, as requested.`,
 };
 
 /** The message that hands a buyer their new license key. */
@@ -19,7 +30,7 @@ function licenseEmail(mail: LicenseEmail): OutgoingMail {
   const signIn = `${portalUrl()}/signin`;
   const validity = mail.expiresAt ? `Valid until ${mail.expiresAt.toISOString().slice(0, 10)} (UTC).` : "It does not expire.";
   const text = [
-    `Thank you for buying ${product}.`,
+    OPENING[mail.occasion](product),
     "",
     `Your license key: ${mail.key}`,
     validity,
@@ -29,7 +40,7 @@ function licenseEmail(mail: LicenseEmail): OutgoingMail {
     "",
   ].join("\n");
   const html = [
-    `<p>Thank you for buying ${escapeHtml(product)}.</p>`,
+    `<p>${escapeHtml(OPENING[mail.occasion](product))}</p>`,
     `<p>Your license key:<br><code style="font-size:1.2em">${escapeHtml(mail.key)}</code></p>`,
     `<p>${escapeHtml(validity)}</p>`,
     `<p><a href="${escapeHtml(signIn)}">Sign in</a> to see your licenses and manage your machines, with this email address (${escapeHtml(mail.to)}).</p>`,

@@ -76,7 +76,7 @@ export const checkoutSessionCompleted: EventHandler<Stripe.Checkout.Session> = {
 
     ctx.afterCommit(async () => {
       try {
-        await sendLicenseEmail({ to: buyer.email, productName: plan.product.name, planName: plan.name, key, expiresAt: current.expiresAt });
+        await sendLicenseEmail({ to: buyer.email, productName: plan.product.name, planName: plan.name, key, expiresAt: current.expiresAt, occasion: "purchase" });
       } catch (error) {
         // The license is safe in the database and shown in the portal: a lost email must not fail the webhook.
         // Only the message: the error object could carry the mail, key included.
