@@ -29,7 +29,10 @@ export function auditValue(value: unknown): string {
   if (value === null || value === undefined) return "none";
   if (typeof value === "string") {
     const instant = ISO_INSTANT.exec(value);
-    if (instant) return instant[2] === "00:00" && !instant[3]?.replace(/[:.0]/g, "") ? instant[1] : `${instant[1]} ${instant[2]} UTC`;
+    if (instant) {
+      const [, day, time, seconds] = instant;
+      return time === "00:00" && !seconds?.replace(/[:.0]/g, "") ? `${day}` : `${day} ${time} UTC`;
+    }
     return value === "" ? "empty" : value;
   }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
