@@ -4,12 +4,13 @@
 // and never a 5xx from PostgreSQL.
 import { z } from "zod";
 import { ApiError } from "../http/errors";
+import { email, instant, text } from "../http/input";
 
 export const slug = z
   .string()
   .trim()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Must be 1-63 characters of a-z, 0-9 and '-', not starting with '-'");
-const name = z.string().trim().min(1).max(200);
+const name = text({ min: 1, max: 200 });
 const maxMachines = z.number().int().min(1).max(10_000);
 const durationDays = z.number().int().min(1).max(36_500).nullable();
 const entitlement = z
@@ -18,9 +19,7 @@ const entitlement = z
   .min(1)
   .max(64)
   .regex(/^[a-zA-Z0-9_.:-]+$/, "Only letters, digits and _ . : -");
-export const email = z.string().trim().max(254).toLowerCase().pipe(z.email());
-/** An instant with an explicit zone (Z or ±hh:mm); zod also rejects impossible dates like Feb 30. */
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+export { email };
 export const licenseStatus = z.enum(["ACTIVE", "SUSPENDED", "REVOKED"]);
 
 export const createProductSchema = z.object({ slug, name });
@@ -40,7 +39,7 @@ export const createPlanSchema = z.object({
   // Upper bound: one year, far beyond any sensible heartbeat, well inside int4.
   heartbeatSeconds: z.number().int().min(10).max(31_536_000).default(600),
   offlineGraceDays: z.number().int().min(0).max(365).default(7),
-  stripePriceId: z.string().trim().min(1).max(255).nullable().optional(),
+  stripePriceId: text({ min: 1, max: 255 }).nullable().optional(),
 });
 
 export const createLicenseSchema = z.object({
