@@ -14,6 +14,15 @@ export type IssueInput = {
   /** explicit expiry; undefined: issue time + the plan's durationDays (null: perpetual) */
   expiresAt?: Date | null;
   maxMachines?: number | null;
+  /**
+   * A key from another system, for migrations (already checked against FOREIGN_KEY_PATTERN and
+   * trimmed); undefined: a fresh one. A key whose hash exists fails the insert with a unique
+   * violation on `key_hash`, which callers answer as 409.
+   */
+  key?: string;
+  /** when the license was issued in the system it comes from; default `now` */
+  createdAt?: Date;
+  status?: "ACTIVE" | "SUSPENDED" | "REVOKED" | "EXPIRED";
   stripe?: { customerId?: string | null; subscriptionId?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null };
   now?: Date;
 };
@@ -22,17 +31,23 @@ export function defaultExpiry(durationDays: number | null, now: Date): Date | nu
   return durationDays == null ? null : new Date(now.getTime() + durationDays * DAY_MS);
 }
 
-/** Creates the license row inside `tx` and returns it with the clear key, which is never stored. */
+/**
+ * Creates the license row inside `tx` and returns it with the clear key, which is never stored
+ * in clear. The default expiry counts from `createdAt` when given (an imported license keeps
+ * the term it was sold with), else from `now`.
+ */
 export async function issueLicense(tx: Prisma.TransactionClient, input: IssueInput) {
   const keys = runtimeKeys();
   const now = input.now ?? new Date();
-  const key = generateLicenseKey(keys.prefix);
+  const key = input.key ?? generateLicenseKey(keys.prefix);
   const license = await tx.license.create({
     data: {
       keyHash: hashLicenseKey(key, keys.hmacKey),
       keyCiphertext: encryptLicenseKey(key, keys.aesKey),
       keyHint: licenseKeyHint(key),
-      expiresAt: input.expiresAt !== undefined ? input.expiresAt : defaultExpiry(input.plan.durationDays, now),
+      expiresAt: input.expiresAt !== undefined ? input.expiresAt : defaultExpiry(input.plan.durationDays, input.createdAt ?? now),
+      status: input.status ?? "ACTIVE",
+      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
       maxMachines: input.maxMachines ?? null,
       userId: input.userId,
       planId: input.plan.id,

@@ -28,6 +28,14 @@ export function generateLicenseKey(prefix: string): string {
   return [prefix, ...groups].join("-");
 }
 
+/**
+ * A key brought from another system (Lemon Squeezy's UUIDs, a home-made format): 8-256
+ * printable ASCII characters once trimmed (API.md "Admin API additions"). It is stored and
+ * matched exactly like an issued key: encrypted as given, looked up by the keyed hash of its
+ * normalised form, so it matches case-insensitively and with surrounding white space ignored.
+ */
+export const FOREIGN_KEY_PATTERN = /^[\x20-\x7e]{8,256}$/;
+
 /** Keys match case-insensitively and with surrounding white space ignored (API contract). */
 export function normalizeLicenseKey(input: string): string {
   return input.trim().toUpperCase();
@@ -72,11 +80,19 @@ export function licenseKeyHint(key: string): string {
   return normalizeLicenseKey(key).slice(-GROUP_LENGTH);
 }
 
-/** `ZP-•••••-•••••-•••••-B5N8Z`: prefix and hint stay readable, the secret groups do not. */
+/**
+ * `ZP-•••••-•••••-•••••-B5N8Z`: prefix and hint stay readable, the secret groups do not.
+ * A key of another format (imported) shows only its last characters (the hint): its groups,
+ * if it has any, may be most of the secret (a UUID's first and last group are 20 of 32 digits).
+ */
 export function maskLicenseKey(key: string): string {
-  const groups = normalizeLicenseKey(key).split("-");
+  const normalized = normalizeLicenseKey(key);
+  const groups = normalized.split("-");
+  if (!ISSUED_KEY.test(normalized)) return `${"•".repeat(Math.min(Math.max(normalized.length - GROUP_LENGTH, 3), 20))}${licenseKeyHint(normalized)}`;
   return groups.map((group, i) => (i === 0 || i === groups.length - 1 ? group : "•".repeat(group.length))).join("-");
 }
+
+const ISSUED_KEY = new RegExp(`^[A-Z0-9]{1,8}(-[${KEY_ALPHABET}]{${GROUP_LENGTH}}){${GROUPS}}$`);
 
 // Node's decoder silently ignores stray characters and unused trailing bits; insisting on the
 // canonical encoding makes every character of the stored value significant.

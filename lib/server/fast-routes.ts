@@ -1,4 +1,4 @@
-// The license API and the admin API served straight from Node's `http`
+// The license API (and its Lemon Squeezy-compatible twin) and the admin API served straight from Node's `http`
 // server, ahead of Next: no Next request pipeline on the hot path. The same
 // handlers are mounted as Next route handlers for `next dev` and other hosts.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -6,6 +6,7 @@ import { API_BODY_LIMIT, readNodeBody } from "../http/body";
 import { clientIp } from "../http/client-ip";
 import type { ApiRequest, ApiResponse } from "../http/types";
 import { handleAdminApi } from "../admin-api/handlers";
+import { handleLemonSqueezyApi, isLemonSqueezyPath } from "../compat/lemonsqueezy/handler";
 import { handleLicenseApi, isLicenseApiPath } from "../licensing/api/router";
 
 type Handler = (req: ApiRequest) => Promise<ApiResponse>;
@@ -13,6 +14,7 @@ type Handler = (req: ApiRequest) => Promise<ApiResponse>;
 function route(path: string): Handler | undefined {
   if (isLicenseApiPath(path)) return handleLicenseApi;
   if (path.startsWith("/api/v1/admin/")) return handleAdminApi;
+  if (isLemonSqueezyPath(path)) return handleLemonSqueezyApi;
   return undefined;
 }
 

@@ -19,7 +19,8 @@ type Endpoint<S extends z.ZodType> = {
   run: (body: z.infer<S>, req: ApiRequest, now: Date) => Promise<Result>;
 };
 
-function record(req: ApiRequest, endpoint: string, o: Outcome, now: Date, activated = false) {
+/** Counts a client endpoint's answer in the license's usage (batched off the hot path); nothing for an unknown key. */
+export function recordUsage(req: ApiRequest, endpoint: string, o: Outcome, now: Date, activated = false) {
   if (!o.license) return;
   usageRecorder().record({
     licenseId: o.license.id,
@@ -41,7 +42,7 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
     schema: schemas.validateBody,
     async run(body, req, now) {
       const o = await validate(body.key, { fingerprint: body.fingerprint, product: body.product, entitlements: body.entitlements }, now);
-      record(req, "validate", o, now);
+      recordUsage(req, "validate", o, now);
       return { status: 200, json: validationBody(o, body.nonce, now) };
     },
   }),
@@ -49,7 +50,7 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
     schema: schemas.activateBody,
     async run(body, req, now) {
       const o = await activate(body.key, body.fingerprint, { name: body.name, platform: body.platform, hostname: body.hostname }, now);
-      record(req, "activate", o, now, o.created);
+      recordUsage(req, "activate", o, now, o.created);
       const status = !o.decision.valid ? refusalStatus(o) : o.created ? 201 : 200;
       return { status, json: validationBody(o, body.nonce, now) };
     },
@@ -67,7 +68,7 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
     schema: schemas.heartbeatBody,
     async run(body, req, now) {
       const o = await heartbeat(body.key, body.fingerprint, now);
-      record(req, "heartbeat", o, now);
+      recordUsage(req, "heartbeat", o, now);
       return { status: 200, json: validationBody(o, body.nonce, now) };
     },
   }),
@@ -75,7 +76,7 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
     schema: schemas.offlineBody,
     async run(body, req, now) {
       const o = await validate(body.key, { fingerprint: body.fingerprint }, now);
-      record(req, "offline", o, now);
+      recordUsage(req, "offline", o, now);
       if (!o.decision.valid || !o.license) return { status: refusalStatus(o), json: validationBody(o, body.nonce, now) };
       if (o.license.offlineGraceDays <= 0) throw new ApiError("FORBIDDEN", "This plan does not allow offline licenses");
       const { certificate, expiresAt } = issueOfflineFile(o.license, o.machines, { id: o.machine!.id, fingerprint: body.fingerprint }, now);
@@ -89,10 +90,10 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
       let o: Outcome = await validate(body.key, { fingerprint: body.machine_id }, now);
       if (["NO_MACHINE", "MACHINE_MISMATCH", "HEARTBEAT_DEAD"].includes(o.decision.code)) {
         const activated = await activate(body.key, body.machine_id, {}, now);
-        record(req, "seed-activate", activated, now, activated.created);
+        recordUsage(req, "seed-activate", activated, now, activated.created);
         o = activated;
       } else {
-        record(req, "seed-validate", o, now);
+        recordUsage(req, "seed-validate", o, now);
       }
       return o.decision.valid
         ? { status: 200, json: { valid: true } }
