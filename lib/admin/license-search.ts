@@ -1,11 +1,12 @@
 // The console's license list: search by key (the full key, looked up by its
-// keyed hash like the license API does, or the last group people read out),
+// keyed hash like the license API does, typed with or without dashes; its start;
+// or the last group people read out),
 // owner email, status and plan, one page at a time from the database.
 import { z } from "zod";
 import { adminLicense, LICENSE_INCLUDE, type AdminLicense } from "../admin-api/license-view";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
-import { hashLicenseKey, KEY_ALPHABET, normalizeLicenseKey } from "../licensing/keys";
+import { hashLicenseKey, hashLicenseKeyHead, KEY_ALPHABET, normalizeLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
 import { pageOf, pageParam, type Page } from "./paging";
 import { statusWhere } from "../admin-api/licenses";
@@ -15,7 +16,33 @@ export const LICENSES_PER_PAGE = 25;
 
 const symbols = `[${KEY_ALPHABET}]{5}`;
 const FULL_KEY = new RegExp(`^[A-Z0-9]{1,8}(-${symbols}){4}$`);
+const GROUPS_ONLY = new RegExp(`^${symbols}(-${symbols}){3}$`);
+const COMPACT_KEY = new RegExp(`^([A-Z0-9]{1,8}?)((?:${symbols}){4})$`);
+const HEAD = new RegExp(`^([A-Z0-9]{1,8})-?(${symbols})$`);
+const GROUP = new RegExp(`^${symbols}$`);
 const HINT = new RegExp(`^(?:.*-)?(${symbols})$`);
+
+function groupsOf(symbols20: string): string {
+  return symbols20.match(/.{5}/g)!.join("-");
+}
+
+/**
+ * What the console's key box may hold, read the way people type a key: the whole key (with or
+ * without its dashes or prefix, any case, spaces anywhere), its start (prefix and first group, with
+ * or without the dash) or a single group (the first or the last). Returns the keys and heads to
+ * look up and the hint to match; everything empty when the text cannot be part of a key.
+ */
+export function readKeySearch(input: string, prefix: string): { keys: string[]; heads: string[]; hint: string | null } {
+  const key = normalizeLicenseKey(input).replace(/\s+/g, "");
+  if (FULL_KEY.test(key)) return { keys: [key], heads: [], hint: null };
+  if (GROUPS_ONLY.test(key)) return { keys: [`${prefix}-${key}`], heads: [], hint: null };
+  const compact = COMPACT_KEY.exec(key);
+  if (compact) return { keys: [`${compact[1] || prefix}-${groupsOf(compact[2]!)}`], heads: [], hint: null };
+  const head = HEAD.exec(key);
+  if (head) return { keys: [], heads: [`${head[1]}-${head[2]}`], hint: key.includes("-") ? head[2]! : null };
+  if (GROUP.test(key)) return { keys: [], heads: [`${prefix}-${key}`], hint: key };
+  return { keys: [], heads: [], hint: HINT.exec(key)?.[1] ?? null };
+}
 
 const text = (max: number) => z.string().trim().max(max).optional().catch(undefined);
 
@@ -35,13 +62,17 @@ export function parseLicenseSearch(params: Record<string, string | string[] | un
   return licenseSearchSchema.parse(flat);
 }
 
-/** A full key finds at most one license by hash; a hint (or a key ending in one) matches the last group. */
+/** A full key finds at most one license by hash; a start of a key by its head hash; a group by the hint. */
 function keyWhere(input: string): Prisma.LicenseWhereInput {
-  const key = normalizeLicenseKey(input);
-  if (FULL_KEY.test(key)) return { keyHash: hashLicenseKey(key, runtimeKeys().hmacKey) };
-  const hint = HINT.exec(key)?.[1];
-  // Not a key and not a hint: nothing can match, say so rather than list everything.
-  return hint ? { keyHint: hint } : { id: { in: [] } };
+  const secrets = runtimeKeys();
+  const { keys, heads, hint } = readKeySearch(input, secrets.prefix);
+  const any: Prisma.LicenseWhereInput[] = [
+    ...keys.map((key) => ({ keyHash: hashLicenseKey(key, secrets.hmacKey) })),
+    ...heads.map((head) => ({ keyHeadHash: hashLicenseKeyHead(head, secrets.hmacKey) })),
+    ...(hint ? [{ keyHint: hint }] : []),
+  ];
+  // Not a key nor part of one: nothing can match, say so rather than list everything.
+  return any.length ? { OR: any } : { id: { in: [] } };
 }
 
 export async function searchLicenses(search: LicenseSearch, now = new Date()): Promise<Page<AdminLicense>> {

@@ -7,6 +7,7 @@ import { startMailCatcher, type MailCatcher } from "../email/catcher";
 import { ApiError } from "../http/errors";
 import { activate, validate } from "../licensing/service";
 import { setupTestDatabase } from "../test/database";
+import { backfillKeyHeads } from "../licensing/key-heads";
 import { createLicense, createPlan } from "../test/licenses";
 import type { ConsoleAdmin } from "./guard";
 import { deactivateMachine, issueLicenseByHand, resendKeyEmail, resetMachines, revealLicenseKey } from "./license-actions";
@@ -58,6 +59,31 @@ describe("searchLicenses", () => {
     // A key that looks complete but is not one: the hash matches nothing, the hint is not consulted.
     expect((await searchLicenses(parseLicenseSearch({ key: `${key.slice(0, -5)}AAAAA` }))).total).toBe(0);
     expect((await searchLicenses(parseLicenseSearch({ key: "hello world" }))).total).toBe(0);
+  });
+
+  it("finds a license by its key typed without dashes or prefix, and by its start (prefix and first group)", async () => {
+    const { license, key } = await createLicense();
+    await createLicense();
+    const [prefix, first] = key.split("-");
+    const compact = key.replace(/-/g, "");
+    const typings = [compact, compact.toLowerCase(), key.slice(prefix!.length + 1), key.replace(/-/g, " "), `${prefix}-${first}`, `${prefix}${first}`, first!, first!.toLowerCase()];
+    for (const typed of typings) {
+      const page = await searchLicenses(parseLicenseSearch({ key: typed }));
+      expect(page.items.map((l) => l.id), typed).toContain(license.id);
+    }
+    for (const typed of [compact, key.slice(prefix!.length + 1), `${prefix}-${first}`]) {
+      expect((await searchLicenses(parseLicenseSearch({ key: typed }))).total, typed).toBe(1);
+    }
+  });
+
+  it("finds licenses written before key heads were hashed once the start-up backfill ran", async () => {
+    const { license, key } = await createLicense();
+    await prisma().license.update({ where: { id: license.id }, data: { keyHeadHash: null } });
+    const head = key.split("-").slice(0, 2).join("-");
+    expect((await searchLicenses(parseLicenseSearch({ key: head }))).total).toBe(0);
+    expect(await backfillKeyHeads(process.env.DATABASE_URL!)).toBeGreaterThanOrEqual(1);
+    expect((await searchLicenses(parseLicenseSearch({ key: head }))).items.map((l) => l.id)).toEqual([license.id]);
+    expect(await backfillKeyHeads(process.env.DATABASE_URL!)).toBe(0);
   });
 
   it("filters by part of the email, by plan, and by the status the API would answer", async () => {

@@ -1,9 +1,9 @@
-// Minting a license: a fresh key, stored only as ciphertext + keyed hash + hint.
+// Minting a license: a fresh key, stored only as ciphertext + keyed hashes + hint.
 // Used by the admin API and console, Stripe fulfilment and the demo seed.
 // Whoever issues a license on a plan, or moves one to a plan, first takes
 // lockPlanForLicense on it.
 import { Prisma } from "../generated/prisma/client";
-import { encryptLicenseKey, generateLicenseKey, hashLicenseKey, licenseKeyHint } from "./keys";
+import { generateLicenseKey, licenseKeyColumns } from "./keys";
 import { runtimeKeys } from "./runtime-keys";
 
 const DAY_MS = 86_400_000;
@@ -42,9 +42,7 @@ export async function issueLicense(tx: Prisma.TransactionClient, input: IssueInp
   const key = input.key ?? generateLicenseKey(keys.prefix);
   const license = await tx.license.create({
     data: {
-      keyHash: hashLicenseKey(key, keys.hmacKey),
-      keyCiphertext: encryptLicenseKey(key, keys.aesKey),
-      keyHint: licenseKeyHint(key),
+      ...licenseKeyColumns(key, keys),
       expiresAt: input.expiresAt !== undefined ? input.expiresAt : defaultExpiry(input.plan.durationDays, input.createdAt ?? now),
       status: input.status ?? "ACTIVE",
       ...(input.createdAt ? { createdAt: input.createdAt } : {}),

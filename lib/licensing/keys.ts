@@ -75,6 +75,38 @@ export function decryptLicenseKey(ciphertext: string, aesKey: Buffer): string {
   return Buffer.concat([decipher.update(strictBase64url(data)), decipher.final()]).toString("utf8");
 }
 
+/**
+ * The head of a key, its prefix and first group (`ZP-A3K2P`), which people read out or paste when
+ * they have only the start of a key. null for keys with fewer than three dash-separated groups
+ * (imported keys of other formats), whose start is not a group of its own.
+ */
+export function licenseKeyHead(key: string): string | null {
+  const groups = normalizeLicenseKey(key).split("-");
+  return groups.length >= 3 && groups[0] && groups[1] ? `${groups[0]}-${groups[1]}` : null;
+}
+
+/**
+ * Keyed hash of a key's head (see licenseKeyHead), domain-separated from hashLicenseKey so a head
+ * hash can never equal a full key's hash. Hex, 64 characters.
+ */
+export function hashLicenseKeyHead(head: string, hmacKey: Buffer): string {
+  return createHmac("sha256", hmacKey).update(`head:${normalizeLicenseKey(head)}`).digest("hex");
+}
+
+/**
+ * Every column a license stores about its key: the lookup hash, the ciphertext, the hint and the
+ * head hash. The one way to write a key, so no writer forgets a column.
+ */
+export function licenseKeyColumns(key: string, secrets: { hmacKey: Buffer; aesKey: Buffer }) {
+  const head = licenseKeyHead(key);
+  return {
+    keyHash: hashLicenseKey(key, secrets.hmacKey),
+    keyCiphertext: encryptLicenseKey(key, secrets.aesKey),
+    keyHint: licenseKeyHint(key),
+    keyHeadHash: head === null ? null : hashLicenseKeyHead(head, secrets.hmacKey),
+  };
+}
+
 /** The last group, shown in lists so a key can be recognised without revealing it. */
 export function licenseKeyHint(key: string): string {
   return normalizeLicenseKey(key).slice(-GROUP_LENGTH);
