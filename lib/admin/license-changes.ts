@@ -28,6 +28,11 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "never (perp
 
 export const licenseNotFound = () => new ApiError("NOT_FOUND", "The license does not exist.");
 
+/** Revocation is final: the console changes nothing else about a revoked license (the page offers nothing either). */
+function assertNotRevoked(before: Before): void {
+  if (before.status === "REVOKED") throw new ApiError("CONFLICT", "The license is revoked: its expiry, plan and seats can no longer be changed.");
+}
+
 async function changeLicense(
   admin: ConsoleAdmin,
   licenseId: string,
@@ -106,7 +111,10 @@ export async function setLicenseExpiry(
   input: { licenseId: string; expiresAt: Date | null },
   ip: string | null,
 ): Promise<ActionResult> {
-  const { changed } = await changeLicense(admin, input.licenseId, ip, (_tx, before) => expiryEdit(before, input.expiresAt));
+  const { changed } = await changeLicense(admin, input.licenseId, ip, (_tx, before) => {
+    assertNotRevoked(before);
+    return expiryEdit(before, input.expiresAt);
+  });
   return { ok: true, message: changed ? `Expiry set to ${day(input.expiresAt)}.` : "The expiry was already that." };
 }
 
@@ -114,6 +122,7 @@ export async function setLicenseExpiry(
 export async function extendLicense(admin: ConsoleAdmin, input: { licenseId: string; days: number }, ip: string | null): Promise<ActionResult> {
   let to: Date | null = null;
   await changeLicense(admin, input.licenseId, ip, (_tx, before) => {
+    assertNotRevoked(before);
     if (!before.expiresAt) throw new ApiError("CONFLICT", "The license is perpetual: there is nothing to extend.");
     const base = Math.max(before.expiresAt.getTime(), Date.now());
     to = new Date(base + input.days * DAY_MS);
@@ -125,6 +134,7 @@ export async function extendLicense(admin: ConsoleAdmin, input: { licenseId: str
 export async function changeLicensePlan(admin: ConsoleAdmin, input: { licenseId: string; planId: string }, ip: string | null): Promise<ActionResult> {
   let plan: Plan | null = null;
   const { changed } = await changeLicense(admin, input.licenseId, ip, async (tx, before): Promise<Edit> => {
+    assertNotRevoked(before);
     // Locked, so the plan cannot be deleted between this read and the license update.
     const locked = await lockPlanForLicense(tx, { id: input.planId });
     plan = locked ? await tx.plan.findUnique({ where: { id: locked }, select: { slug: true, name: true } }) : null;
@@ -143,6 +153,7 @@ export async function changeLicenseSeats(
   ip: string | null,
 ): Promise<ActionResult> {
   const { changed } = await changeLicense(admin, input.licenseId, ip, (_tx, before): Edit => {
+    assertNotRevoked(before);
     if (before.maxMachines === input.maxMachines) return { data: {}, changes: {} };
     return { data: { maxMachines: input.maxMachines }, changes: { maxMachines: { from: before.maxMachines, to: input.maxMachines } } };
   });

@@ -204,7 +204,20 @@ describe("status changes", () => {
     expect((await validate(key, {})).decision.code).toBe("REVOKED");
     expect((await rejection(reinstateLicense(admin, { licenseId: license.id }, IP)))?.code).toBe("CONFLICT");
     expect((await rejection(suspendLicense(admin, { licenseId: license.id }, IP)))?.code).toBe("CONFLICT");
-    expect((await prisma().license.findUniqueOrThrow({ where: { id: license.id } })).status).toBe("REVOKED");
+    // Nor are its terms changed: revocation is final.
+    const other = await createPlan({ maxMachines: 7 });
+    for (const change of [
+      extendLicense(admin, { licenseId: license.id, days: 30 }, IP),
+      setLicenseExpiry(admin, { licenseId: license.id, expiresAt: null }, IP),
+      changeLicensePlan(admin, { licenseId: license.id, planId: other.id }, IP),
+      changeLicenseSeats(admin, { licenseId: license.id, maxMachines: 9 }, IP),
+    ]) {
+      const error = await rejection(change);
+      expect(error?.code).toBe("CONFLICT");
+      expect(error?.message).toContain("revoked");
+    }
+    const after = await prisma().license.findUniqueOrThrow({ where: { id: license.id } });
+    expect({ status: after.status, planId: after.planId, maxMachines: after.maxMachines, expiresAt: after.expiresAt }).toEqual({ status: "REVOKED", planId: license.planId, maxMachines: license.maxMachines, expiresAt: license.expiresAt });
     expect(await auditEntries("license.update", license.id)).toHaveLength(1);
   });
 

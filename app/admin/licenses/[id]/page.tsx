@@ -78,22 +78,40 @@ function Facts({ page }: { page: LicensePage }) {
   );
 }
 
+/**
+ * Three fixed slots (suspension, revocation, key email) that keep their place whatever the
+ * status: a button that changes, or a note where no action is left, never a reshuffled row.
+ */
 function StatusActions({ page }: { page: LicensePage }) {
   const { license } = page;
   const hidden = { licenseId: license.id };
   const suspended = license.storedStatus === "SUSPENDED";
+  const revoked = license.storedStatus === "REVOKED";
+  const note = "text-sm text-slate-700";
   return (
-    <div className="flex flex-wrap items-start gap-4">
-      {/* One form for both directions: it keeps its answer when the page comes back with the other button. */}
-      {(license.storedStatus === "ACTIVE" || suspended) && (
-        <ActionForm key="suspension" action={suspended ? reinstateLicense : suspendLicense} hidden={hidden} submit={suspended ? "Reinstate" : "Suspend"} variant={suspended ? "primary" : "secondary"} />
-      )}
-      {license.storedStatus === "REVOKED" ? (
-        <p className="text-sm text-slate-700">Revoked: the key no longer works, for good.</p>
-      ) : (
-        <ActionForm action={revokeLicense} hidden={hidden} submit="Revoke…" confirm={{ question: "Revoke for good? The key stops working and cannot be reinstated.", yes: "Yes, revoke" }} />
-      )}
-      <ActionForm action={resendKeyEmail} hidden={hidden} submit="Resend key email" variant="secondary" />
+    <div className="grid gap-4 sm:grid-cols-3" data-testid="status-actions">
+      <div>
+        {revoked ? (
+          <p className={note}>Revoked licenses cannot be suspended or reinstated.</p>
+        ) : (
+          /* One form for both directions: it keeps its answer when the page comes back with the other button. */
+          <ActionForm key="suspension" action={suspended ? reinstateLicense : suspendLicense} hidden={hidden} submit={suspended ? "Reinstate" : "Suspend"} variant={suspended ? "primary" : "secondary"} />
+        )}
+      </div>
+      <div>
+        {revoked ? (
+          <p className={note}>Revoked: the key no longer works, for good.</p>
+        ) : (
+          <ActionForm action={revokeLicense} hidden={hidden} submit="Revoke…" confirm={{ question: "Revoke for good? The key stops working and cannot be reinstated.", yes: "Yes, revoke" }} />
+        )}
+      </div>
+      <div>
+        {revoked ? (
+          <p className={note}>The key is not emailed again: it no longer works.</p>
+        ) : (
+          <ActionForm action={resendKeyEmail} hidden={hidden} submit="Resend key email" variant="secondary" />
+        )}
+      </div>
     </div>
   );
 }
@@ -279,7 +297,11 @@ export default async function AdminLicensePage(props: { params: Promise<{ id: st
       </Section>
 
       <Section id="terms" title="Expiry, plan and seats">
-        <TermsActions page={page} plans={plans} />
+        {page.license.storedStatus === "REVOKED" ? (
+          <p className="text-sm text-slate-700">A revoked license is final: its expiry, plan and seats can no longer be changed.</p>
+        ) : (
+          <TermsActions page={page} plans={plans} />
+        )}
       </Section>
 
       <Section id="machines" title="Machines">
