@@ -5,16 +5,18 @@ import { createHash } from "node:crypto";
 import type { Actor } from "../audit/log";
 import { lockKeys } from "../db/advisory-locks";
 import type { Prisma } from "../generated/prisma/client";
+import { z } from "zod";
 import { ApiError } from "../http/errors";
 
-const KEY = /^[\x21-\x7e]{1,255}$/;
+/** The header's form: 1-255 visible ASCII characters (an order id, a job run id). */
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/);
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** The request's Idempotency-Key header, if any; 400 when it is not 1–255 visible ASCII characters. */
 export function idempotencyKeyOf(headers: Record<string, string | undefined>): string | undefined {
   const key = headers["idempotency-key"];
   if (key === undefined) return undefined;
-  if (!KEY.test(key)) throw new ApiError("BAD_REQUEST", "Idempotency-Key must be 1 to 255 visible ASCII characters");
+  if (!idempotencyKeySchema.safeParse(key).success) throw new ApiError("BAD_REQUEST", "Idempotency-Key must be 1 to 255 visible ASCII characters");
   return key;
 }
 

@@ -22,58 +22,79 @@ const entitlement = z
 export { email };
 export const licenseStatus = z.enum(["ACTIVE", "SUSPENDED", "REVOKED"]);
 
-export const createProductSchema = z.object({ slug, name });
+export const createProductSchema = z.object({ slug: slug.meta({ description: "Unique.", examples: ["zenpad"] }), name });
 
 export const createPlanSchema = z.object({
-  product: slug,
-  slug,
+  product: slug.meta({ description: "An existing product; an unknown one answers 400.", examples: ["zenpad"] }),
+  slug: slug.meta({ description: "Unique across all products.", examples: ["zenpad-pro"] }),
   name,
-  maxMachines,
-  durationDays,
+  maxMachines: maxMachines.meta({ description: "Machines that may be active at once." }),
+  durationDays: durationDays.meta({ description: "Sets `expiresAt` to issue time + this many days; `null`: perpetual." }),
   // Duplicates would only make the plan harder to read; order is kept.
   entitlements: z
     .array(entitlement)
     .max(100)
-    .transform((list) => [...new Set(list)]),
+    .transform((list) => [...new Set(list)])
+    .meta({ description: "Feature names the license grants; duplicates are dropped." }),
   floating: z.boolean().default(false),
   // Upper bound: one year, far beyond any sensible heartbeat, well inside int4.
-  heartbeatSeconds: z.number().int().min(10).max(31_536_000).default(600),
-  offlineGraceDays: z.number().int().min(0).max(365).default(7),
-  stripePriceId: text({ min: 1, max: 255 }).nullable().optional(),
+  heartbeatSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(31_536_000)
+    .default(600)
+    .meta({ description: "Floating plans: how long a machine keeps its seat without a heartbeat." }),
+  offlineGraceDays: z.number().int().min(0).max(365).default(7).meta({ description: "0: no offline license files." }),
+  stripePriceId: text({ min: 1, max: 255 })
+    .nullable()
+    .optional()
+    .meta({ description: "The Stripe price that sells this plan; unique (a duplicate answers 409)." }),
 });
 
 export const createLicenseSchema = z.object({
-  plan: slug,
-  email,
+  plan: slug.meta({ description: "An existing plan; an unknown one answers 400.", examples: ["zenpad-pro"] }),
+  email: email.meta({ description: "The customer who owns the license; an account is created for a new address.", examples: ["ada@example.com"] }),
   // undefined: the plan's durationDays decides; null: perpetual.
-  expiresAt: instant.nullable().optional(),
-  maxMachines: maxMachines.nullable().optional(),
+  expiresAt: instant
+    .nullable()
+    .optional()
+    .meta({ description: "With a zone (`Z` or `±hh:mm`). Absent: the plan's `durationDays` decides; `null`: perpetual." }),
+  maxMachines: maxMachines.nullable().optional().meta({ description: "Overrides the plan's seats for this license; absent or `null`: the plan's." }),
 });
 
-export const updateLicenseSchema = z.object({
-  status: licenseStatus.optional(),
-  expiresAt: instant.nullable().optional(),
-  // null clears the per-license override: the plan's seats apply again.
-  maxMachines: maxMachines.nullable().optional(),
-  plan: slug.optional(),
-});
+export const updateLicenseSchema = z
+  .object({
+    status: licenseStatus.optional().meta({ description: "`EXPIRED` is not set by hand: it follows from `expiresAt`." }),
+    expiresAt: instant.nullable().optional().meta({ description: "With a zone (`Z` or `±hh:mm`); `null`: perpetual." }),
+    // null clears the per-license override: the plan's seats apply again.
+    maxMachines: maxMachines.nullable().optional().meta({ description: "The license's own seats; `null` clears the override so the plan's apply." }),
+    plan: slug.optional().meta({ description: "Move the license to another plan; an unknown one answers 400.", examples: ["zenpad-team"] }),
+  })
+  // A body with none of the fields is refused by the handler ("Nothing to change"); the document says so.
+  .meta({ minProperties: 1 });
 
 export const listLicensesQuery = z.object({
-  email: email.optional(),
+  email: email.optional().meta({ description: "Only licenses of this customer.", examples: ["ada@example.com"] }),
   // EXPIRED is a filter on the effective status, so it is allowed here (not in PATCH).
-  status: z.enum(["ACTIVE", "SUSPENDED", "REVOKED", "EXPIRED"]).optional(),
-  plan: slug.optional(),
+  status: z
+    .enum(["ACTIVE", "SUSPENDED", "REVOKED", "EXPIRED"])
+    .optional()
+    .meta({ description: "Only licenses in this status; `EXPIRED` includes active licenses past their expiry.", examples: ["ACTIVE"] }),
+  plan: slug.optional().meta({ description: "Only licenses of this plan (slug).", examples: ["zenpad-pro"] }),
   limit: z
     .string()
     .regex(/^\d{1,4}$/, "Must be an integer")
     .transform(Number)
     .pipe(z.number().int().min(1).max(500))
-    .default(100),
+    .default(100)
+    .meta({ description: "Page size, 1-500.", examples: ["100"] }),
   offset: z
     .string()
     .regex(/^\d{1,9}$/, "Must be a non-negative integer")
     .transform(Number)
-    .default(0),
+    .default(0)
+    .meta({ description: "Licenses to skip, for the next page.", examples: ["0"] }),
 });
 
 /**

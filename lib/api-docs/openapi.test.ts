@@ -1,5 +1,16 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { openApiDocument, operations } from "./openapi";
+import { z } from "zod";
+import { GET as serveDocument } from "@/app/api/v1/openapi.json/route";
+import { createLicenseSchema, createPlanSchema, updateLicenseSchema } from "../admin-api/schemas";
+import { validatorFor, documentOperations } from "../test/openapi-schemas";
+import { adminErrors, errorSchema, PUBLIC } from "./common";
+import { composeDocument, OPERATIONS, openApiDocument, operations } from "./openapi";
+import { defineOperations, defineWebhooks, type OperationSpec } from "./registry";
 
 type Json = Record<string, unknown>;
 
@@ -7,7 +18,7 @@ const isRecord = (value: unknown): value is Json => typeof value === "object" &&
 
 const doc = openApiDocument() as Json;
 const paths = doc.paths as Record<string, Json>;
-const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const schemas = (doc.components as Json).schemas as Record<string, Json>;
 
 // Written out again rather than imported, so a change to the document has to be a deliberate change here too.
 const EXPECTED_OPERATIONS = [
@@ -45,11 +56,7 @@ const VALIDATION_CODES = [
 
 const SIGNED_PATHS = ["/api/v1/licenses/validate", "/api/v1/licenses/activate", "/api/v1/licenses/deactivate", "/api/v1/licenses/heartbeat", "/api/v1/licenses/offline", "/api/validate"];
 
-function allOperations(document: Json = doc): { method: string; path: string; op: Json }[] {
-  return Object.entries(document.paths as Record<string, Json>).flatMap(([path, item]) =>
-    METHODS.filter((m) => isRecord(item[m])).map((m) => ({ method: m.toUpperCase(), path, op: item[m] as Json })),
-  );
-}
+const allOperations = (document: Json = doc) => documentOperations(document);
 
 function pointer(document: Json, ref: string): unknown {
   if (!ref.startsWith("#/")) return undefined;
@@ -79,44 +86,8 @@ function brokenRefs(document: Json): { refs: number; broken: string[] } {
   return { refs, broken };
 }
 
-/** The subset of JSON Schema 2020-12 the document uses, enough to catch an example that drifted from its schema. */
-function schemaErrors(schema: unknown, value: unknown, at = "$"): string[] {
-  if (!isRecord(schema)) return [`${at}: no schema`];
-  if (typeof schema.$ref === "string") return schemaErrors(pointer(doc, schema.$ref), value, at);
-  if (Array.isArray(schema.oneOf)) {
-    const matches = schema.oneOf.filter((s) => schemaErrors(s, value, at).length === 0).length;
-    if (matches !== 1) return [`${at}: matches ${matches} of oneOf`];
-  }
-  if ("const" in schema && value !== schema.const) return [`${at}: not ${JSON.stringify(schema.const)}`];
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} not in enum`];
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    const typeOf = (v: unknown) =>
-      v === null ? "null" : Array.isArray(v) ? "array" : Number.isInteger(v) ? "integer" : typeof v === "object" ? "object" : typeof v;
-    const actual = typeOf(value);
-    if (!types.includes(actual) && !(actual === "integer" && types.includes("number"))) return [`${at}: ${actual} is not ${types.join("|")}`];
-  }
-  const errors: string[] = [];
-  if (typeof value === "string") {
-    if (typeof schema.minLength === "number" && value.length < schema.minLength) errors.push(`${at}: too short`);
-    if (typeof schema.maxLength === "number" && value.length > schema.maxLength) errors.push(`${at}: too long`);
-    if (typeof schema.pattern === "string" && !new RegExp(schema.pattern, "u").test(value)) errors.push(`${at}: does not match ${schema.pattern}`);
-    if (schema.format === "date-time" && !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(value)) errors.push(`${at}: not a date-time`);
-    if (schema.format === "uuid" && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) errors.push(`${at}: not a uuid`);
-    if (schema.format === "email" && !/^[^@\s]+@[^@\s]+$/.test(value)) errors.push(`${at}: not an email`);
-  }
-  if (typeof value === "number" && typeof schema.minimum === "number" && value < schema.minimum) errors.push(`${at}: below minimum`);
-  if (Array.isArray(value) && schema.items !== undefined) value.forEach((item, i) => errors.push(...schemaErrors(schema.items, item, `${at}[${i}]`)));
-  if (isRecord(value)) {
-    for (const key of Array.isArray(schema.required) ? schema.required : []) if (!(key in value)) errors.push(`${at}: missing ${String(key)}`);
-    const properties = isRecord(schema.properties) ? schema.properties : {};
-    for (const [key, sub] of Object.entries(properties)) if (key in value) errors.push(...schemaErrors(sub, value[key], `${at}.${key}`));
-  }
-  return errors;
-}
-
 /** Every example in the document paired with the schema it illustrates. */
-function examplesWithSchemas(): { where: string; schema: unknown; value: unknown }[] {
+function examplesWithSchemas(document: Json): { where: string; schema: unknown; value: unknown }[] {
   const found: { where: string; schema: unknown; value: unknown }[] = [];
   const walk = (node: unknown, where: string) => {
     if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}/${i}`));
@@ -125,18 +96,17 @@ function examplesWithSchemas(): { where: string; schema: unknown; value: unknown
       // A media type, header or parameter: OpenAPI's own `example` / `examples: {name: {value}}`.
       if ("example" in node) found.push({ where, schema: node.schema, value: node.example });
       if (isRecord(node.examples)) for (const [name, ex] of Object.entries(node.examples)) found.push({ where: `${where}#${name}`, schema: node.schema, value: (ex as Json).value });
-    } else {
-      // A schema: JSON Schema's `examples: [...]`, or the schema object's own `example`.
-      if (Array.isArray(node.examples)) node.examples.forEach((value, i) => found.push({ where: `${where}#${i}`, schema: node, value }));
-      if ("example" in node) found.push({ where, schema: node, value: node.example });
+    } else if (Array.isArray(node.examples)) {
+      // A schema: JSON Schema's `examples: [...]`.
+      node.examples.forEach((value, i) => found.push({ where: `${where}#${i}`, schema: node, value }));
     }
     for (const [key, child] of Object.entries(node)) if (key !== "example" && key !== "examples") walk(child, `${where}/${key}`);
   };
-  walk(doc, "#");
+  walk(document, "#");
   return found;
 }
 
-const validMachine = () => ((doc.components as Json).schemas as Record<string, Json>).Machine!.example as Json;
+const requestSchema = (name: string) => validatorFor(doc, { $ref: `#/components/schemas/${name}` });
 
 describe("openApiDocument", () => {
   it("is an OpenAPI 3.1.0 document with the portal's info", () => {
@@ -148,9 +118,9 @@ describe("openApiDocument", () => {
     }
   });
 
-  it("lists servers only when a URL is given", () => {
-    expect(doc.servers).toBeUndefined();
-    expect((openApiDocument("https://licenses.example.com") as Json).servers).toEqual([{ url: "https://licenses.example.com" }]);
+  it("names the configured server, or the relative `/` when none is configured", () => {
+    expect(doc.servers).toEqual([{ url: "/" }]);
+    expect((openApiDocument("https://licenses.example.com/") as Json).servers).toEqual([{ url: "https://licenses.example.com" }]);
   });
 
   it("describes exactly the contract's endpoints, with the right methods", () => {
@@ -175,15 +145,16 @@ describe("openApiDocument", () => {
     const ids = ops.map(({ op }) => op.operationId);
     ids.forEach((id) => expect(id).toMatch(/^[a-z][A-Za-z]+$/));
     expect(new Set(ids).size).toBe(ops.length);
+    const tags = (doc.tags as { name: string }[]).map((t) => t.name);
     for (const { op } of ops) {
       expect(op.summary).toEqual(expect.any(String));
       expect((op.description as string).length).toBeGreaterThan(20);
       expect(op.tags).toHaveLength(1);
-      expect(["License", "Admin", "System"]).toContain((op.tags as string[])[0]);
+      expect(tags).toContain((op.tags as string[])[0]);
     }
   });
 
-  it("requires the bearer token on admin operations and on nothing else", () => {
+  it("requires the bearer token on admin operations and says `security: []` on every public one", () => {
     const components = doc.components as Json;
     expect((components.securitySchemes as Json).adminToken).toMatchObject({ type: "http", scheme: "bearer" });
     expect(doc.security).toBeUndefined();
@@ -193,21 +164,21 @@ describe("openApiDocument", () => {
         expect(op.tags).toEqual(["Admin"]);
         expect(op.responses, path).toHaveProperty("401");
       } else {
-        expect(op.security ?? [], path).toEqual([]);
+        expect(op.security, path).toEqual([]);
         expect(op.responses, path).not.toHaveProperty("401");
       }
     }
   });
 
   it("enumerates exactly the contract's validation codes", () => {
-    const schemas = (doc.components as Json).schemas as Record<string, Json>;
     expect(schemas.ValidationCode!.enum).toEqual(VALIDATION_CODES);
     expect(((schemas.ValidationResponse!.properties as Json).code as Json).$ref).toBe("#/components/schemas/ValidationCode");
   });
 
   it("defines the Error shape {error: {code, message, issues}}", () => {
-    const error = (((doc.components as Json).schemas as Record<string, Json>).Error!.properties as Json).error as Json;
+    const error = (schemas.Error!.properties as Json).error as Json;
     expect(Object.keys(error.properties as Json)).toEqual(["code", "message", "issues"]);
+    expect(error.required).toEqual(["code", "message"]);
   });
 
   it("names the contract's response codes", () => {
@@ -240,22 +211,41 @@ describe("openApiDocument", () => {
     expect(adminCreate["201"]!.headers).toBeUndefined(); // admin answers are not signed
   });
 
-  it("gives every request body and every success response an example that fits its schema", () => {
+  it("gives every request body and every success response an example that fits the document's own schema", () => {
     for (const { method, path, op } of allOperations()) {
-      if (op.requestBody) expect(operations().find((o) => o.method === method && o.path === path)?.requestExample, `${method} ${path}`).toBeDefined();
+      if (op.requestBody) expect(operations(doc).find((o) => o.method === method && o.path === path)?.requestExample, `${method} ${path}`).toBeDefined();
     }
-    const examples = examplesWithSchemas();
+    const examples = examplesWithSchemas(doc);
     expect(examples.length).toBeGreaterThan(60);
-    const failures = examples.flatMap(({ where, schema, value }) => schemaErrors(schema, value).map((e) => `${where}: ${e}`));
+    const failures = examples.flatMap(({ where, schema, value }) => {
+      const result = validatorFor(doc, schema).safeParse(value);
+      return result.success ? [] : [`${where}: ${result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`];
+    });
     expect(failures).toEqual([]);
   });
 
-  it("catches an example that does not fit (the checker above really checks)", () => {
-    const response = { $ref: "#/components/schemas/ValidationResponse" };
-    expect(schemaErrors(response, { valid: true, code: "OK" })).toEqual(expect.arrayContaining(["$: missing detail", '$.code: "OK" not in enum']));
-    const digest = (((doc.components as Json).headers as Record<string, Json>).Digest as Json).schema;
-    expect(schemaErrors(digest, "sha-256=abc")).toEqual([expect.stringContaining("does not match")]);
-    expect(schemaErrors({ $ref: "#/components/schemas/Machine" }, { ...validMachine(), heartbeatDeadline: "tomorrow" })).toEqual(["$.heartbeatDeadline: not a date-time"]);
+  it("gives every registered example a value the handler's own zod schema accepts", () => {
+    const failures: string[] = [];
+    for (const op of OPERATIONS) {
+      for (const [name, example] of Object.entries(op.request?.bodyExamples ?? {})) {
+        if (!op.request!.body!.safeParse(example.value).success) failures.push(`${op.operationId} request ${name}`);
+      }
+      for (const [status, response] of Object.entries(op.responses)) {
+        for (const [name, example] of Object.entries(response.examples ?? {})) {
+          if (response.schema && !response.schema.safeParse(example.value).success) failures.push(`${op.operationId} ${status} ${name}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it("catches an example that does not fit (the checks above really check)", () => {
+    const response = validatorFor(doc, { $ref: "#/components/schemas/ValidationResponse" });
+    expect(response.safeParse({ valid: true, code: "OK" }).success).toBe(false);
+    const machine = (schemas.Machine as Json & { properties: Json }).properties;
+    expect(validatorFor(doc, machine.heartbeatDeadline).safeParse("tomorrow").success).toBe(false);
+    const digest = ((doc.components as Json).headers as Record<string, Json>).Digest!.schema;
+    expect(validatorFor(doc, digest).safeParse("sha-256=abc").success).toBe(false);
   });
 
   it("is plain JSON", () => {
@@ -263,8 +253,143 @@ describe("openApiDocument", () => {
   });
 });
 
+// The drift the issue found between the hand-written document and the handlers: now both read the same schema.
+describe("the document says what the handlers enforce", () => {
+  it("refuses an email the API refuses (`0@com`), and accepts one it accepts", () => {
+    const documented = requestSchema("CreateLicenseRequest");
+    for (const email of ["0@com", "a@example.test,b@example.test", "not-an-email"]) {
+      expect(documented.safeParse({ plan: "zenpad-pro", email }).success, email).toBe(false);
+      expect(createLicenseSchema.safeParse({ plan: "zenpad-pro", email }).success, email).toBe(false);
+    }
+    expect(documented.safeParse({ plan: "zenpad-pro", email: "ada@example.com" }).success).toBe(true);
+    expect(createLicenseSchema.safeParse({ plan: "zenpad-pro", email: "ada@example.com" }).success).toBe(true);
+  });
+
+  it("refuses an empty PATCH body", () => {
+    expect(requestSchema("UpdateLicenseRequest").safeParse({}).success).toBe(false);
+    expect(requestSchema("UpdateLicenseRequest").safeParse({ status: "SUSPENDED" }).success).toBe(true);
+    expect(updateLicenseSchema.safeParse({ status: "EXPIRED" }).success).toBe(false);
+    expect(requestSchema("UpdateLicenseRequest").safeParse({ status: "EXPIRED" }).success).toBe(false);
+  });
+
+  it("refuses an empty stripePriceId, like the API", () => {
+    const plan = { product: "zenpad", slug: "zenpad-pro", name: "Pro", maxMachines: 3, durationDays: null, entitlements: [] };
+    expect(requestSchema("CreatePlanRequest").safeParse({ ...plan, stripePriceId: "" }).success).toBe(false);
+    expect(createPlanSchema.safeParse({ ...plan, stripePriceId: "" }).success).toBe(false);
+    expect(requestSchema("CreatePlanRequest").safeParse({ ...plan, stripePriceId: null }).success).toBe(true);
+  });
+
+  it("documents defaults as optional on requests: a plan without `floating` is valid input", () => {
+    const plan = schemas.CreatePlanRequest as Json;
+    expect(plan.required).toEqual(["product", "slug", "name", "maxMachines", "durationDays", "entitlements"]);
+    expect((plan.properties as Json).floating).toMatchObject({ type: "boolean", default: false });
+  });
+});
+
+describe("composeDocument (the registration API)", () => {
+  const op = (over: Partial<OperationSpec> = {}): OperationSpec => ({
+    method: "get",
+    path: "/x",
+    operationId: "getX",
+    summary: "X",
+    description: "An operation for the tests of the composer.",
+    tags: ["System"],
+    security: PUBLIC,
+    responses: { "200": { description: "OK", schema: z.object({ n: z.int() }) } },
+    ...over,
+  });
+
+  it("refuses an operationId or a method and path registered twice", () => {
+    expect(() => composeDocument([op(), op({ path: "/y" })], [])).toThrow(/operationId "getX" is registered twice/);
+    expect(() => composeDocument([op(), op({ operationId: "getY" })], [])).toThrow(/GET \/x is registered twice/);
+  });
+
+  it("refuses one schema id naming two shapes, and a tag outside TAGS", () => {
+    const a = z.object({ a: z.string() }).meta({ id: "Clash" });
+    const b = z.object({ b: z.string() }).meta({ id: "Clash" });
+    expect(() => composeDocument([op({ responses: { "200": { description: "A", schema: a } } }), op({ operationId: "y", path: "/y", responses: { "200": { description: "B", schema: b } } })], [])).toThrow(
+      /"Clash" names two different shapes/,
+    );
+    expect(() => composeDocument([op({ tags: ["Nope"] })], [])).toThrow(/tag "Nope"/);
+  });
+
+  it("turns params, query and headers into parameters, with their descriptions", () => {
+    const built = composeDocument(
+      defineOperations([
+        op({
+          path: "/things/{id}",
+          request: {
+            params: z.object({ id: z.guid().meta({ description: "Thing id." }) }),
+            query: z.object({ q: z.string().optional().meta({ description: "Search.", examples: ["abc"] }) }),
+            headers: z.object({ "X-Thing": z.string() }),
+          },
+          responses: { "200": { description: "OK" }, ...adminErrors("none") },
+        }),
+      ]),
+      [],
+    );
+    const parameters = ((built.paths as Record<string, Json>)["/things/{id}"]!.get as Json).parameters;
+    expect(parameters).toEqual([
+      expect.objectContaining({ name: "id", in: "path", required: true, description: "Thing id.", schema: expect.objectContaining({ format: "uuid" }) }),
+      expect.objectContaining({ name: "q", in: "query", required: false, description: "Search.", example: "abc" }),
+      expect.objectContaining({ name: "X-Thing", in: "header", required: true }),
+    ]);
+    expect((built.components as Json).schemas).toHaveProperty("Error");
+  });
+
+  it("puts registered outbound webhooks under OpenAPI 3.1 `webhooks`", () => {
+    expect(doc.webhooks).toBeUndefined();
+    const payload = z.object({ id: z.string(), type: z.literal("license.created") }).meta({ id: "LicenseCreatedEvent" });
+    const built = composeDocument(
+      [],
+      defineWebhooks([{ name: "license.created", operationId: "licenseCreated", summary: "License created", description: "Sent when a license is issued.", tags: ["Webhooks"], payload }]),
+    );
+    const hook = (built.webhooks as Record<string, Json>)["license.created"]!.post as Json;
+    expect(hook).toMatchObject({ operationId: "licenseCreated", security: [], requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/LicenseCreatedEvent" } } } } });
+    expect((built.tags as { name: string }[]).map((t) => t.name)).toEqual(["Webhooks"]);
+  });
+
+  it("documents the shared error body from the zod schema lib/http/errors.ts's answers satisfy", () => {
+    expect(errorSchema.safeParse({ error: { code: "BAD_REQUEST", message: "x", issues: [{ path: "a", message: "b" }] } }).success).toBe(true);
+    expect(errorSchema.safeParse({ error: { code: "NOPE", message: "x" } }).success).toBe(false);
+  });
+});
+
+describe("the served document", () => {
+  it("is what GET /api/v1/openapi.json answers, with the configured server", async () => {
+    const previous = process.env.APP_URL;
+    process.env.APP_URL = "https://licenses.example.com";
+    try {
+      const res = serveDocument();
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("public, max-age=300");
+      expect(await res.json()).toEqual(openApiDocument("https://licenses.example.com"));
+    } finally {
+      if (previous === undefined) delete process.env.APP_URL;
+      else process.env.APP_URL = previous;
+    }
+  });
+
+  it("passes `redocly lint` with 0 errors (served as a deployment without APP_URL serves it)", { timeout: 60_000 }, async () => {
+    const previous = process.env.APP_URL;
+    delete process.env.APP_URL;
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "openapi-")), "openapi.json");
+    writeFileSync(file, await serveDocument().text());
+    if (previous !== undefined) process.env.APP_URL = previous;
+    const bin = path.resolve("node_modules/.bin/redocly");
+    // redocly exits non-zero when it finds errors; the JSON report is on stdout either way.
+    const { stdout } = await promisify(execFile)(bin, ["lint", "--format=json", file], { maxBuffer: 16 * 1024 * 1024 }).catch((error: { stdout?: string }) => ({
+      stdout: error.stdout ?? "",
+    }));
+    const report = JSON.parse(stdout) as { totals: { errors: number }; problems: { ruleId: string; severity: string; message: string; location: { pointer: string }[] }[] };
+    const errors = report.problems.filter((p) => p.severity === "error").map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`);
+    expect(errors).toEqual([]);
+    expect(report.totals.errors).toBe(0);
+  });
+});
+
 describe("operations", () => {
-  const ops = operations();
+  const ops = operations(doc);
 
   it("flattens every operation in document order", () => {
     expect(ops.map((o) => `${o.method} ${o.path}`)).toEqual(allOperations().map(({ method, path }) => `${method} ${path}`));
@@ -281,9 +406,13 @@ describe("operations", () => {
     const list = ops.find((o) => o.operationId === "listLicenses")!;
     expect(list.requiresAuth).toBe(true);
     expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(["query:email", "query:status", "query:plan", "query:limit", "query:offset"]);
+    expect(list.parameters.every((p) => p.description.length > 0)).toBe(true);
 
     const removeMachine = ops.find((o) => o.operationId === "deactivateLicenseMachine")!;
     expect(removeMachine.parameters.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual(["path:id:true", "path:machineId:true"]);
+
+    const issue = ops.find((o) => o.operationId === "createLicense")!;
+    expect(issue.parameters.map((p) => `${p.in}:${p.name}:${p.required}`)).toEqual(["header:Idempotency-Key:false"]);
   });
 
   it("reads a document it is given, not only the built-in one", () => {

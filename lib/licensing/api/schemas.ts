@@ -2,29 +2,50 @@
 // sizes are capped so a huge string is a 400, not work for the server. Every
 // text field is the shared text type (lib/http/input.ts): U+0000 and unpaired
 // surrogates are refused before they can take a seat or reach PostgreSQL.
+// The `.meta` descriptions are what the OpenAPI document shows (./openapi.ts).
 import { z } from "zod";
 import { text } from "../../http/input";
 
 // A key is about 26 characters; anything far longer is not a key of ours.
-const key = text({ min: 1, max: 128 });
+const key = text({ min: 1, max: 128 }).meta({
+  description: "The license key as issued; matched case-insensitively, surrounding white space ignored.",
+  examples: ["ZP-A3K2P-X9M4Q-R7T2W-B5N8Z"],
+});
 // 1-256 characters, no control characters, kept exactly as sent (no trimming):
 // it is the machine's identity.
-const fingerprint = text({ min: 1, max: 256, trim: false }).regex(
-  /^[^\u0000-\u001f\u007f]+$/,
-  "fingerprint must not contain control characters",
-);
-const nonce = text({ max: 64, trim: false }).optional();
-const label = text({ max: 256 }).optional();
+const fingerprint = text({ min: 1, max: 256, trim: false })
+  .regex(/^[^\u0000-\u001f\u007f]+$/, "fingerprint must not contain control characters")
+  .meta({
+    description: "Identifies one machine: 1-256 characters without control characters (the SDK sends a SHA-256 hex).",
+    examples: ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+  });
+const nonce = text({ max: 64, trim: false })
+  .optional()
+  .meta({ description: "Echoed back in `meta.nonce` and so covered by the signature: a replayed response will not match." });
+const label = (description: string) => text({ max: 256 }).optional().meta({ description });
 
 export const validateBody = z.object({
   key,
-  fingerprint: fingerprint.optional(),
-  product: text({ min: 1, max: 128, trim: false }).optional(),
-  entitlements: z.array(text({ min: 1, max: 128, trim: false })).max(100).optional(),
+  fingerprint: fingerprint.optional().meta({ description: "When given, the machine must be active on this license." }),
+  product: text({ min: 1, max: 128, trim: false })
+    .optional()
+    .meta({ description: "When given, the license must be for this product (slug).", examples: ["zenpad"] }),
+  entitlements: z
+    .array(text({ min: 1, max: 128, trim: false }))
+    .max(100)
+    .optional()
+    .meta({ description: "When given, the license must grant all of them.", examples: [["sync"]] }),
   nonce,
 });
 
-export const activateBody = z.object({ key, fingerprint, name: label, platform: label, hostname: label, nonce });
+export const activateBody = z.object({
+  key,
+  fingerprint,
+  name: label("A name people recognise the machine by."),
+  platform: label("Shown to the vendor (admin API); not returned to clients."),
+  hostname: label("Kept for the vendor; not returned to clients."),
+  nonce,
+});
 
 export const deactivateBody = z.object({ key, fingerprint, nonce });
 
