@@ -9,6 +9,7 @@ import type { AdminContext } from "./context";
 import { createLicense, deactivateMachine, getLicense, listLicenses, updateLicense } from "./licenses";
 import { createPlan } from "./plans";
 import { createProduct } from "./products";
+import { deleteRelease, getRelease, getReleases, patchRelease, postRelease, putArtifact, removeArtifact } from "./releases";
 
 const PREFIX = "/api/v1/admin/";
 
@@ -22,6 +23,9 @@ const ROUTES: Route[] = [
   { pattern: /^licenses$/, methods: { GET: listLicenses, POST: createLicense } },
   { pattern: /^licenses\/([^/]+)$/, methods: { GET: getLicense, PATCH: updateLicense } },
   { pattern: /^licenses\/([^/]+)\/machines\/([^/]+)$/, methods: { DELETE: deactivateMachine } },
+  { pattern: /^releases$/, methods: { GET: getReleases, POST: postRelease } },
+  { pattern: /^releases\/([^/]+)$/, methods: { GET: getRelease, PATCH: patchRelease, DELETE: deleteRelease } },
+  { pattern: /^releases\/([^/]+)\/artifacts\/([^/]+)$/, methods: { PUT: putArtifact, DELETE: removeArtifact } },
 ];
 
 function match(path: string): { route: Route; params: string[] } | null {

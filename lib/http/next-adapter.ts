@@ -1,4 +1,6 @@
 // Mounts a framework-neutral API handler as a Next route handler.
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { API_BODY_LIMIT, readWebBody } from "./body";
 import { clientIp } from "./client-ip";
 import type { ApiRequest, ApiResponse } from "./types";
@@ -16,7 +18,11 @@ export function clientIpFromHeaders(headers: Record<string, string> | Headers): 
   return clientIp({ "x-forwarded-for": entries.join(",") }, peer);
 }
 
-export async function toApiRequest(request: Request, bodyLimit = API_BODY_LIMIT): Promise<ApiRequest> {
+/**
+ * `stream: true` hands the body over unread as `bodyStream` (artifact uploads), instead of
+ * reading at most `bodyLimit` bytes into `body`.
+ */
+export async function toApiRequest(request: Request, bodyLimit = API_BODY_LIMIT, options: { stream?: boolean } = {}): Promise<ApiRequest> {
   const url = new URL(request.url);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
@@ -24,7 +30,10 @@ export async function toApiRequest(request: Request, bodyLimit = API_BODY_LIMIT)
   });
   let body: Buffer = Buffer.alloc(0);
   let bodyError: unknown;
-  if (request.method !== "GET" && request.method !== "HEAD") {
+  let bodyStream: Readable | undefined;
+  if (options.stream) {
+    bodyStream = request.body ? Readable.fromWeb(request.body as NodeWebStream<Uint8Array>) : Readable.from([]);
+  } else if (request.method !== "GET" && request.method !== "HEAD") {
     try {
       body = await readWebBody(request, bodyLimit);
     } catch (error) {
@@ -40,11 +49,15 @@ export async function toApiRequest(request: Request, bodyLimit = API_BODY_LIMIT)
     headers,
     body,
     bodyError,
+    bodyStream,
   };
 }
 
 export function toWebResponse(res: ApiResponse): Response {
-  return new Response(new Uint8Array(res.body), { status: res.status, headers: res.headers });
+  // 204/304 and HEAD answers must not carry a body at all.
+  const empty = res.status === 204 || res.status === 304;
+  const body = res.stream ? (Readable.toWeb(res.stream) as ReadableStream<Uint8Array>) : empty ? null : new Uint8Array(res.body);
+  return new Response(body, { status: res.status, headers: res.headers });
 }
 
 /** A Next route handler for `handler`. */

@@ -28,7 +28,12 @@ export type LicenseSnapshot = {
   heartbeatSeconds: number;
   entitlements: string[];
   offlineGraceDays: number;
+  /** the plan's: what an expired license keeps (absent: RESTRICT, nothing) */
+  expirationStrategy?: ExpirationStrategy;
 };
+
+/** RESTRICT: an expired license gets nothing; MAINTAIN: it keeps the releases published before it expired. */
+export type ExpirationStrategy = "RESTRICT" | "MAINTAIN";
 
 export type MachineSnapshot = {
   id: string;
@@ -42,7 +47,11 @@ export type MachineSnapshot = {
   deactivatedAt: Date | null;
 };
 
-export type ValidationScope = { fingerprint?: string; product?: string; entitlements?: string[] };
+/** `version`: the release the application runs (or wants); it matters only for the perpetual fallback. */
+export type ValidationScope = { fingerprint?: string; product?: string; entitlements?: string[]; version?: string };
+
+/** The release a request is about, as far as the decision needs it; null: no such release. */
+export type ReleaseScope = { publishedAt: Date | null } | null;
 
 export type Decision = { code: ValidationCode; valid: boolean; detail: string };
 
@@ -96,12 +105,16 @@ export function decide(input: {
   machines: MachineSnapshot[];
   scope: ValidationScope;
   now: Date;
+  /** the release of `scope.version`, read by the caller only when the fallback could apply */
+  release?: ReleaseScope;
 }): Decision {
   const { license, machines, scope, now } = input;
   if (license === null) return refuse("NOT_FOUND", "The license key does not exist.");
   if (license.status === "REVOKED") return refuse("REVOKED", "The license has been revoked.");
   if (license.status === "SUSPENDED") return refuse("SUSPENDED", "The license is suspended.");
-  if (license.status === "EXPIRED" || isPastExpiry(license, now)) return refuse("EXPIRED", "The license has expired.");
+  if ((license.status === "EXPIRED" || isPastExpiry(license, now)) && !keepsRelease(license, input.release?.publishedAt ?? null)) {
+    return refuse("EXPIRED", "The license has expired.");
+  }
   if (scope.product !== undefined && scope.product !== license.product) {
     return refuse("PRODUCT_MISMATCH", `The license is for product "${license.product}", not "${scope.product}".`);
   }
@@ -174,6 +187,20 @@ export function machineBody(machine: MachineSnapshot): MachineBody {
     lastSeenAt: machine.lastSeenAt.toISOString(),
     heartbeatDeadline: machine.heartbeatDeadline?.toISOString() ?? null,
   };
+}
+
+/**
+ * The perpetual fallback (API.md "Releases and downloads"): an expired license on a MAINTAIN plan keeps
+ * every release published before its `expiresAt`, and nothing newer. Suspension and revocation are
+ * refused before this is asked. Without an expiry instant there is nothing to compare with: no.
+ */
+export function keepsRelease(license: LicenseSnapshot, publishedAt: Date | null): boolean {
+  return license.expirationStrategy === "MAINTAIN" && license.expiresAt !== null && publishedAt !== null && publishedAt < license.expiresAt;
+}
+
+/** Whether a refusal could turn into VALID with the release of `scope.version` known (so the caller reads it). */
+export function mayFallBack(license: LicenseSnapshot | null, decision: Decision, scope: ValidationScope): boolean {
+  return decision.code === "EXPIRED" && scope.version !== undefined && license?.expirationStrategy === "MAINTAIN";
 }
 
 function isPastExpiry(license: LicenseSnapshot, now: Date): boolean {

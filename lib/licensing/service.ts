@@ -3,7 +3,8 @@
 // only what the decision allows. Activation runs under a row lock on the
 // license, so concurrent activations can never exceed its seats.
 import { db } from "../db/client";
-import { decide, decideActivation, type Decision, type LicenseSnapshot, type MachineSnapshot, type ValidationScope } from "./decision";
+import { releasePublishedAt } from "../releases/published";
+import { decide, decideActivation, mayFallBack, type Decision, type LicenseSnapshot, type MachineSnapshot, type ValidationScope } from "./decision";
 import { hashLicenseKey } from "./keys";
 import { findLicense } from "./license-lookup";
 import { runtimeKeys } from "./runtime-keys";
@@ -35,10 +36,19 @@ function outcome(decision: Decision, found: { license: LicenseSnapshot; machines
   return { decision, license: found?.license ?? null, machines, machine };
 }
 
-/** Read-only: one indexed read, shared with concurrent requests; no write (usage is counted off the hot path). */
+/**
+ * Read-only: one indexed read, shared with concurrent requests; no write (usage is counted off the hot path).
+ * Only an expired license on a MAINTAIN plan asking about a `version` costs a second read (the release's
+ * publication date, for the perpetual fallback).
+ */
 export async function validate(key: string, scope: ValidationScope, now = new Date()): Promise<Outcome> {
   const found = await findLicense(db(), keyHash(key));
-  const decision = decide({ license: found?.license ?? null, machines: found?.machines ?? [], scope, now });
+  const input = { license: found?.license ?? null, machines: found?.machines ?? [], scope, now };
+  let decision = decide(input);
+  if (found && mayFallBack(found.license, decision, scope)) {
+    const publishedAt = await releasePublishedAt(found.license.product, scope.version!);
+    decision = decide({ ...input, release: { publishedAt } });
+  }
   return outcome(decision, found, scope.fingerprint);
 }
 

@@ -1,4 +1,4 @@
-import type { LicenseSnapshot, LicenseStatus } from "./decision";
+import type { ExpirationStrategy, LicenseSnapshot, LicenseStatus } from "./decision";
 
 /** The fields of a license row (with its plan and product) that the validation decision reads. */
 export type LicenseRowWithPlan = {
@@ -13,6 +13,7 @@ export type LicenseRowWithPlan = {
     heartbeatSeconds: number;
     entitlements: string[];
     offlineGraceDays: number;
+    expirationStrategy?: ExpirationStrategy;
     product: { slug: string };
   };
 };
@@ -30,5 +31,6 @@ export function licenseSnapshot(row: LicenseRowWithPlan): LicenseSnapshot {
     heartbeatSeconds: row.plan.heartbeatSeconds,
     entitlements: row.plan.entitlements,
     offlineGraceDays: row.plan.offlineGraceDays,
+    expirationStrategy: row.plan.expirationStrategy ?? "RESTRICT",
   };
 }

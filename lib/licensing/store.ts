@@ -2,13 +2,14 @@
 // because this is the hot path (see ARCHITECTURE.md: Prisma costs about 60% of
 // the throughput here). Every query is a named prepared statement.
 import type pg from "pg";
-import type { LicenseSnapshot, LicenseStatus, MachineSnapshot } from "./decision";
+import type { ExpirationStrategy, LicenseSnapshot, LicenseStatus, MachineSnapshot } from "./decision";
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
 
 const LICENSE_COLUMNS = `
   l.id, l.status, l.expires_at, coalesce(l.max_machines, p.max_machines) AS max_machines,
-  p.slug AS plan, pr.slug AS product, p.floating, p.heartbeat_seconds, p.entitlements, p.offline_grace_days`;
+  p.slug AS plan, pr.slug AS product, p.floating, p.heartbeat_seconds, p.entitlements, p.offline_grace_days,
+  p.expiration_strategy`;
 const LICENSE_FROM = `licenses l JOIN plans p ON p.id = l.plan_id JOIN products pr ON pr.id = p.product_id`;
 
 type LicenseRow = {
@@ -22,6 +23,7 @@ type LicenseRow = {
   heartbeat_seconds: number;
   entitlements: string[] | null;
   offline_grace_days: number;
+  expiration_strategy: ExpirationStrategy;
 };
 
 type MachineRow = {
@@ -48,6 +50,7 @@ function toLicense(row: LicenseRow): LicenseSnapshot {
     heartbeatSeconds: row.heartbeat_seconds,
     entitlements: row.entitlements ?? [],
     offlineGraceDays: row.offline_grace_days,
+    expirationStrategy: row.expiration_strategy,
   };
 }
 

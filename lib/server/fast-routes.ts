@@ -2,12 +2,15 @@
 // server, ahead of Next: no Next request pipeline on the hot path. The same
 // handlers are mounted as Next route handlers for `next dev` and other hosts.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
 import { API_BODY_LIMIT, readNodeBody } from "../http/body";
 import { clientIp } from "../http/client-ip";
 import type { ApiRequest, ApiResponse } from "../http/types";
 import { handleAdminApi } from "../admin-api/handlers";
 import { handleLemonSqueezyApi, isLemonSqueezyPath } from "../compat/lemonsqueezy/handler";
+import { isStreamingAdminRequest } from "../admin-api/releases";
 import { handleLicenseApi, isLicenseApiPath } from "../licensing/api/router";
+import { handleReleasesApi, isReleasesApiPath } from "../releases/api";
 
 type Handler = (req: ApiRequest) => Promise<ApiResponse>;
 
@@ -15,13 +18,16 @@ function route(path: string): Handler | undefined {
   if (isLicenseApiPath(path)) return handleLicenseApi;
   if (path.startsWith("/api/v1/admin/")) return handleAdminApi;
   if (isLemonSqueezyPath(path)) return handleLemonSqueezyApi;
+  if (isReleasesApiPath(path)) return handleReleasesApi;
   return undefined;
 }
 
 async function toApiRequest(req: IncomingMessage, path: string, query: string): Promise<ApiRequest> {
   let body: Buffer = Buffer.alloc(0);
   let bodyError: unknown;
-  if (req.method !== "GET" && req.method !== "HEAD") {
+  // Artifact uploads (up to ARTIFACT_MAX_BYTES) are handed over unread, to be streamed.
+  const streaming = isStreamingAdminRequest(req.method, path);
+  if (req.method !== "GET" && req.method !== "HEAD" && !streaming) {
     try {
       body = await readNodeBody(req, API_BODY_LIMIT);
     } catch (error) {
@@ -37,6 +43,7 @@ async function toApiRequest(req: IncomingMessage, path: string, query: string): 
     headers: req.headers as Record<string, string | undefined>,
     body,
     bodyError,
+    bodyStream: streaming ? req : undefined,
   };
 }
 
@@ -50,8 +57,20 @@ export async function handleFastRoute(req: IncomingMessage, res: ServerResponse)
   const path = q === -1 ? url : url.slice(0, q);
   const handler = route(path);
   if (!handler) return false;
-  const answer = await handler(await toApiRequest(req, path, q === -1 ? "" : url.slice(q + 1)));
-  res.writeHead(answer.status, { ...answer.headers, "Content-Length": answer.body.length });
-  res.end(req.method === "HEAD" ? undefined : answer.body);
+  const request = await toApiRequest(req, path, q === -1 ? "" : url.slice(q + 1));
+  const answer = await handler(request);
+  const headers: Record<string, string | number> = { ...answer.headers };
+  // A streamed answer names its own length (a HEAD or a 206 too).
+  if (!answer.stream && headers["Content-Length"] === undefined) headers["Content-Length"] = answer.body.length;
+  // An upload refused before it was read (401, 404, 413): close rather than drain gigabytes.
+  if (request.bodyStream && !request.bodyStream.readableEnded) headers.Connection = "close";
+  res.writeHead(answer.status, headers);
+  if (answer.stream && req.method !== "HEAD") {
+    // A client that goes away mid-download destroys both ends; nothing to report.
+    await pipeline(answer.stream, res).catch(() => {});
+  } else {
+    answer.stream?.destroy();
+    res.end(req.method === "HEAD" ? undefined : answer.body);
+  }
   return true;
 }

@@ -14,7 +14,8 @@ import { refusalStatus, seedReason, validationBody } from "./responses";
 import * as schemas from "./schemas";
 
 type Result = { status: number; json: unknown };
-type Endpoint<S extends z.ZodType> = {
+/** A signed client endpoint: its body schema and what it answers (the status and JSON to sign). */
+export type Endpoint<S extends z.ZodType> = {
   schema: S;
   run: (body: z.infer<S>, req: ApiRequest, now: Date) => Promise<Result>;
 };
@@ -35,13 +36,13 @@ export function recordUsage(req: ApiRequest, endpoint: string, o: Outcome, now: 
   });
 }
 
-const endpoint = <S extends z.ZodType>(e: Endpoint<S>) => e as unknown as Endpoint<z.ZodType>;
+export const endpoint = <S extends z.ZodType>(e: Endpoint<S>) => e as unknown as Endpoint<z.ZodType>;
 
 const SIGNED: Record<string, Endpoint<z.ZodType>> = {
   "/api/v1/licenses/validate": endpoint({
     schema: schemas.validateBody,
     async run(body, req, now) {
-      const o = await validate(body.key, { fingerprint: body.fingerprint, product: body.product, entitlements: body.entitlements }, now);
+      const o = await validate(body.key, { fingerprint: body.fingerprint, product: body.product, entitlements: body.entitlements, version: body.version }, now);
       recordUsage(req, "validate", o, now);
       return { status: 200, json: validationBody(o, body.nonce, now) };
     },
@@ -102,7 +103,12 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
   }),
 };
 
-async function answerSigned(req: ApiRequest, e: Endpoint<z.ZodType> | undefined): Promise<ApiResponse> {
+/**
+ * Answers a signed client endpoint (API.md "Response signatures"): POST only, rate limited per IP and
+ * per key, every answer — errors included — signed. Other modules' client endpoints
+ * (lib/releases) go through here too.
+ */
+export async function answerSigned(req: ApiRequest, e: Endpoint<z.ZodType> | undefined): Promise<ApiResponse> {
   const now = new Date();
   let result: Result;
   let headers: Record<string, string> = {};

@@ -5,6 +5,7 @@
 // The `.meta` descriptions are what the OpenAPI document shows (./openapi.ts).
 import { z } from "zod";
 import { text } from "../../http/input";
+import { isSemVer } from "../../releases/semver";
 
 // A key is about 26 characters; anything far longer is not a key of ours.
 const key = text({ min: 1, max: 128 }).meta({
@@ -35,6 +36,14 @@ export const validateBody = z.object({
     .max(100)
     .optional()
     .meta({ description: "When given, the license must grant all of them.", examples: [["sync"]] }),
+  version: text({ min: 1, max: 128 })
+    .refine(isSemVer, "Must be a SemVer version like 1.4.2")
+    .optional()
+    .meta({
+      description:
+        "The version the application runs. An expired license on a plan with expirationStrategy MAINTAIN answers VALID for a release published before its expiry (perpetual fallback).",
+      examples: ["1.4.2"],
+    }),
   nonce,
 });
 

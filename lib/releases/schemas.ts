@@ -1,0 +1,97 @@
+// Request shapes of the releases API (API.md "Releases and downloads"): the admin
+// API's releases and artifacts, and the signed client endpoint. Unknown fields are
+// ignored, every bound keeps bad input a 400.
+import { z } from "zod";
+import { instant, text } from "../http/input";
+import { MAX_VERSION_LENGTH, parseSemVer } from "./semver";
+
+export const CHANNELS = ["stable", "beta", "alpha"] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const PLATFORMS = ["darwin", "linux", "windows", "any"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+export const ARCHES = ["x64", "arm64", "universal", "any"] as const;
+export type Arch = (typeof ARCHES)[number];
+
+const slug = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Must be a product slug (a-z, 0-9 and '-')");
+
+/** A SemVer 2.0.0 version, without a "v" prefix (https://semver.org). */
+export const version = z
+  .string()
+  .trim()
+  .max(MAX_VERSION_LENGTH, `Must be at most ${MAX_VERSION_LENGTH} characters`)
+  .refine((v) => parseSemVer(v) !== null, "Must be a SemVer version like 1.4.2 or 2.0.0-beta.1");
+
+export const channel = z.enum(CHANNELS);
+export const platform = z.enum(PLATFORMS);
+export const arch = z.enum(ARCHES);
+
+const entitlement = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z0-9_.:-]+$/, "Only letters, digits and _ . : -");
+const entitlements = z
+  .array(entitlement)
+  .max(100)
+  .transform((list) => [...new Set(list)]);
+const notes = text({ max: 100_000, trim: false }).nullable();
+
+export const createReleaseSchema = z.object({
+  product: slug,
+  version,
+  channel: channel.default("stable"),
+  notes: notes.optional(),
+  entitlements: entitlements.default([]),
+  /** DRAFT: assemble first (upload artifacts), publish later with PATCH; default PUBLISHED */
+  status: z.enum(["DRAFT", "PUBLISHED"]).default("PUBLISHED"),
+  /** default: now; a future instant schedules the release */
+  publishedAt: instant.optional(),
+});
+
+export const updateReleaseSchema = z.object({
+  channel: channel.optional(),
+  notes: notes.optional(),
+  entitlements: entitlements.optional(),
+  status: z.enum(["DRAFT", "PUBLISHED", "YANKED"]).optional(),
+  publishedAt: instant.optional(),
+});
+
+export const listReleasesQuery = z.object({
+  product: slug.optional(),
+  channel: channel.optional(),
+  status: z.enum(["DRAFT", "PUBLISHED", "YANKED"]).optional(),
+});
+
+/** A file name as it will be offered for download: no path, no control characters. */
+export const filename = z
+  .string()
+  .min(1, "A file name is required")
+  .max(255, "Must be at most 255 characters")
+  .refine((name) => !/[\u0000-\u001f\u007f/\\]/.test(name) && name !== "." && name !== "..", "Must be a plain file name (no /, \\ or control characters)")
+  .refine((name) => /^[^\p{Cs}]*$/u.test(name), "Must not contain unpaired surrogates");
+
+export const artifactQuery = z.object({
+  platform,
+  arch,
+  /** the updater signature the vendor made (e.g. Tauri's `.sig` file content) */
+  signature: text({ min: 1, max: 8192 }).optional(),
+});
+
+const key = z.string().trim().min(1, "key is required").max(256);
+
+export const latestBody = z.object({
+  key,
+  fingerprint: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, "fingerprint must not contain control characters")
+    .optional(),
+  product: slug,
+  platform,
+  arch,
+  channel: channel.default("stable"),
+  currentVersion: version.optional(),
+  nonce: z.string().max(64).optional(),
+});
