@@ -1,16 +1,28 @@
-// `npm run bench`: the license API's throughput and latency against a plain
-// Node + pg baseline, on a scratch database with 100,000 licenses. Prints
-// figures and ratios; it asserts nothing (targets are reported, not tested).
+// `npm run bench`: the license API's throughput, latency and CPU cost per
+// request against a plain Node + pg baseline, on a scratch database with 10⁴
+// licenses and then with 10⁶ (the same keys under load, a hundred times the
+// rows around them). Prints figures and ratios; it asserts nothing (targets are
+// reported, not tested).
 //
 // Servers (each its own process): the production portal (fast path), the same
 // portal with LICENSE_API_FAST_PATH=0 (the license API through Next's route
 // handlers), and the baseline. Load: autocannon, 32 connections, in this process.
+//
+// CPU per request: utime+stime (/proc/<pid>/stat) of the scenario's server
+// process and of every PostgreSQL process, read before and after each load,
+// divided by the requests answered. Unlike req/s, it hardly depends on what
+// else the machine is doing. With DATABASE_URL set, the PostgreSQL figure
+// counts every process of that server, other users' included.
 //
 // The machine this runs on is usually shared and its speed drifts by tens of
 // percent within a minute, so the scenarios run in interleaved rounds (the
 // baseline, then each scenario, again and again) and the table shows each
 // scenario's median over the rounds, with the median of its ratio to the
 // baseline of the same round.
+//
+// Environment: BENCH_SIZES (default "10000,1000000"), BENCH_CONNECTIONS (32),
+// BENCH_DURATION (seconds per load, 5), BENCH_ROUNDS (3), BENCH_ADMIN (1: also
+// time the console's pages and the admin API's lists at the largest size).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
@@ -20,15 +32,19 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from "../lib/db/embedded";
 import { migrate } from "../lib/db/migrate";
-import { deriveKeySecrets, encryptLicenseKey, generateLicenseKey, hashLicenseKey, licenseKeyHint } from "../lib/licensing/keys";
+import { deriveKeySecrets } from "../lib/licensing/keys";
 import { generateSigningKeyPem } from "../lib/licensing/signing";
+import { measureAdminPages } from "./bench/admin-pages";
+import { parentPid, treeCpuSeconds } from "./bench/cpu";
+import { growTo, seedSample } from "./bench/seed";
 import { buildIfStale } from "./build-if-stale";
 
-const LICENSES = Number(process.env.BENCH_LICENSES ?? 100_000);
+const SIZES = (process.env.BENCH_SIZES ?? "10000,1000000").split(",").map(Number);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SAMPLE = 20_000; // keys the load generator cycles through
+const ADMIN = process.env.BENCH_ADMIN !== "0";
+const SAMPLE = Math.min(10_000, SIZES[0]!); // keys the load generator cycles through
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const children: ChildProcess[] = [];
@@ -45,52 +61,13 @@ function startProcess(args: string[], env: Record<string, string>, ready: RegExp
   });
 }
 
-async function seed(url: string, masterKey: Buffer): Promise<{ keys: string[]; fingerprints: string[] }> {
-  const { hmacKey, aesKey } = deriveKeySecrets(masterKey);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const product = await client.query(`INSERT INTO products (slug, name, updated_at) VALUES ('bench', 'Bench', now()) RETURNING id`);
-    const plan = await client.query(
-      `INSERT INTO plans (product_id, slug, name, max_machines, duration_days, entitlements, updated_at)
-       VALUES ($1, 'bench-pro', 'Bench Pro', 3, 365, ARRAY['core','sync'], now()) RETURNING id`,
-      [product.rows[0].id],
-    );
-    const user = await client.query(`INSERT INTO users (email, updated_at) VALUES ('bench@example.com', now()) RETURNING id`);
-    const keys: string[] = [];
-    const fingerprints: string[] = [];
-    for (let start = 0; start < LICENSES; start += 10_000) {
-      const batch = Array.from({ length: Math.min(10_000, LICENSES - start) }, () => generateLicenseKey("ZP"));
-      const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO licenses (key_hash, key_ciphertext, key_hint, user_id, plan_id, expires_at, updated_at)
-         SELECT h, c, k, $4, $5, now() + interval '365 days', now() FROM unnest($1::text[], $2::text[], $3::text[]) AS t(h, c, k)
-         RETURNING id`,
-        [batch.map((k) => hashLicenseKey(k, hmacKey)), batch.map((k) => encryptLicenseKey(k, aesKey)), batch.map(licenseKeyHint), user.rows[0].id, plan.rows[0].id],
-      );
-      const fps = batch.map(() => randomBytes(32).toString("hex"));
-      await client.query(
-        `INSERT INTO machines (license_id, fingerprint, name) SELECT l, f, 'bench' FROM unnest($1::uuid[], $2::text[]) AS t(l, f)`,
-        [rows.map((r) => r.id), fps],
-      );
-      if (keys.length < SAMPLE) {
-        keys.push(...batch.slice(0, SAMPLE - keys.length));
-        fingerprints.push(...fps.slice(0, keys.length - fingerprints.length));
-      }
-    }
-    await client.query("ANALYZE");
-    // Read both tables once so no scenario pays for a cold cache the one before it warmed.
-    await client.query("SELECT count(*) FROM licenses l JOIN machines m ON m.license_id = l.id");
-    return { keys, fingerprints };
-  } finally {
-    await client.end();
-  }
-}
+type Figures = { rps: number; p50: number; p99: number; failed: number; serverUs: number; pgUs: number };
+type Scenario = { name: string; url: string; pid: number; body: (i: number) => unknown };
 
-type Figures = { rps: number; p50: number; p99: number; failed: number };
-type Scenario = { name: string; url: string; body: (i: number) => unknown };
-
-async function load(s: Scenario, duration: number): Promise<Figures> {
+async function load(s: Scenario, duration: number, postmaster: number): Promise<Figures> {
   let i = 0;
+  const server0 = treeCpuSeconds(s.pid);
+  const pg0 = treeCpuSeconds(postmaster);
   const r = await autocannon({
     url: s.url,
     method: "POST",
@@ -99,10 +76,63 @@ async function load(s: Scenario, duration: number): Promise<Figures> {
     headers: { "content-type": "application/json" },
     requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify(s.body(i++)) }) }],
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, failed: r.errors + r.timeouts + r.non2xx };
+  const answered = Math.max(1, r.requests.total);
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    failed: r.errors + r.timeouts + r.non2xx,
+    serverUs: ((treeCpuSeconds(s.pid) - server0) * 1e6) / answered,
+    pgUs: ((treeCpuSeconds(postmaster) - pg0) * 1e6) / answered,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs the scenarios (the first is the baseline) in interleaved rounds and prints the table. */
+async function measure(label: string, scenarios: Scenario[], postmaster: number): Promise<Figures[]> {
+  log(`${label}: warming up every scenario…`);
+  for (const s of scenarios) await load(s, 2, postmaster);
+  log(`${label}: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per scenario, ${ROUNDS} interleaved rounds`);
+  const runs: Figures[][] = scenarios.map(() => []);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [n, s] of scenarios.entries()) runs[n]!.push(await load(s, DURATION_S, postmaster));
+    log(`${label}: round ${round} of ${ROUNDS} done`);
+  }
+  const ratio = (n: number, f: (x: Figures) => number) => median(runs[n]!.map((r, round) => f(r) / f(runs[0]![round]!)));
+  const total = (x: Figures) => x.serverUs + x.pgUs;
+  const summary = scenarios.map((s, n) => ({
+    name: s.name,
+    rps: median(runs[n]!.map((r) => r.rps)),
+    p50: median(runs[n]!.map((r) => r.p50)),
+    p99: median(runs[n]!.map((r) => r.p99)),
+    serverUs: median(runs[n]!.map((r) => r.serverUs)),
+    pgUs: median(runs[n]!.map((r) => r.pgUs)),
+    cpu: median(runs[n]!.map(total)),
+    rpsRatio: ratio(n, (x) => x.rps),
+    cpuRatio: ratio(n, total),
+    failed: runs[n]!.reduce((sum, r) => sum + r.failed, 0),
+  }));
+  console.log(`\n${label}: medians over ${ROUNDS} rounds ("×" columns: median of each round's ratio to that round's baseline)`);
+  console.log(
+    `${"scenario".padEnd(50)} ${"req/s".padStart(7)} ${"p50 ms".padStart(6)} ${"p99 ms".padStart(6)} ${"×req/s".padStart(6)} ` +
+      `${"srv µs".padStart(6)} ${"pg µs".padStart(6)} ${"cpu µs".padStart(6)} ${"×cpu".padStart(5)} ${"errors".padStart(6)}`,
+  );
+  for (const r of summary) {
+    console.log(
+      `${r.name.padEnd(50)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(6)} ${r.p99.toFixed(1).padStart(6)} ${r.rpsRatio.toFixed(2).padStart(6)} ` +
+        `${r.serverUs.toFixed(0).padStart(6)} ${r.pgUs.toFixed(0).padStart(6)} ${r.cpu.toFixed(0).padStart(6)} ${r.cpuRatio.toFixed(2).padStart(5)} ${String(r.failed).padStart(6)}`,
+    );
+  }
+  const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
+  console.log(`${scenarios[1]!.name} ÷ baseline, CPU per request, round by round: ${fmt(runs[1]!.map((r, i) => total(r) / total(runs[0]![i]!)))}`);
+  const v = summary[1]!;
+  console.log(`targets (${label}):`);
+  console.log(`  validate CPU per request ≤ 1.2 × baseline (stretch 1.0): ${v.cpuRatio.toFixed(2)} × (${v.cpuRatio <= 1.0 ? "stretch met" : v.cpuRatio <= 1.2 ? "met" : "NOT met"})`);
+  console.log(`  validate p99 < 25 ms at ${CONNECTIONS} connections: ${v.p99.toFixed(1)} ms (${v.p99 < 25 ? "met" : "NOT met"})`);
+  for (const r of summary) if (r.failed > 0) console.log(`  warning: ${r.name} had ${r.failed} errors or non-2xx answers`);
+  return summary.map((r) => ({ rps: r.rps, p50: r.p50, p99: r.p99, failed: r.failed, serverUs: r.serverUs, pgUs: r.pgUs }));
+}
 
 async function main() {
   let embedded: EmbeddedDatabase | undefined;
@@ -116,20 +146,28 @@ async function main() {
   }
   const dbName = `portal_bench_${Date.now().toString(36)}`;
   const url = await ensureDatabase(serverUrl, dbName);
+  const client = new pg.Client({ connectionString: url });
   try {
     await buildIfStale(log);
     await migrate(url);
+    await client.connect();
+    const postmaster = parentPid((await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
+    if (process.env.DATABASE_URL) log("DATABASE_URL is set: the PostgreSQL CPU figures count every client of that server");
     const masterKey = randomBytes(32);
-    log(`seeding ${LICENSES.toLocaleString("en")} licenses, each with one machine…`);
-    const started = Date.now();
-    const { keys, fingerprints } = await seed(url, masterKey);
+    const secrets = deriveKeySecrets(masterKey);
+    let started = Date.now();
+    log(`seeding ${SAMPLE.toLocaleString("en")} licenses with real keys, each with one machine…`);
+    const data = await seedSample(client, secrets, SAMPLE);
+    await growTo(client, data, secrets, SIZES[0]!);
     log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+    const adminToken = randomBytes(24).toString("base64url");
     const env: Record<string, string> = {
       DATABASE_URL: url,
       LICENSE_ENCRYPTION_KEY: masterKey.toString("base64"),
       LICENSE_SIGNING_KEY: generateSigningKeyPem(),
       AUTH_SECRET: randomBytes(32).toString("base64url"),
+      ADMIN_API_TOKEN: adminToken,
       RATE_LIMIT_PER_MINUTE: "0",
       PORTAL_DATA_DIR: dataDir ?? path.join(os.tmpdir(), dbName),
     };
@@ -137,65 +175,56 @@ async function main() {
     const [fast, viaNext, baseline] = await Promise.all([
       startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, PORT: "0" }, ready),
       startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, PORT: "0", LICENSE_API_FAST_PATH: "0" }, ready),
-      startProcess(["--import", "tsx", "scripts/bench/baseline-server.ts"], { ...env, BENCH_HMAC_KEY: deriveKeySecrets(masterKey).hmacKey.toString("base64") }, /listening (\d+)/),
+      startProcess(["--import", "tsx", "scripts/bench/baseline-server.ts"], { ...env, BENCH_HMAC_KEY: secrets.hmacKey.toString("base64") }, /listening (\d+)/),
     ]);
     const at = (p: { port: number }, route: string) => `http://127.0.0.1:${p.port}${route}`;
+    const { keys, fingerprints } = data;
     const pick = (i: number) => i % keys.length;
     const validateBody = (i: number) => ({ key: keys[pick(i)], fingerprint: fingerprints[pick(i)], nonce: String(i) });
+    const baselineScenario: Scenario = { name: "baseline: node http + pg, one SELECT", url: at(baseline, "/"), pid: baseline.child.pid!, body: (i) => ({ key: keys[pick(i)] }) };
+    const validateScenario: Scenario = { name: "validate + fingerprint, signed (fast path)", url: at(fast, "/api/v1/licenses/validate"), pid: fast.child.pid!, body: validateBody };
     const scenarios: Scenario[] = [
-      { name: "baseline: node http + pg, one SELECT", url: at(baseline, "/"), body: (i) => ({ key: keys[pick(i)] }) },
-      { name: "validate + fingerprint, signed (fast path)", url: at(fast, "/api/v1/licenses/validate"), body: validateBody },
+      baselineScenario,
+      validateScenario,
       {
         name: "activate, existing machine (fast path)",
         url: at(fast, "/api/v1/licenses/activate"),
+        pid: fast.child.pid!,
         body: (i) => ({ key: keys[pick(i)], fingerprint: fingerprints[pick(i)] }),
       },
       {
         name: "seed-compatible /api/validate (fast path)",
         url: at(fast, "/api/validate"),
+        pid: fast.child.pid!,
         body: (i) => ({ key: keys[pick(i)], machine_id: fingerprints[pick(i)] }),
       },
-      { name: "validate + fingerprint, signed (Next route handler)", url: at(viaNext, "/api/v1/licenses/validate"), body: validateBody },
+      { name: "validate + fingerprint, signed (Next route handler)", url: at(viaNext, "/api/v1/licenses/validate"), pid: viaNext.child.pid!, body: validateBody },
     ];
 
-    // Every scenario gets the same head start (JIT, connection pools, prepared statements) before anything is measured.
-    log("warming up every scenario…");
-    for (const s of scenarios) await load(s, 2);
-    log(`load: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per scenario, ${ROUNDS} interleaved rounds`);
-    const runs: Figures[][] = scenarios.map(() => []);
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const [n, s] of scenarios.entries()) runs[n]!.push(await load(s, DURATION_S));
-      log(`round ${round} of ${ROUNDS} done`);
+    const bySize: { size: number; validate: Figures; baseline: Figures }[] = [];
+    for (const [n, size] of SIZES.entries()) {
+      if (n > 0) {
+        log(`growing to ${size.toLocaleString("en")} licenses…`);
+        started = Date.now();
+        await growTo(client, data, secrets, size);
+        log(`grown in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      }
+      // All scenarios at the first size; at the larger ones, what "flat" is about.
+      const figures = await measure(`${size.toLocaleString("en")} licenses`, n === 0 ? scenarios : [baselineScenario, validateScenario], postmaster);
+      bySize.push({ size, baseline: figures[0]!, validate: figures[1]! });
     }
-
-    const perRound = (n: number, over: number) => runs[n]!.map((r, round) => r.rps / runs[over]![round]!.rps);
-    const summary = scenarios.map((s, n) => ({
-      name: s.name,
-      rps: median(runs[n]!.map((r) => r.rps)),
-      p50: median(runs[n]!.map((r) => r.p50)),
-      p99: median(runs[n]!.map((r) => r.p99)),
-      ratio: median(perRound(n, 0)),
-      failed: runs[n]!.reduce((sum, r) => sum + r.failed, 0),
-    }));
-    console.log(`\nmedians over ${ROUNDS} rounds ("× base": median of each round's ratio to that round's baseline)`);
-    console.log(`${"scenario".padEnd(54)} ${"req/s".padStart(8)} ${"p50 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"× base".padStart(7)} ${"errors".padStart(7)}`);
-    for (const r of summary) {
-      console.log(
-        `${r.name.padEnd(54)} ${r.rps.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(7)} ${r.ratio.toFixed(2).padStart(7)} ${String(r.failed).padStart(7)}`,
-      );
+    if (bySize.length > 1) {
+      console.log("\nvalidate (fast path) by table size:");
+      for (const s of bySize) {
+        console.log(
+          `  ${s.size.toLocaleString("en").padStart(10)} licenses: p50 ${s.validate.p50.toFixed(1)} ms, p99 ${s.validate.p99.toFixed(1)} ms, ` +
+            `${(s.validate.serverUs + s.validate.pgUs).toFixed(0)} µs CPU per request (baseline ${(s.baseline.serverUs + s.baseline.pgUs).toFixed(0)} µs)`,
+        );
+      }
     }
-    const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
-    console.log(`validate (fast path) ÷ baseline, round by round: ${fmt(perRound(1, 0))}`);
-    console.log(`validate, fast path ÷ Next route handler, round by round: ${fmt(perRound(1, 4))}`);
-
-    const validate = summary[1]!;
-    const overNext = median(perRound(1, 4));
-    console.log("\ntargets:");
-    console.log(`  validate ≥ 0.6 × baseline req/s: ${validate.ratio.toFixed(2)} × (${validate.ratio >= 0.6 ? "met" : "NOT met"})`);
-    console.log(`  validate p99 < 25 ms at ${CONNECTIONS} connections: ${validate.p99.toFixed(1)} ms (${validate.p99 < 25 ? "met" : "NOT met"})`);
-    console.log(`  fast path ≥ 5 × Next route handler: ${overNext.toFixed(1)} × (${overNext >= 5 ? "met" : "NOT met"})`);
-    for (const r of summary) if (r.failed > 0) console.log(`  warning: ${r.name} had ${r.failed} errors or non-2xx answers`);
+    if (ADMIN) await measureAdminPages(client, { baseUrl: at(fast, ""), adminToken, licenses: SIZES.at(-1)!, log });
   } finally {
+    await client.end().catch(() => {});
     await Promise.all(
       children.map(
         (c) =>

@@ -1,0 +1,78 @@
+// CPU time of processes, read from /proc (Linux), for the benchmark's "CPU µs per
+// request" figures. On a 2-core machine shared with the load generator, the
+// requests a second swing by tens of percent between runs; the CPU time each
+// request costs the server and PostgreSQL does not (ARCHITECTURE.md).
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Clock ticks per second of /proc's utime/stime (USER_HZ, 100 on Linux nearly always). */
+export const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+type Stat = { ppid: number; own: number; reaped: number };
+
+/**
+ * One process's `/proc/<pid>/stat`: its parent, its own utime+stime, and the
+ * cutime+cstime of children it has waited for (so CPU spent by a PostgreSQL
+ * backend that exited during the load is still counted, by the postmaster).
+ * Ticks; null when the process is gone.
+ */
+function stat(pid: number): Stat | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  // The command name is in parentheses and may hold spaces: fields start after the last ")".
+  const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+  // f[0] is field 3 (state): ppid is field 4, utime..cstime fields 14..17.
+  return { ppid: Number(f[1]), own: Number(f[11]) + Number(f[12]), reaped: Number(f[13]) + Number(f[14]) };
+}
+
+function allStats(): Map<number, Stat> {
+  const stats = new Map<number, Stat>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = stat(Number(name));
+    if (s) stats.set(Number(name), s);
+  }
+  return stats;
+}
+
+/**
+ * CPU seconds used so far by `root` and every live descendant, plus what its
+ * exited children used (cutime/cstime). Take it before and after a load: the
+ * difference is what the load cost that process tree.
+ */
+export function treeCpuSeconds(root: number): number {
+  const stats = allStats();
+  const rootStat = stats.get(root);
+  if (!rootStat) throw new Error(`process ${root} is gone`);
+  let ticks = rootStat.own + rootStat.reaped;
+  const tree = new Set([root]);
+  // /proc lists parents before children nearly always; loop until nothing new joins.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, s] of stats) {
+      if (!tree.has(pid) && tree.has(s.ppid)) {
+        tree.add(pid);
+        ticks += s.own + s.reaped;
+        grew = true;
+      }
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
+
+/** The parent process id of `pid` (a PostgreSQL backend's parent is the postmaster). */
+export function parentPid(pid: number): number {
+  const s = stat(pid);
+  if (!s) throw new Error(`process ${pid} is gone`);
+  return s.ppid;
+}
