@@ -4,10 +4,11 @@
 // globalThis so that the custom server and Next's own bundle of this module, which
 // live in one process, share them instead of opening two of each.
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
+import type pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
+import { CircuitBreaker, GuardedPool } from "./circuit-breaker";
 
-type Connections = { url: string; pool: pg.Pool; prisma?: PrismaClient };
+type Connections = { url: string; pool: GuardedPool; breaker: CircuitBreaker; prisma?: PrismaClient; prismaPool?: GuardedPool };
 const KEY = Symbol.for("license-portal.db");
 const store = globalThis as unknown as { [KEY]?: Connections };
 
@@ -26,20 +27,44 @@ function connections(): Connections {
     c = undefined;
   }
   if (!c) {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
-      // How long a request may wait for a pooled connection. A stopped database
-      // refuses at once (503 without waiting); this bounds the wait under load.
-      connectionTimeoutMillis: Number(process.env.DATABASE_CONNECT_TIMEOUT_MS ?? 5000),
-      idleTimeoutMillis: 30_000,
-    });
-    // An idle client losing its connection (database restart) must not crash the process.
-    pool.on("error", () => {});
-    c = { url, pool };
+    // One breaker for both pools: whichever notices an unreachable database
+    // first makes both fail fast (lib/db/circuit-breaker.ts).
+    const breaker = new CircuitBreaker({ connectionString: url });
+    c = { url, breaker, pool: guardedPool(url, breaker, Number(process.env.DATABASE_POOL_SIZE ?? 10)) };
     store[KEY] = c;
   }
   return c;
+}
+
+function poolOptions(url: string, max: number): pg.PoolConfig {
+  return {
+    connectionString: url,
+    max,
+    // How long a request may wait for a pooled connection. A stopped database
+    // refuses at once, and a silently unreachable one is caught by the circuit
+    // breaker well before this; it bounds the wait when every connection is busy.
+    connectionTimeoutMillis: Number(process.env.DATABASE_CONNECT_TIMEOUT_MS ?? 5000),
+    idleTimeoutMillis: 30_000,
+    // Lets the kernel notice a peer that vanished while a connection sat idle.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}
+
+function guardedPool(url: string, breaker: CircuitBreaker, max: number): GuardedPool {
+  const pool = new GuardedPool(poolOptions(url, max), breaker);
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on("error", () => {});
+  return pool;
+}
+
+/**
+ * True while the circuit breaker holds the database for unreachable (every
+ * query fails fast with DatabaseUnreachableError). False before any connection
+ * was made.
+ */
+export function databaseUnreachable(): boolean {
+  return store[KEY]?.breaker.open ?? false;
 }
 
 /** The shared `pg` pool, for the hot path's hand-written SQL. */
@@ -50,14 +75,19 @@ export function db(): pg.Pool {
 /** The shared Prisma client, on its own pool through the pg driver adapter. */
 export function prisma(): PrismaClient {
   const c = connections();
-  c.prisma ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: c.url, max: 5, connectionTimeoutMillis: 5000 }),
-  });
+  if (!c.prisma) {
+    c.prismaPool = guardedPool(c.url, c.breaker, 5);
+    // "minimal": an error's message without the source excerpt that Prisma
+    // otherwise reads from disk, which made each failure cost up to seconds
+    // under load, exactly when the database is failing.
+    c.prisma = new PrismaClient({ adapter: new PrismaPg(c.prismaPool), errorFormat: "minimal" });
+  }
   return c.prisma;
 }
 
 async function closeConnections(c: Connections): Promise<void> {
-  await Promise.allSettled([c.pool.end(), c.prisma?.$disconnect()]);
+  c.breaker.stop();
+  await Promise.allSettled([c.pool.end(), c.prisma?.$disconnect().then(() => c.prismaPool?.end())]);
 }
 
 /** Closes both; the next call to db() or prisma() opens new ones. */

@@ -63,6 +63,7 @@ const UNAVAILABLE_CODES = new Set([
   "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN",
   "57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300", "40P01", "40001",
   "P1001", "P1002", "P1008", "P1017", "P2024", "P2028",
+  "DATABASE_UNREACHABLE", // lib/db/circuit-breaker.ts: failing fast while the database is unreachable
 ]);
 // `cause.kind` of a Prisma DriverAdapterError (meta.driverAdapterError).
 const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections", "TransactionWriteConflict"]);
@@ -71,6 +72,8 @@ const UNAVAILABLE_MESSAGES = [
   "timeout exceeded when trying to connect",
   "Connection terminated unexpectedly",
   "Connection terminated due to connection timeout",
+  "Query read timeout",
+  "The database is unreachable (circuit open)",
 ];
 
 /**

@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import next from "next";
 import { appendPeerAddress } from "../http/client-ip";
+import { answerIfDatabaseUnreachable } from "./database-unavailable";
 import { handleFastRoute } from "./fast-routes";
 
 export type RunningServer = {
@@ -33,7 +34,7 @@ export async function startHttpServer(options: {
   const server = http.createServer((req, res) => {
     (fastPath ? handleFastRoute(req, res) : Promise.resolve(false)).then(
       (handled) => {
-        if (handled) return;
+        if (handled || answerIfDatabaseUnreachable(req, res)) return;
         appendPeerAddress(req.headers, req.socket.remoteAddress);
         void handleNext(req, res);
       },
