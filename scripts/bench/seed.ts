@@ -9,7 +9,7 @@
 // ciphertext is a real encrypted key (so a page that decrypts one works).
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { encryptLicenseKey, generateLicenseKey, hashLicenseKey, licenseKeyHint } from "../../lib/licensing/keys";
+import { encryptLicenseKey, generateLicenseKey, licenseKeyColumns } from "../../lib/licensing/keys";
 
 export type BenchData = { keys: string[]; fingerprints: string[]; planId: string; productId: string };
 
@@ -33,21 +33,23 @@ export async function seedSample(client: pg.Client, keys: { hmacKey: Buffer; aes
   await ensureCustomers(client, Math.ceil(sample / LICENSES_PER_CUSTOMER));
   const licenseKeys = Array.from({ length: sample }, () => generateLicenseKey("ZP"));
   const fingerprints = licenseKeys.map(() => randomBytes(32).toString("hex"));
+  const columns = licenseKeys.map((k) => licenseKeyColumns(k, keys));
   await client.query(
     `WITH l AS (
-       INSERT INTO licenses (key_hash, key_ciphertext, key_hint, user_id, plan_id, expires_at, updated_at)
-       SELECT h, c, k, ${customerId("n % $5")}, $4, now() + interval '365 days', now()
-       FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(h, c, k, n)
+       INSERT INTO licenses (key_hash, key_ciphertext, key_hint, key_head_hash, user_id, plan_id, expires_at, updated_at)
+       SELECT h, c, k, hh, ${customerId("n % $5")}, $4, now() + interval '365 days', now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $7::text[]) WITH ORDINALITY AS t(h, c, k, hh, n)
        RETURNING id, key_hash)
      INSERT INTO machines (license_id, fingerprint, name)
      SELECT l.id, f.fp, 'bench' FROM l JOIN unnest($1::text[], $6::text[]) AS f(h, fp) ON f.h = l.key_hash`,
     [
-      licenseKeys.map((k) => hashLicenseKey(k, keys.hmacKey)),
-      licenseKeys.map((k) => encryptLicenseKey(k, keys.aesKey)),
-      licenseKeys.map(licenseKeyHint),
+      columns.map((c) => c.keyHash),
+      columns.map((c) => c.keyCiphertext),
+      columns.map((c) => c.keyHint),
       plan.rows[0]!.id,
       Math.ceil(sample / LICENSES_PER_CUSTOMER),
       fingerprints,
+      columns.map((c) => c.keyHeadHash),
     ],
   );
   return { keys: licenseKeys, fingerprints, planId: plan.rows[0]!.id, productId: product.rows[0]!.id };
@@ -80,9 +82,10 @@ export async function growTo(client: pg.Client, data: BenchData, keys: { aesKey:
   for (let from = have; from < total; from += CHUNK) {
     await client.query(
       `WITH l AS (
-         INSERT INTO licenses (key_hash, key_ciphertext, key_hint, user_id, plan_id, status, expires_at, created_at, updated_at)
+         INSERT INTO licenses (key_hash, key_ciphertext, key_hint, key_head_hash, user_id, plan_id, status, expires_at, created_at, updated_at)
          SELECT encode(sha256(convert_to('bench-filler-' || g, 'UTF8')), 'hex'), $3,
-                upper(substr(md5(g::text), 1, 5)), ${customerId("g % $5")}, $4,
+                upper(substr(md5(g::text), 1, 5)), encode(sha256(convert_to('bench-head-' || g, 'UTF8')), 'hex'),
+                ${customerId("g % $5")}, $4,
                 (CASE WHEN g % 20 = 0 THEN 'SUSPENDED' WHEN g % 33 = 0 THEN 'REVOKED' ELSE 'ACTIVE' END)::"LicenseStatus",
                 CASE WHEN g % 10 = 0 THEN now() - (g % 300) * interval '1 day' ELSE now() + (g % 365) * interval '1 day' END,
                 now() - (g % 700) * interval '1 day' - (g % 86400) * interval '1 second', now()
