@@ -2,7 +2,7 @@
 // seats, active machines) come from lib/licensing/decision.ts, the same code the
 // client endpoints decide with, so the admin view never disagrees with what a
 // customer's application is told.
-import { licenseSnapshot } from "../licensing/snapshot";
+import { licenseSnapshot, type LicenseRowWithPlan } from "../licensing/snapshot";
 import type { Machine, Prisma } from "../generated/prisma/client";
 import { activeMachines, effectiveStatus, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
 
@@ -56,8 +56,11 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+/** What adminLicense reads of a license row: a Prisma row with LICENSE_INCLUDE, or the same fields read by SQL (lib/webhooks). */
+export type AdminLicenseSource = LicenseRowWithPlan & { user: { email: string }; keyHint: string; createdAt: Date };
+
 /** The list item; `machines` may include deactivated rows, which hold no seat. */
-export function adminLicense(row: LicenseRow, machines: MachineSnapshot[], now: Date): AdminLicense {
+export function adminLicense(row: AdminLicenseSource, machines: MachineSnapshot[], now: Date): AdminLicense {
   const license = licenseSnapshot(row);
   return {
     id: row.id,
@@ -74,7 +77,7 @@ export function adminLicense(row: LicenseRow, machines: MachineSnapshot[], now: 
 }
 
 /** Unlike the client API's machine object, admins also see platform and deactivation. */
-export function adminMachine(machine: Machine): AdminMachine {
+export function adminMachine(machine: Pick<Machine, keyof AdminMachine>): AdminMachine {
   return {
     id: machine.id,
     fingerprint: machine.fingerprint,

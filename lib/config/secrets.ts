@@ -56,3 +56,15 @@ export function secret(name: SecretName): string {
   }
   return process.env[name]!;
 }
+
+/**
+ * LICENSE_ENCRYPTION_KEY decoded: base64 (or 64 hex characters) of at least 32
+ * bytes. Never used directly: each purpose derives its own key from it (HKDF;
+ * lib/licensing/keys.ts, lib/config/sealed.ts).
+ */
+export function encryptionMasterKey(): Buffer {
+  const value = secret("LICENSE_ENCRYPTION_KEY");
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+  if (bytes.length < 32) throw new Error("LICENSE_ENCRYPTION_KEY must be at least 32 random bytes, base64-encoded");
+  return bytes;
+}

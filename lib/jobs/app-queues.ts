@@ -1,0 +1,9 @@
+// Every queue the portal's workers serve. A capability with background work
+// declares its queue next to its code and is listed here once.
+import { emailQueue } from "../email/outbox";
+import { deliveryQueue } from "../webhooks/deliver";
+import type { QueueDefinition } from "./queue";
+
+export function appQueues(): QueueDefinition[] {
+  return [deliveryQueue, emailQueue];
+}

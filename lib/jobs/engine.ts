@@ -1,0 +1,202 @@
+// The job engine: pg-boss 10 in the portal's own PostgreSQL (schema "pgboss",
+// created and migrated by pg-boss itself on start), fed by the transactional
+// outbox (lib/jobs/outbox.ts). Every app instance runs one engine: workers for
+// every queue, and pg-boss's cron, which fires each schedule once per slot
+// across all instances.
+//
+// How an outbox row becomes a running job without polling the outbox: the
+// insert trigger NOTIFYs "job_outbox" at commit; every engine LISTENs and
+// drains at once, then wakes its own workers for the queues it filled. Other
+// instances' workers find the jobs at their next pg-boss poll. A minutely
+// "outbox.sweep" schedule and the drain at start catch rows whose NOTIFY no
+// engine heard (all instances down at the time).
+import PgBoss from "pg-boss";
+import pg from "pg";
+import { drainOutbox } from "./outbox";
+import type { QueueDefinition } from "./queue";
+
+export type JobEngine = {
+  boss: PgBoss;
+  /** moves committed outbox rows into pg-boss now; resolves with the number moved */
+  drain: () => Promise<number>;
+  /** stops fetching, waits (at most `timeoutMs`) for running jobs, closes connections */
+  stop: (timeoutMs?: number) => Promise<void>;
+};
+
+export type JobEngineOptions = {
+  connectionString: string;
+  queues: readonly QueueDefinition[];
+  /** seconds between a worker's polls when idle (pg-boss minimum 0.5); default JOBS_POLL_SECONDS or 2 */
+  pollingIntervalSeconds?: number;
+  /** false: queues and schedules are created but no worker runs here; default true */
+  work?: boolean;
+  log?: (line: string) => void;
+};
+
+const SWEEP_QUEUE = "outbox.sweep";
+
+/**
+ * Starts pg-boss, creates the queues and schedules, starts the workers and the
+ * outbox listener, and drains what the outbox already holds. Safe to call from
+ * several processes on one database at once (pg-boss serialises its own
+ * migration with an advisory lock; createQueue and schedule are upserts).
+ */
+export async function startJobEngine(options: JobEngineOptions): Promise<JobEngine> {
+  const log = options.log ?? ((line: string) => console.log(`[jobs] ${line}`));
+  const pollingIntervalSeconds = options.pollingIntervalSeconds ?? Number(process.env.JOBS_POLL_SECONDS ?? 2);
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    schema: "pgboss",
+    application_name: "license-portal-jobs",
+    max: 4,
+    // Cron slots are checked every 10 s (not 30) so a minutely schedule fires early in its minute.
+    cronMonitorIntervalSeconds: 10,
+    cronWorkerIntervalSeconds: 2,
+  });
+  boss.on("error", (error: Error) => log(`pg-boss: ${error.message}`));
+  await boss.start();
+
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: 2, application_name: "license-portal-outbox" });
+  pool.on("error", () => {});
+  const sweep: QueueDefinition = { name: SWEEP_QUEUE, cron: "* * * * *", handle: async () => void (await drain()) };
+  const queues = [...options.queues, sweep];
+  const names = queues.map((q) => q.name);
+  const workerIds = new Map<string, string[]>();
+
+  for (const queue of queues) {
+    const settings = {
+      retryLimit: queue.retryLimit ?? 2,
+      retryDelay: queue.retryDelay ?? 5,
+      retryBackoff: queue.retryBackoff ?? true,
+      expireInSeconds: queue.expireInSeconds ?? 60,
+    };
+    // createQueue is "insert if absent" in pg-boss 10; updateQueue applies changed settings to an existing one.
+    await boss.createQueue(queue.name, { name: queue.name, ...settings });
+    await boss.updateQueue(queue.name, { name: queue.name, ...settings });
+    if (queue.cron) await boss.schedule(queue.name, queue.cron, {}, { tz: "UTC" });
+  }
+
+  let stopped = false;
+  let draining: Promise<number> | null = null;
+  let again = false;
+  async function drainOnce(): Promise<number> {
+    const moved = await drainOutbox(pool, boss, names);
+    let total = 0;
+    for (const [name, count] of moved) {
+      total += count;
+      for (const id of workerIds.get(name) ?? []) boss.notifyWorker(id);
+    }
+    return total;
+  }
+  // Coalesces bursts of NOTIFYs: one drain at a time, and one more if any arrived meanwhile.
+  function drain(): Promise<number> {
+    if (draining) {
+      again = true;
+      return draining;
+    }
+    draining = (async () => {
+      let total = 0;
+      try {
+        do {
+          again = false;
+          total += await drainOnce();
+        } while (again && !stopped);
+      } finally {
+        draining = null;
+      }
+      return total;
+    })();
+    return draining;
+  }
+  const drainQuietly = () => void drain().catch((error: Error) => log(`outbox drain failed: ${error.message}`));
+
+  if (options.work !== false) {
+    for (const queue of queues) {
+      const ids: string[] = [];
+      for (let i = 0; i < (queue.workers ?? 1); i++) {
+        ids.push(
+          await boss.work<Record<string, unknown>>(
+            queue.name,
+            { batchSize: queue.batchSize ?? 1, includeMetadata: true, pollingIntervalSeconds },
+            (jobs) => runBatch(boss, queue, jobs, log),
+          ),
+        );
+      }
+      workerIds.set(queue.name, ids);
+    }
+  }
+
+  const listener = await listen(options.connectionString, drainQuietly, log, () => stopped);
+  await drain();
+
+  return {
+    boss,
+    drain,
+    stop: async (timeoutMs = 10_000) => {
+      stopped = true;
+      await listener.close();
+      await draining?.catch(() => {});
+      await boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+      await pool.end();
+    },
+  };
+}
+
+/** Handles a fetched batch concurrently; a throwing job fails alone (pg-boss completes the others). */
+async function runBatch(
+  boss: PgBoss,
+  queue: QueueDefinition,
+  jobs: PgBoss.JobWithMetadata<Record<string, unknown>>[],
+  log: (line: string) => void,
+): Promise<void> {
+  const results = await Promise.allSettled(
+    jobs.map((job) => queue.handle(job.data, { id: job.id, name: job.name, retryCount: job.retryCount, retryLimit: job.retryLimit })),
+  );
+  await Promise.all(
+    results.map(async (result, i) => {
+      if (result.status === "fulfilled") return;
+      const error = result.reason as Error;
+      log(`${queue.name} job ${jobs[i]!.id} failed: ${error?.message ?? error}`);
+      await boss.fail(queue.name, jobs[i]!.id, { message: String(error?.message ?? error) });
+    }),
+  );
+}
+
+/** LISTEN job_outbox on a dedicated connection, reconnecting after a loss (database restart). */
+async function listen(
+  connectionString: string,
+  onNotify: () => void,
+  log: (line: string) => void,
+  isStopped: () => boolean,
+): Promise<{ close: () => Promise<void> }> {
+  let client: pg.Client | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const c = new pg.Client({ connectionString, application_name: "license-portal-outbox-listener" });
+    c.on("notification", onNotify);
+    c.on("error", () => {
+      c.end().catch(() => {});
+      if (client === c) client = null;
+      if (!isStopped()) timer = setTimeout(reconnect, 1000);
+    });
+    await c.connect();
+    await c.query("LISTEN job_outbox");
+    client = c;
+    // Rows committed while nobody listened.
+    onNotify();
+  };
+  const reconnect = () => {
+    connect().catch((error: Error) => {
+      log(`outbox listener: ${error.message}; retrying`);
+      if (!isStopped()) timer = setTimeout(reconnect, 1000);
+    });
+  };
+  await connect();
+  return {
+    close: async () => {
+      clearTimeout(timer);
+      await client?.end().catch(() => {});
+      client = null;
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// The transactional outbox: callers write a job row in the same transaction as
+// the change that causes it; every running instance moves committed rows into
+// pg-boss (drainOutbox). A rolled-back change leaves no row, so nothing runs;
+// a committed row stays until some instance moves it, so a process that dies
+// right after its commit loses nothing: the next drain (a NOTIFY to the other
+// instances, the start of the next process, or the minutely sweep) picks it up.
+import type PgBoss from "pg-boss";
+import type pg from "pg";
+import { sqlQuery, type Tx } from "../db/sql";
+
+/** Options of one enqueued job. */
+export type EnqueueOptions = {
+  /** run no earlier than this instant (UTC); default: at once */
+  startAfter?: Date;
+};
+
+/**
+ * Records a job in the caller's transaction; it reaches pg-boss's queue `name`
+ * once that transaction commits, and never if it rolls back.
+ *
+ * `tx` is the transaction the change is written in: a Prisma transaction client
+ * or a `pg` client inside BEGIN (see lib/db/sql.ts). `data` must be JSON
+ * (no Dates: pass ISO strings). `name` must be a queue some module registers
+ * with lib/jobs/registry.ts; rows for a queue this code version does not know
+ * stay in the outbox for a version that does.
+ *
+ * Most callers want a domain function instead: recordWebhookEvent
+ * (lib/webhooks) or enqueueEmail (lib/email), which call this.
+ */
+export async function enqueueJob(tx: Tx, name: string, data: Record<string, unknown> = {}, options: EnqueueOptions = {}): Promise<void> {
+  await sqlQuery(tx, `INSERT INTO job_outbox (name, data, start_after) VALUES ($1, $2::jsonb, $3::timestamptz) RETURNING id`, [
+    name,
+    JSON.stringify(data),
+    options.startAfter?.toISOString() ?? null,
+  ]);
+}
+
+type OutboxRow = { id: string; name: string; data: Record<string, unknown>; start_after: Date | null };
+
+/** How many rows one drain transaction moves. */
+const BATCH = 500;
+
+/**
+ * Moves committed outbox rows of the known queues into pg-boss, each batch in
+ * one transaction (delete from the outbox + insert into pgboss.job), so a row is
+ * moved exactly once even when every instance drains at the same moment (rows
+ * are claimed with SKIP LOCKED). Returns how many jobs were moved, by queue.
+ */
+export async function drainOutbox(pool: pg.Pool, boss: PgBoss, queues: readonly string[]): Promise<Map<string, number>> {
+  const moved = new Map<string, number>();
+  for (;;) {
+    const client = await pool.connect();
+    let count = 0;
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<OutboxRow>(
+        `DELETE FROM job_outbox WHERE id IN (
+           SELECT id FROM job_outbox WHERE name = ANY($1::text[]) ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+         RETURNING id, name, data, start_after`,
+        [queues],
+      );
+      count = rows.length;
+      if (count > 0) {
+        const jobs: PgBoss.JobInsert[] = rows.map((row) => ({
+          name: row.name,
+          data: row.data,
+          ...(row.start_after ? { startAfter: new Date(row.start_after).toISOString() } : {}),
+        }));
+        await boss.insert(jobs, { db: { executeSql: (text, values) => client.query(text, values) } });
+        for (const row of rows) moved.set(row.name, (moved.get(row.name) ?? 0) + 1);
+      }
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+    if (count < BATCH) return moved;
+  }
+}

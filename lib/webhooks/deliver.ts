@@ -1,0 +1,222 @@
+// Delivering one attempt of one webhook delivery (API.md "Outbound webhooks"):
+// POST the event to the endpoint, signed per Standard Webhooks with the
+// `standardwebhooks` package; a 2xx within 10 s is success; anything else is
+// retried after the next delay of WEBHOOK_RETRY_SCHEDULE, then FAILED. An
+// endpoint that has failed every attempt for 3 days is disabled and the admins
+// are emailed.
+//
+// Exactly one worker sends a given attempt: the job names the attempt it is for
+// (`attempt` = attempts finished when it was queued) and the worker takes a
+// lease on the row (attempting_since) before sending, so a duplicate job, or a
+// job overtaken by a manual retry, finds nothing to do. A worker that dies
+// while sending leaves the lease to lapse (LEASE_SECONDS) and pg-boss runs the
+// job again: at least once, as the contract says; receivers deduplicate by
+// webhook-id.
+import { Webhook } from "standardwebhooks";
+import { db } from "../db/client";
+import { enqueueJob } from "../jobs/outbox";
+import { defineQueue } from "../jobs/queue";
+import { nextAttemptAt, retrySchedule } from "../jobs/retry-schedule";
+import { notifyAdminsOfDisabledEndpoint } from "./disable-notice";
+import { DELIVERY_QUEUE, type DeliveryJob } from "./record";
+import { unsealWebhookSecret } from "./secret";
+
+/** API.md's default WEBHOOK_RETRY_SCHEDULE (seconds between attempts). */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [30, 120, 600, 3600, 10800, 21600, 43200, 86400];
+
+/** A 2xx must arrive within this; longer is a failed attempt. */
+const TIMEOUT_MS = 10_000;
+/** A lease older than this belongs to a dead worker; must exceed TIMEOUT_MS plus the bookkeeping. */
+const LEASE_SECONDS = 45;
+/** How much of a response body the delivery log keeps. */
+const RESPONSE_BODY_LIMIT = 4096;
+
+/** Seconds of failing every attempt after which an endpoint is disabled (WEBHOOK_DISABLE_AFTER_SECONDS, default 3 days). */
+function disableAfterSeconds(): number {
+  return Number(process.env.WEBHOOK_DISABLE_AFTER_SECONDS ?? 3 * 24 * 3600);
+}
+
+type Claimed = {
+  id: string;
+  attempts: number;
+  endpoint_id: string;
+  url: string;
+  secret_ciphertext: string;
+  event_id: string;
+  type: string;
+  created_at: string;
+  data: unknown;
+};
+
+export type AttemptResult = {
+  startedAt: Date;
+  durationMs: number;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  error: string | null;
+};
+
+/** The exact bytes sent: the same on every attempt (only webhook-timestamp and the signature change). */
+export function deliveryBody(event: { id: string; type: string; createdAt: string; data: unknown }): string {
+  return JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt, data: event.data });
+}
+
+/**
+ * POSTs `body` to `url` signed with `secret` (whsec_…) as Standard Webhooks
+ * says: webhook-id, webhook-timestamp (Unix seconds of this attempt) and
+ * webhook-signature `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`.
+ * Never throws: network errors and timeouts come back in `error`.
+ */
+export async function sendSigned(url: string, secret: string, eventId: string, body: string): Promise<AttemptResult> {
+  const startedAt = new Date();
+  const requestHeaders: Record<string, string> = {
+    "content-type": "application/json",
+    "user-agent": "license-portal-webhooks/1",
+    "webhook-id": eventId,
+    "webhook-timestamp": String(Math.floor(startedAt.getTime() / 1000)),
+    "webhook-signature": new Webhook(secret).sign(eventId, startedAt, body),
+  };
+  const result: AttemptResult = {
+    startedAt,
+    durationMs: 0,
+    requestHeaders,
+    responseStatus: null,
+    responseHeaders: null,
+    responseBody: null,
+    error: null,
+  };
+  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  try {
+    // A redirect is not a success: the receiver must be configured with its final URL.
+    const response = await fetch(url, { method: "POST", headers: requestHeaders, body, redirect: "manual", signal });
+    result.responseStatus = response.status;
+    result.responseHeaders = Object.fromEntries(response.headers);
+    result.responseBody = await readLimited(response, signal);
+    if (response.status < 200 || response.status > 299) result.error = `HTTP ${response.status}`;
+  } catch (error) {
+    result.error = signal.aborted ? `no answer within ${TIMEOUT_MS / 1000} s` : describe(error);
+  }
+  result.durationMs = Date.now() - startedAt.getTime();
+  return result;
+}
+
+function describe(error: unknown): string {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  return e.cause?.code ? `${e.message}: ${e.cause.code}` : (e.cause?.message ?? e.message ?? String(error));
+}
+
+async function readLimited(response: Response, signal: AbortSignal): Promise<string | null> {
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < RESPONSE_BODY_LIMIT && !signal.aborted) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // A body cut off mid-way still leaves the status, which is what decides.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString("utf8");
+}
+
+/** Takes the lease for this attempt; null when it is not due here (done, overtaken, disabled, or leased). */
+async function claim(job: DeliveryJob): Promise<Claimed | null> {
+  const { rows } = await db().query<Claimed>(
+    `UPDATE webhook_deliveries d SET attempting_since = now()
+     FROM webhook_endpoints e, webhook_events ev
+     WHERE d.id = $1 AND e.id = d.endpoint_id AND ev.id = d.event_id
+       AND d.status = 'PENDING' AND d.attempts = $2 AND e.enabled
+       AND (d.attempting_since IS NULL OR d.attempting_since < now() - make_interval(secs => $3))
+     RETURNING d.id, d.attempts, d.endpoint_id, e.url, e.secret_ciphertext, ev.id AS event_id, ev.type,
+               ev.payload->>'createdAt' AS created_at, ev.payload->'data' AS data`,
+    [job.deliveryId, job.attempt, LEASE_SECONDS],
+  );
+  return rows[0] ?? null;
+}
+
+/** Records the attempt and its consequences (success, next attempt, FAILED, endpoint disabled) in one transaction. */
+async function settle(claimed: Claimed, result: AttemptResult): Promise<void> {
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    const attempts = claimed.attempts + 1;
+    await client.query(
+      `INSERT INTO webhook_attempts (delivery_id, number, started_at, duration_ms, request_headers, response_status, response_headers, response_body, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        claimed.id,
+        attempts,
+        result.startedAt,
+        result.durationMs,
+        JSON.stringify(result.requestHeaders),
+        result.responseStatus,
+        result.responseHeaders === null ? null : JSON.stringify(result.responseHeaders),
+        result.responseBody,
+        result.error,
+      ],
+    );
+    if (result.error === null) {
+      await client.query(
+        `UPDATE webhook_deliveries SET status = 'SUCCEEDED', attempts = $2, attempting_since = NULL, next_attempt_at = NULL,
+           last_attempt_at = $3, last_response_status = $4, last_error = NULL, updated_at = now() WHERE id = $1`,
+        [claimed.id, attempts, result.startedAt, result.responseStatus],
+      );
+      await client.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [claimed.endpoint_id]);
+    } else {
+      const next = nextAttemptAt(retrySchedule("WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE), attempts, new Date());
+      await client.query(
+        `UPDATE webhook_deliveries SET status = $2, attempts = $3, attempting_since = NULL, next_attempt_at = $4,
+           last_attempt_at = $5, last_response_status = $6, last_error = $7, updated_at = now() WHERE id = $1`,
+        [claimed.id, next ? "PENDING" : "FAILED", attempts, next, result.startedAt, result.responseStatus, result.error.slice(0, 1000)],
+      );
+      if (next) await enqueueJob(client, DELIVERY_QUEUE, { deliveryId: claimed.id, attempt: attempts } satisfies DeliveryJob, { startAfter: next });
+      const { rows } = await client.query<{ enabled: boolean; failing_since: Date; url: string }>(
+        `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING enabled, failing_since, url`,
+        [claimed.endpoint_id, result.startedAt],
+      );
+      const endpoint = rows[0];
+      if (endpoint?.enabled && Date.now() - endpoint.failing_since.getTime() >= disableAfterSeconds() * 1000) {
+        await client.query(`UPDATE webhook_endpoints SET enabled = false, disabled_reason = 'failing', updated_at = now() WHERE id = $1`, [
+          claimed.endpoint_id,
+        ]);
+        await notifyAdminsOfDisabledEndpoint(client, { id: claimed.endpoint_id, url: endpoint.url, failingSince: endpoint.failing_since });
+      }
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** One attempt of one delivery: the handler of the "webhook.deliver" queue. */
+export async function deliverAttempt(job: DeliveryJob): Promise<void> {
+  const claimed = await claim(job);
+  if (!claimed) return;
+  const body = deliveryBody({ id: claimed.event_id, type: claimed.type, createdAt: claimed.created_at, data: claimed.data });
+  const result = await sendSigned(claimed.url, unsealWebhookSecret(claimed.secret_ciphertext), claimed.event_id, body);
+  await settle(claimed, result);
+}
+
+/**
+ * Several workers per instance, each taking a few jobs at a time, so one slow
+ * receiver (up to 10 s) does not hold up the others.
+ */
+export const deliveryQueue = defineQueue<DeliveryJob>({
+  name: DELIVERY_QUEUE,
+  handle: deliverAttempt,
+  workers: Number(process.env.WEBHOOK_WORKERS ?? 4),
+  batchSize: 10,
+  expireInSeconds: 60,
+  retryDelay: 15,
+});
