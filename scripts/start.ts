@@ -7,6 +7,7 @@ import { prepareDatabase } from "../lib/db/prepare";
 import { backfillKeyHeads } from "../lib/licensing/key-heads";
 import { ensureSecrets } from "../lib/config/secrets";
 import { startLocalServices } from "../lib/dev/local-services";
+import { startJobs, stopJobs } from "../lib/jobs";
 import { startHttpServer } from "../lib/server/http-server";
 import { seedDemoData } from "../prisma/seed";
 import { buildIfStale } from "./build-if-stale";
@@ -49,6 +50,8 @@ async function shutdown(signal: string, server?: { close: () => Promise<void> },
   stopping = true;
   log(`${signal}: shutting down`);
   await server?.close().catch(() => {});
+  // Running jobs finish (a delivery in flight is at most 10 s); queued ones wait in PostgreSQL for any instance.
+  await stopJobs(15_000).catch((error: Error) => log(`jobs: ${error.message}`));
   // Usage counted in memory since the last batch; lost only if the database is already gone.
   await usageRecorder().flush();
   await closeDatabase();
@@ -67,6 +70,9 @@ try {
   if (seed.seeded) log(`demo data created: customer ${seed.customerEmail}, admin ${seed.adminEmail}`);
   server = await startHttpServer({ dev, port: Number(process.env.PORT ?? 3000) });
   services = await startLocalServices(server.port, log);
+  // Webhook deliveries, emails and the license lifecycle: workers in every instance (lib/jobs),
+  // started once the local mail catcher (if any) has set SMTP_URL.
+  await startJobs({ log: (line) => log(`jobs: ${line}`) });
   log(`ready on ${server.url}${dev ? " (development)" : ""}`);
 } catch (error) {
   console.error(`[portal] failed to start: ${(error as Error).stack ?? error}`);

@@ -36,16 +36,22 @@ export function newEventId(): string {
  * lib/db/sql.ts. Costs one round trip. `data` must be JSON and match the
  * type's schema in lib/webhooks/schemas.ts; most callers want
  * recordLicenseEvent / recordMachineEvent / recordPaymentEvent, which build it.
- *
- * `options.endpointId` sends the event to that one endpoint only, whatever its
- * filter (the console's "Send test event").
  */
 export async function recordWebhookEvent<T extends WebhookEventType>(
   tx: Tx,
-  type: T | typeof TEST_EVENT_TYPE,
-  data: T extends WebhookEventType ? WebhookEventData<T> : Record<string, unknown>,
-  options: { endpointId?: string; now?: Date } = {},
+  type: T,
+  data: WebhookEventData<T>,
+  options: { now?: Date } = {},
 ): Promise<string> {
+  return insertEvent(tx, type, data, options);
+}
+
+/** Records a `webhook.test` event for one endpoint only, whatever its filter (the console's "Send test event"). */
+export async function recordTestEvent(tx: Tx, endpointId: string): Promise<string> {
+  return insertEvent(tx, TEST_EVENT_TYPE, { message: "A test event from the license portal" }, { endpointId });
+}
+
+async function insertEvent(tx: Tx, type: string, data: unknown, options: { endpointId?: string; now?: Date }): Promise<string> {
   const id = newEventId();
   const createdAt = (options.now ?? new Date()).toISOString();
   const payload = JSON.stringify({ id, type, createdAt, data });

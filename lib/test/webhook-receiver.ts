@@ -1,0 +1,107 @@
+// A real webhook receiver for tests: an HTTP server that verifies every
+// delivery with the `standardwebhooks` package (as a vendor's own receiver
+// would), records the verified ones, and can be told to fail or to go away.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Webhook } from "standardwebhooks";
+
+export type ReceivedEvent = { id: string; type: string; createdAt: string; data: Record<string, unknown>; headers: http.IncomingHttpHeaders };
+
+export type WebhookReceiver = {
+  url: string;
+  /** deliveries whose signature verified and that were answered 2xx */
+  received: ReceivedEvent[];
+  /** every request, verified or not, answered or failed */
+  requests: number;
+  /** requests whose signature did not verify */
+  rejected: number;
+  /** the secret to verify with; set it after creating the endpoint */
+  secret: string;
+  /** answer this status (e.g. 500) instead of 204 to the next `count` requests */
+  failNext: (count: number, status?: number) => void;
+  /** stop listening (connections refused) until up() */
+  down: () => Promise<void>;
+  up: () => Promise<void>;
+  /** resolves once `predicate` holds on `received` (checked on every delivery), or rejects after `timeoutMs` */
+  waitFor: (predicate: (received: ReceivedEvent[]) => boolean, timeoutMs?: number) => Promise<ReceivedEvent[]>;
+  close: () => Promise<void>;
+};
+
+export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  let failures = 0;
+  let failStatus = 500;
+  const waiters = new Set<() => void>();
+  const receiver: WebhookReceiver = {
+    url: "",
+    received: [],
+    requests: 0,
+    rejected: 0,
+    secret: "",
+    failNext: (count, status = 500) => {
+      failures = count;
+      failStatus = status;
+    },
+    down: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+    up: () => listen(port),
+    waitFor: (predicate, timeoutMs = 20_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (!predicate(receiver.received)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(receiver.received);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`webhook receiver: condition not met within ${timeoutMs} ms (${receiver.received.length} received)`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      receiver.requests++;
+      const body = Buffer.concat(chunks).toString("utf8");
+      if (failures > 0) {
+        failures--;
+        res.writeHead(failStatus).end("failing on purpose");
+        return;
+      }
+      let event: ReceivedEvent;
+      try {
+        const parsed = new Webhook(receiver.secret).verify(body, req.headers as Record<string, string>) as Omit<ReceivedEvent, "headers">;
+        event = { ...parsed, headers: req.headers };
+      } catch {
+        receiver.rejected++;
+        res.writeHead(400).end("bad signature");
+        return;
+      }
+      receiver.received.push(event);
+      res.writeHead(204).end();
+      for (const waiter of [...waiters]) waiter();
+    });
+  });
+  let port = 0;
+  const listen = (p: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(p, "127.0.0.1", () => {
+        server.off("error", reject);
+        port = (server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  await listen(0);
+  receiver.url = `http://127.0.0.1:${port}/hooks`;
+  return receiver;
+}
