@@ -11,6 +11,7 @@ export const PLAN_FIELD_LABELS: Record<string, string> = {
   entitlements: "Entitlements",
   heartbeatSeconds: "Heartbeat",
   offlineGraceDays: "Offline grace",
+  expirationStrategy: "After expiry",
   stripePriceId: "Stripe price id",
   price: "Price",
   currency: "Currency",
@@ -39,6 +40,17 @@ export function PlanFields({ plan, scope }: { plan?: Plan; scope: string }) {
         <TextField name="heartbeatSeconds" type="number" min={10} label="Heartbeat every (seconds)" defaultValue={plan?.heartbeatSeconds ?? 600} scope={scope} />
       </div>
       <TextField name="offlineGraceDays" type="number" min={0} max={365} label="Offline grace (days)" defaultValue={plan?.offlineGraceDays ?? 7} scope={scope} hint="0: no offline license files." />
+      <SelectField
+        name="expirationStrategy"
+        label="After expiry"
+        defaultValue={plan?.expirationStrategy ?? "RESTRICT"}
+        scope={scope}
+        hint="Keep releases published before expiry: a perpetual fallback license."
+        options={[
+          { value: "RESTRICT", label: "Nothing: downloads and updates stop" },
+          { value: "MAINTAIN", label: "Keep releases published before expiry" },
+        ]}
+      />
       <TextField name="stripePriceId" label="Stripe price id" defaultValue={plan?.stripePriceId} scope={scope} hint="price_…; empty: not sold online." />
       <TextField name="price" label="Price shown" defaultValue={plan?.priceCents == null ? "" : (plan.priceCents / 100).toFixed(2)} scope={scope} hint="On the pricing page, e.g. 49.00; Stripe's price is charged. Empty: “Contact us”." />
       <TextField name="currency" label="Currency" defaultValue={plan?.currency ?? "usd"} scope={scope} />

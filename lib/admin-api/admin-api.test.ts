@@ -251,6 +251,7 @@ describe("POST /plans", () => {
       floating: false,
       heartbeatSeconds: 600,
       offlineGraceDays: 7,
+      expirationStrategy: "RESTRICT",
       stripePriceId: null,
     });
     const [row] = await sql("SELECT product_id FROM plans WHERE id = $1", [res.json.id]);

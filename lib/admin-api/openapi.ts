@@ -24,6 +24,7 @@ const planSchema = z
     floating: z.boolean(),
     heartbeatSeconds: z.int(),
     offlineGraceDays: z.int(),
+    expirationStrategy: z.enum(["RESTRICT", "MAINTAIN"]),
     stripePriceId: z.string().nullable(),
   })
   .meta({ id: "Plan" });
@@ -179,6 +180,7 @@ export const adminApiOperations = defineOperations([
               floating: false,
               heartbeatSeconds: 600,
               offlineGraceDays: 7,
+              expirationStrategy: "RESTRICT",
               stripePriceId: "price_1QxYzA2eZvKYlo2C",
             },
           },

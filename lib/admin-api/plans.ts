@@ -28,6 +28,7 @@ export async function createPlan({ req, actor }: AdminContext): Promise<ApiRespo
         floating: plan.floating,
         heartbeatSeconds: plan.heartbeatSeconds,
         offlineGraceDays: plan.offlineGraceDays,
+        expirationStrategy: plan.expirationStrategy,
         stripePriceId: plan.stripePriceId,
       };
       const { id: _id, ...data } = body;

@@ -46,6 +46,10 @@ export const createPlanSchema = z.object({
     .default(600)
     .meta({ description: "Floating plans: how long a machine keeps its seat without a heartbeat." }),
   offlineGraceDays: z.number().int().min(0).max(365).default(7).meta({ description: "0: no offline license files." }),
+  expirationStrategy: z.enum(["RESTRICT", "MAINTAIN"]).default("RESTRICT").meta({
+    description:
+      "What an expired license keeps: RESTRICT nothing; MAINTAIN the releases published before it expired (downloads, update feeds, and `validate` with `version`).",
+  }),
   stripePriceId: text({ min: 1, max: 255 })
     .nullable()
     .optional()

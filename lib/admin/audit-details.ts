@@ -12,6 +12,7 @@ const FIELD_NAMES: Record<string, string> = {
   durationDays: "duration (days)",
   heartbeatSeconds: "heartbeat (s)",
   offlineGraceDays: "offline grace (days)",
+  expirationStrategy: "after expiry",
   stripePriceId: "Stripe price",
   priceCents: "price (minor units)",
   billingInterval: "billing interval",

@@ -32,6 +32,7 @@ export const planFields = z.object({
   floating: checkbox,
   heartbeatSeconds: optional(integer(10, 31_536_000)),
   offlineGraceDays: optional(integer(0, 365)),
+  expirationStrategy: optional(z.enum(["RESTRICT", "MAINTAIN"])),
   stripePriceId: optional(trimmed(255)),
   price: optional(price),
   currency: optional(
@@ -60,6 +61,7 @@ function columns(input: PlanFields) {
     floating: input.floating,
     heartbeatSeconds: input.heartbeatSeconds ?? 600,
     offlineGraceDays: input.offlineGraceDays ?? 7,
+    expirationStrategy: input.expirationStrategy ?? "RESTRICT",
     stripePriceId: input.stripePriceId ?? null,
     priceCents: input.price ?? null,
     currency: input.currency ?? "usd",
