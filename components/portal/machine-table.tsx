@@ -57,6 +57,9 @@ export function MachineTable(props: {
               <th scope="row" className="block pb-1 font-medium sm:table-cell sm:px-4 sm:py-3 sm:align-top">
                 <span className="break-words">{m.label}</span>
                 {m.hostname && <span className="block text-xs font-normal break-words text-slate-500">Host: {m.hostname}</span>}
+                {m.waitsForSeat && (
+                  <span className="block text-xs font-medium text-amber-800">No seat: more machines than seats; it gets one when another is deactivated</span>
+                )}
               </th>
               <td className={cell}>
                 <span className={inlineLabel}>Platform</span>

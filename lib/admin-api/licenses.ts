@@ -9,6 +9,7 @@ import { licenseBody } from "../licensing/decision";
 import { issueLicense, lockPlanForLicense } from "../licensing/issue";
 import { decryptLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
+import { applyFloatingChange } from "../licensing/seat-changes";
 import { licenseSnapshot } from "../licensing/snapshot";
 import type { AdminContext } from "./context";
 import { claimIdempotencyKey, idempotencyKeyOf } from "./idempotency";
@@ -95,7 +96,8 @@ export async function listLicenses({ req }: AdminContext): Promise<ApiResponse> 
   const query = parseQuery(req.query, listLicensesQuery);
   const now = new Date();
   const filters: Prisma.LicenseWhereInput[] = [];
-  if (query.email) filters.push({ user: { email: { equals: query.email, mode: "insensitive" } } });
+  // Exact equality of the identity form (the schema normalised it): never a pattern.
+  if (query.email) filters.push({ user: { email: query.email } });
   if (query.plan) filters.push({ plan: { slug: query.plan } });
   if (query.status) filters.push(statusWhere(query.status, now));
   const where: Prisma.LicenseWhereInput = { AND: filters };
@@ -134,7 +136,7 @@ export async function updateLicense({ req, actor }: AdminContext, [id]: string[]
 
   await prisma().$transaction(async (tx) => {
     if (!(await lockLicense(tx, id))) throw licenseNotFound();
-    const before = await tx.license.findUniqueOrThrow({ where: { id }, include: { plan: { select: { slug: true } } } });
+    const before = await tx.license.findUniqueOrThrow({ where: { id }, include: { plan: { select: { slug: true, floating: true } } } });
     const data: Prisma.LicenseUncheckedUpdateInput = {};
     const changes: Record<string, Change> = {};
 
@@ -155,8 +157,11 @@ export async function updateLicense({ req, actor }: AdminContext, [id]: string[]
       changes.maxMachines = { from: before.maxMachines, to: input.maxMachines };
     }
     if (input.plan !== undefined && input.plan !== before.plan.slug) {
-      data.planId = (await planBySlug(tx, input.plan)).id;
+      const plan = await planBySlug(tx, input.plan);
+      data.planId = plan.id;
       changes.plan = { from: before.plan.slug, to: input.plan };
+      // Onto or off a floating plan: heartbeat deadlines from now, or dead machines stay inactive.
+      await applyFloatingChange(tx, { licenseIds: [id] }, { from: before.plan, to: plan }, new Date());
     }
 
     // Only real changes are written and audited; a repeated PATCH is a harmless no-op.

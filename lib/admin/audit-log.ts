@@ -3,17 +3,23 @@
 import { z } from "zod";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { containsText, startsWithText } from "../db/like";
+import { isInstantInRange, text as wellFormedText } from "../http/input";
 import { auditRow, type AuditRow } from "./audit-view";
 import { pageOf, pageParam, type Page } from "./paging";
 
 const AUDIT_PER_PAGE = 50;
 export const ACTOR_TYPES = ["user", "admin_token", "env_token", "stripe", "system"] as const;
 
-const text = (max: number) => z.string().trim().max(max).optional().catch(undefined);
+const text = (max: number) => wellFormedText({ max }).optional().catch(undefined);
+// A real calendar day within years 0001-9999 (PostgreSQL has no year 0000).
 const date = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+  .refine((value) => {
+    const day = new Date(`${value}T00:00:00Z`);
+    return isInstantInRange(day) && day.toISOString().slice(0, 10) === value;
+  })
   .optional()
   .catch(undefined);
 
@@ -36,14 +42,18 @@ export type AuditSearch = z.output<typeof auditSearchSchema>;
 
 export async function listAudit(search: AuditSearch): Promise<Page<AuditRow>> {
   const filters: Prisma.AuditLogWhereInput[] = [];
-  if (search.action) filters.push({ action: { startsWith: search.action } });
+  if (search.action) filters.push({ action: startsWithText(search.action) });
   if (search.actorType) filters.push({ actorType: search.actorType });
-  if (search.actor) filters.push({ OR: [{ actorLabel: { contains: search.actor, mode: "insensitive" } }, { actorId: search.actor }] });
+  if (search.actor) filters.push({ OR: [{ actorLabel: containsText(search.actor) }, { actorId: search.actor }] });
   if (search.targetType) filters.push({ targetType: search.targetType });
   if (search.targetId) filters.push({ targetId: search.targetId });
   if (search.ip) filters.push({ ip: search.ip });
   if (search.from) filters.push({ at: { gte: new Date(`${search.from}T00:00:00Z`) } });
-  if (search.to) filters.push({ at: { lt: new Date(new Date(`${search.to}T00:00:00Z`).getTime() + 86_400_000) } });
+  if (search.to) {
+    const end = new Date(new Date(`${search.to}T00:00:00Z`).getTime() + 86_400_000);
+    // The day after 9999-12-31 is past every instant we store: no upper bound then.
+    if (isInstantInRange(end)) filters.push({ at: { lt: end } });
+  }
   const where: Prisma.AuditLogWhereInput = { AND: filters };
   const [rows, total] = await Promise.all([
     prisma().auditLog.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: (search.page - 1) * AUDIT_PER_PAGE, take: AUDIT_PER_PAGE }),

@@ -5,12 +5,14 @@ import { adminLicense, isUuid, LICENSE_INCLUDE, type AdminLicense } from "../adm
 import { isAdmin } from "../auth/roles";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { containsText } from "../db/like";
+import { text } from "../http/input";
 import { pageOf, pageParam, type Page } from "./paging";
 
 const CUSTOMERS_PER_PAGE = 25;
 
 export const customerSearchSchema = z.object({
-  q: z.string().trim().max(254).optional().catch(undefined),
+  q: text({ max: 254 }).optional().catch(undefined),
   page: pageParam,
 });
 
@@ -36,7 +38,7 @@ async function paidBy(userIds: string[]): Promise<Map<string, Money[]>> {
 
 export async function listCustomers(search: z.output<typeof customerSearchSchema>): Promise<Page<CustomerRow>> {
   const where: Prisma.UserWhereInput = search.q
-    ? { OR: [{ email: { contains: search.q, mode: "insensitive" } }, { name: { contains: search.q, mode: "insensitive" } }] }
+    ? { OR: [{ email: containsText(search.q) }, { name: containsText(search.q) }] }
     : {};
   const [users, total] = await Promise.all([
     prisma().user.findMany({

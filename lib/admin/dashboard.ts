@@ -71,10 +71,15 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
       SELECT CASE WHEN status = 'ACTIVE' AND expires_at IS NOT NULL AND expires_at <= ${now} THEN 'EXPIRED' ELSE status::text END AS status,
              count(*)::int AS count
       FROM licenses GROUP BY 1`,
-    // Seats held now: a floating machine past its heartbeat deadline holds none (decision.ts isMachineActive).
+    // Seats held now: a floating machine past its heartbeat deadline holds none (decision.ts isMachineLive), and
+    // per license no more machines than its seats (decision.ts seatHolders).
     db.$queryRaw<{ count: number }[]>`
-      SELECT count(*)::int AS count FROM machines m JOIN licenses l ON l.id = m.license_id JOIN plans p ON p.id = l.plan_id
-      WHERE m.deactivated_at IS NULL AND (NOT p.floating OR m.heartbeat_deadline IS NULL OR m.heartbeat_deadline > ${now})`,
+      SELECT coalesce(sum(least(live.n, coalesce(l.max_machines, p.max_machines))), 0)::int AS count
+      FROM (
+        SELECT m.license_id, count(*) AS n FROM machines m JOIN licenses l ON l.id = m.license_id JOIN plans p ON p.id = l.plan_id
+        WHERE m.deactivated_at IS NULL AND (NOT p.floating OR m.heartbeat_deadline IS NULL OR m.heartbeat_deadline > ${now})
+        GROUP BY m.license_id
+      ) live JOIN licenses l ON l.id = live.license_id JOIN plans p ON p.id = l.plan_id`,
   ]);
 
   const byDay = <T extends { day: string }>(rows: T[]) => new Map(rows.map((r) => [r.day, r]));

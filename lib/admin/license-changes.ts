@@ -8,6 +8,7 @@
 // ("license.update" with {changes: {field: {from, to}}}).
 import { lockLicense } from "../admin-api/license-view";
 import { lockPlanForLicense } from "../licensing/issue";
+import { applyFloatingChange } from "../licensing/seat-changes";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { License, Prisma } from "../generated/prisma/client";
@@ -18,11 +19,12 @@ import { adminActor, type ConsoleAdmin } from "./guard";
 type Tx = Prisma.TransactionClient;
 type Json = Prisma.InputJsonValue | null;
 type Change = { from: Json; to: Json };
-type Plan = { slug: string; name: string };
+type Plan = { slug: string; name: string; floating: boolean; heartbeatSeconds: number };
 type Before = License & { plan: Plan };
 type Edit = { data: Prisma.LicenseUncheckedUpdateInput; changes: Record<string, Change> };
 
 const DAY_MS = 86_400_000;
+const PLAN_FIELDS = { slug: true, name: true, floating: true, heartbeatSeconds: true } as const;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : "never (perpetual)");
 
@@ -41,7 +43,7 @@ async function changeLicense(
 ): Promise<{ changed: boolean; before: Before }> {
   return prisma().$transaction(async (tx) => {
     if (!(await lockLicense(tx, licenseId))) throw licenseNotFound();
-    const before = await tx.license.findUniqueOrThrow({ where: { id: licenseId }, include: { plan: { select: { slug: true, name: true } } } });
+    const before = await tx.license.findUniqueOrThrow({ where: { id: licenseId }, include: { plan: { select: PLAN_FIELDS } } });
     const { data, changes } = await edit(tx, before);
     if (Object.keys(changes).length === 0) return { changed: false, before };
     await tx.license.update({ where: { id: licenseId }, data });
@@ -137,9 +139,11 @@ export async function changeLicensePlan(admin: ConsoleAdmin, input: { licenseId:
     assertNotRevoked(before);
     // Locked, so the plan cannot be deleted between this read and the license update.
     const locked = await lockPlanForLicense(tx, { id: input.planId });
-    plan = locked ? await tx.plan.findUnique({ where: { id: locked }, select: { slug: true, name: true } }) : null;
+    plan = locked ? await tx.plan.findUnique({ where: { id: locked }, select: PLAN_FIELDS }) : null;
     if (!plan) throw new ApiError("BAD_REQUEST", "That plan does not exist.");
     if (before.planId === input.planId) return { data: {}, changes: {} };
+    // Onto or off a floating plan: heartbeat deadlines from now, or dead machines stay inactive.
+    await applyFloatingChange(tx, { licenseIds: [input.licenseId] }, { from: before.plan, to: plan }, new Date());
     return { data: { planId: input.planId }, changes: { plan: { from: before.plan.slug, to: plan.slug } } };
   });
   const name = (plan as Plan | null)?.name ?? "";
@@ -158,6 +162,11 @@ export async function changeLicenseSeats(
     return { data: { maxMachines: input.maxMachines }, changes: { maxMachines: { from: before.maxMachines, to: input.maxMachines } } };
   });
   const seats = input.maxMachines === null ? "the plan's number of seats" : `${input.maxMachines} seats`;
-  // Fewer seats never cut off a machine already active: it keeps its seat until it is deactivated.
-  return { ok: true, message: changed ? `The license now has ${seats}. Machines already active keep their seats.` : `The license already had ${seats}.` };
+  // Fewer seats than active machines: the oldest keep theirs, the newest wait (TOO_MANY_MACHINES) but are not deleted.
+  return {
+    ok: true,
+    message: changed
+      ? `The license now has ${seats}. If more machines are active, the oldest keep their seats and the rest wait for one.`
+      : `The license already had ${seats}.`,
+  };
 }

@@ -3,7 +3,7 @@
 // lib/licensing/decision.ts), so the page agrees with what the license API answers.
 import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, type AdminLicense, type AdminMachine } from "../admin-api/license-view";
 import { prisma } from "../db/client";
-import { isMachineActive } from "../licensing/decision";
+import { isMachineLive, seatHolders } from "../licensing/decision";
 import { licenseSnapshot } from "../licensing/snapshot";
 // The portal's label, so an admin and the customer call a machine the same.
 import { machineLabel } from "../portal/license-view";
@@ -12,7 +12,8 @@ import { auditRow, type AuditRow } from "./audit-view";
 const RECENT_VALIDATIONS = 25;
 const AUDIT_ENTRIES = 50;
 
-export type ConsoleMachine = AdminMachine & { label: string; hostname: string | null; holdsSeat: boolean };
+/** `waitsForSeat`: live, but past the license's seats (they or the plan changed), so it validates TOO_MANY_MACHINES. */
+export type ConsoleMachine = AdminMachine & { label: string; hostname: string | null; holdsSeat: boolean; waitsForSeat: boolean };
 
 export type LicensePage = {
   license: AdminLicense & { storedStatus: string; statusReason: string | null; seatOverride: number | null };
@@ -55,6 +56,7 @@ export async function loadLicensePage(id: string, now = new Date()): Promise<Lic
   });
 
   const snapshot = licenseSnapshot(row);
+  const seated = new Set(seatHolders(snapshot, row.machines, now).map((m) => m.id));
   return {
     license: {
       ...adminLicense(row, row.machines, now),
@@ -76,7 +78,8 @@ export async function loadLicensePage(id: string, now = new Date()): Promise<Lic
       ...adminMachine(m),
       label: machineLabel(m),
       hostname: m.hostname,
-      holdsSeat: isMachineActive(m, snapshot, now),
+      holdsSeat: seated.has(m.id),
+      waitsForSeat: !seated.has(m.id) && isMachineLive(m, snapshot, now),
     })),
     validations: row.events.map((e) => ({ id: e.id.toString(), at: e.at, endpoint: e.endpoint, code: e.code, fingerprint: e.fingerprint, ip: e.ip })),
     stripe: {

@@ -10,6 +10,8 @@ import { hashLicenseKey, hashLicenseKeyHead, KEY_ALPHABET, normalizeLicenseKey }
 import { runtimeKeys } from "../licensing/runtime-keys";
 import { pageOf, pageParam, type Page } from "./paging";
 import { statusWhere } from "../admin-api/licenses";
+import { containsText } from "../db/like";
+import { text as wellFormedText } from "../http/input";
 
 export const LICENSE_STATUSES = ["ACTIVE", "SUSPENDED", "REVOKED", "EXPIRED"] as const;
 export const LICENSES_PER_PAGE = 25;
@@ -44,7 +46,8 @@ export function readKeySearch(input: string, prefix: string): { keys: string[]; 
   return { keys: [], heads: [], hint: HINT.exec(key)?.[1] ?? null };
 }
 
-const text = (max: number) => z.string().trim().max(max).optional().catch(undefined);
+// Ill-formed text (NUL, lone surrogates) cannot match anything and PostgreSQL would refuse it: ignored like other malformed values.
+const text = (max: number) => wellFormedText({ max }).optional().catch(undefined);
 
 /** Query parameters as the search form sends them; anything malformed is ignored rather than an error page. */
 const licenseSearchSchema = z.object({
@@ -78,7 +81,7 @@ function keyWhere(input: string): Prisma.LicenseWhereInput {
 export async function searchLicenses(search: LicenseSearch, now = new Date()): Promise<Page<AdminLicense>> {
   const filters: Prisma.LicenseWhereInput[] = [];
   if (search.key) filters.push(keyWhere(search.key));
-  if (search.email) filters.push({ user: { email: { contains: search.email, mode: "insensitive" } } });
+  if (search.email) filters.push({ user: { email: containsText(search.email) } });
   if (search.status) filters.push(statusWhere(search.status, now));
   if (search.plan) filters.push({ plan: { slug: search.plan } });
   const where: Prisma.LicenseWhereInput = { AND: filters };

@@ -12,6 +12,7 @@ import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { Plan, Prisma } from "../generated/prisma/client";
 import { ApiError } from "../http/errors";
+import { applyFloatingChange } from "../licensing/seat-changes";
 import { checkbox, confirmed, entitlementList, id, integer, optional, trimmed } from "./form-fields";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
 
@@ -124,6 +125,12 @@ export async function updatePlan(admin: ConsoleAdmin, input: PlanFields & { plan
         if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) changes[field] = { from: before[field], to: after[field] };
       }
       if (Object.keys(changes).length === 0) return false;
+      if (changes.floating) {
+        // Every license of the plan is locked (as activation locks one) so no machine is
+        // added under the old mode while the deadlines are set for the new one.
+        await tx.$queryRaw`SELECT id FROM licenses WHERE plan_id = ${input.planId}::uuid ORDER BY id FOR UPDATE`;
+        await applyFloatingChange(tx, { planId: input.planId }, { from: before, to: after }, new Date());
+      }
       await tx.plan.update({ where: { id: input.planId }, data: after });
       await writeAudit(tx, { actor: adminActor(admin), action: "plan.update", target: { type: "plan", id: input.planId }, ip, data: { changes } });
       return true;

@@ -50,8 +50,8 @@ const VALIDATION_CODES = [
   "HEARTBEAT_DEAD",
   "NO_MACHINE",
   "MACHINE_MISMATCH",
-  "ENTITLEMENTS_MISSING",
   "TOO_MANY_MACHINES",
+  "ENTITLEMENTS_MISSING",
 ];
 
 const SIGNED_PATHS = ["/api/v1/licenses/validate", "/api/v1/licenses/activate", "/api/v1/licenses/deactivate", "/api/v1/licenses/heartbeat", "/api/v1/licenses/offline", "/api/validate"];

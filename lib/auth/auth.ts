@@ -2,13 +2,12 @@
 // sessions through the Prisma adapter; GitHub and Google when their client ids
 // are configured. The config is built per request so SMTP and secrets are
 // read from the environment at run time, not at build time.
-import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth, { type NextAuthConfig } from "next-auth";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import Nodemailer from "next-auth/providers/nodemailer";
 import { secret } from "../config/secrets";
-import { prisma } from "../db/client";
+import { portalAdapter } from "./adapter";
 import { sendLimitedSignInEmail } from "./magic-link";
 import { isAdmin } from "./roles";
 import type { SessionUser } from "./session";
@@ -32,8 +31,7 @@ function config(): NextAuthConfig {
   if (process.env.AUTH_GITHUB_ID) providers.push(GitHub);
   if (process.env.AUTH_GOOGLE_ID) providers.push(Google);
   return {
-    // The adapter is typed against @prisma/client; ours is the generated client with the same models.
-    adapter: PrismaAdapter(prisma() as unknown as Parameters<typeof PrismaAdapter>[0]),
+    adapter: portalAdapter(),
     providers,
     secret: secret("AUTH_SECRET"),
     session: { strategy: "database" },

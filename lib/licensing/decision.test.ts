@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   decide,
   decideActivation,
+  seatHolders,
   licenseBody,
   machineBody,
   type LicenseSnapshot,
@@ -57,6 +59,9 @@ const C = machine("C");
 const gone = (fp: string) => machine(fp, { deactivatedAt: at(-DAY) });
 const alive = (fp: string) => machine(fp, { heartbeatDeadline: at(60_000) });
 const dead = (fp: string) => machine(fp, { heartbeatDeadline: at(-1) });
+// Activated two days and one day ago: A1 is older.
+const A1 = machine("A", { activatedAt: at(-2 * DAY) });
+const B2 = machine("B", { activatedAt: at(-DAY) });
 
 type Outcome = ValidationCode | "existing" | "new" | "revive";
 type Case = {
@@ -115,6 +120,18 @@ const cases: Case[] = [
   { name: "floating, dead machine revives into a free seat", license: floating, machines: [dead("A"), alive("B")], activate: "A", expected: "revive" },
   { name: "floating, dead machine finds no free seat", license: floating, machines: [dead("A"), alive("B"), alive("C")], activate: "A", expected: "TOO_MANY_MACHINES" },
   { name: "floating, alive machine activates again", license: floating, machines: [alive("A"), alive("B")], activate: "A", expected: "existing" },
+
+  // Seats after a change (API.md): more live machines than seats. Oldest activations keep the seats.
+  { name: "seats reduced, the oldest keeps its seat", license: nodeLocked, machines: [B2, A1], scope: { fingerprint: "A" }, expected: "VALID" },
+  { name: "seats reduced, the newer waits", license: nodeLocked, machines: [A1, B2], scope: { fingerprint: "B" }, expected: "TOO_MANY_MACHINES" },
+  { name: "seats reduced, the newer cannot activate its way back", license: nodeLocked, machines: [A1, B2], activate: "B", expected: "TOO_MANY_MACHINES" },
+  { name: "seats reduced, the oldest activates again", license: nodeLocked, machines: [B2, A1], activate: "A", expected: "existing" },
+  { name: "seats reduced, a third machine is refused", license: nodeLocked, machines: [A1, B2], activate: "C", expected: "TOO_MANY_MACHINES" },
+  { name: "seats reduced, a deactivation hands the seat on", license: nodeLocked, machines: [gone("A"), B2], scope: { fingerprint: "B" }, expected: "VALID" },
+  { name: "seats reduced, ties broken by id", license: nodeLocked, machines: [machine("B"), machine("A")], scope: { fingerprint: "B" }, expected: "TOO_MANY_MACHINES" },
+  { name: "seats reduced, mismatch is checked first", license: nodeLocked, machines: [A1, B2], scope: { fingerprint: "Z" }, expected: "MACHINE_MISMATCH" },
+  { name: "seats reduced, waiting and missing entitlements", license: nodeLocked, machines: [A1, B2], scope: { fingerprint: "B", entitlements: ["sso"] }, expected: "TOO_MANY_MACHINES" },
+  { name: "floating, a dead older machine gives its seat to a newer one", license: license({ floating: true, maxMachines: 1 }), machines: [machine("A", { activatedAt: at(-2 * DAY), heartbeatDeadline: at(-1) }), machine("B", { activatedAt: at(-DAY), heartbeatDeadline: at(60_000) })], scope: { fingerprint: "B" }, expected: "VALID" },
 
   // Expiry.
   { name: "perpetual license, long after issue", license: license({ plan: "zapp-lifetime", expiresAt: null }), machines: [machine("A", { activatedAt: at(-3650 * DAY) })], scope: { fingerprint: "A" }, expected: "VALID" },
@@ -185,6 +202,11 @@ describe("response bodies", () => {
     expect(licenseBody(license({ status: "SUSPENDED", expiresAt: at(-1) }), [], now).status).toBe("SUSPENDED");
   });
 
+  it("activeMachines counts only seat holders, never more than the seats", () => {
+    expect(licenseBody(nodeLocked, [A1, B2, C], now).activeMachines).toBe(1);
+    expect(licenseBody(license({ maxMachines: 2 }), [A1, B2, C, gone("D")], now).activeMachines).toBe(2);
+  });
+
   it("machineBody exposes only the contract's fields, as ISO strings", () => {
     const m = machine("A", { name: "laptop", platform: "linux", hostname: "box", heartbeatDeadline: at(1000) });
     expect(machineBody(m)).toEqual({
@@ -196,5 +218,51 @@ describe("response bodies", () => {
       heartbeatDeadline: "2030-06-01T12:00:01.000Z",
     });
     expect(machineBody(A).heartbeatDeadline).toBeNull();
+  });
+});
+
+describe("seats after a change (property)", () => {
+  const machines = fc
+    .uniqueArray(
+      fc.record({
+        fingerprint: fc.constantFrom("A", "B", "C", "D", "E", "F"),
+        ageMinutes: fc.integer({ min: 0, max: 10_000 }),
+        state: fc.constantFrom("live", "dead", "gone"),
+      }),
+      { selector: (m) => m.fingerprint, maxLength: 6 },
+    )
+    .map((list) =>
+      list.map((m) =>
+        machine(m.fingerprint, {
+          activatedAt: at(-m.ageMinutes * 60_000),
+          heartbeatDeadline: m.state === "dead" ? at(-1) : at(60_000),
+          deactivatedAt: m.state === "gone" ? at(-1) : null,
+        }),
+      ),
+    );
+
+  it("never seats more machines than seats; seat holders are the oldest live ones; everyone else is told why", () => {
+    fc.assert(
+      fc.property(machines, fc.integer({ min: 1, max: 4 }), fc.boolean(), (list, seats, isFloating) => {
+        const lic = license({ maxMachines: seats, floating: isFloating });
+        const seated = seatHolders(lic, [...list], now);
+        expect(seated.length).toBeLessThanOrEqual(seats);
+        expect(licenseBody(lic, list, now).activeMachines).toBe(seated.length);
+        const live = list.filter((m) => m.deactivatedAt === null && (!isFloating || m.heartbeatDeadline! > now));
+        expect(seated.length).toBe(Math.min(seats, live.length));
+        const oldestSeated = Math.max(...seated.map((m) => m.activatedAt.getTime()));
+        for (const m of live) {
+          const code = decide({ license: lic, machines: list, scope: { fingerprint: m.fingerprint }, now }).code;
+          if (seated.includes(m)) expect(code).toBe("VALID");
+          else {
+            expect(code).toBe("TOO_MANY_MACHINES");
+            expect(m.activatedAt.getTime()).toBeGreaterThanOrEqual(oldestSeated);
+          }
+        }
+        // A new machine gets a seat exactly when one is free.
+        const verdict = decideActivation({ license: lic, machines: list, fingerprint: "NEW", now });
+        expect(verdict.ok).toBe(seated.length < seats);
+      }),
+    );
   });
 });

@@ -85,15 +85,46 @@ export type ActivationDecision =
   | { ok: true; kind: "revive"; machine: MachineSnapshot } // a deactivated or heartbeat-dead row takes a seat again
   | { ok: true; kind: "new" };
 
-/** A floating machine past its heartbeat deadline holds no seat, though its row is not deactivated. */
-export function isMachineActive(machine: MachineSnapshot, license: LicenseSnapshot, now: Date): boolean {
+/**
+ * Whether a machine is live: not deactivated and, on a floating plan, not past its
+ * heartbeat deadline (its row stays; a heartbeat or activation revives it). A live
+ * machine holds a seat only when it is among the first `maxMachines` live ones
+ * (see {@link seatHolders}).
+ */
+export function isMachineLive(machine: MachineSnapshot, license: LicenseSnapshot, now: Date): boolean {
   if (machine.deactivatedAt !== null) return false;
+  // An unreadable stored deadline (NaN: PostgreSQL's ±infinity) compares false: dead, never a free seat.
   return !license.floating || machine.heartbeatDeadline === null || machine.heartbeatDeadline > now;
 }
 
-export function activeMachines(license: LicenseSnapshot, machines: MachineSnapshot[], now: Date): MachineSnapshot[] {
-  return machines.filter((machine) => isMachineActive(machine, license, now));
+/** Activation order: oldest first, ties by id, so every reader picks the same seat holders. */
+function byActivation(a: MachineSnapshot, b: MachineSnapshot): number {
+  const d = (a.activatedAt.getTime() || 0) - (b.activatedAt.getTime() || 0);
+  return d !== 0 ? d : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/**
+ * The machines that hold a seat (API.md "Seats after a change"): the live ones,
+ * oldest activation first, at most `license.maxMachines` of them. When seats,
+ * plan or floating mode change so that more machines are live than the license
+ * has seats, the newest keep their rows but no seat (they validate
+ * TOO_MANY_MACHINES) until an older one is deactivated or dies. Computed from
+ * what the one batched read returns, so the hot path needs no extra query.
+ * Ordered by activation when some machines are left out.
+ */
+export function seatHolders(license: LicenseSnapshot, machines: MachineSnapshot[], now: Date): MachineSnapshot[] {
+  const live = machines.filter((machine) => isMachineLive(machine, license, now));
+  if (live.length <= license.maxMachines) return live;
+  return live.sort(byActivation).slice(0, Math.max(0, license.maxMachines));
+}
+
+/** Whether `machine` holds one of the license's seats (see {@link seatHolders}). */
+export function holdsSeat(machine: MachineSnapshot, license: LicenseSnapshot, machines: MachineSnapshot[], now: Date): boolean {
+  return seatHolders(license, machines, now).some((m) => m.id === machine.id);
+}
+
+/** The machines that hold a seat; what `activeMachines` counts everywhere. Same as {@link seatHolders}. */
+export const activeMachines = seatHolders;
 
 /** Expiry is read from the clock rather than waiting for a job to flip the stored status. */
 export function effectiveStatus(license: LicenseSnapshot, now: Date): LicenseStatus {
@@ -121,14 +152,18 @@ export function decide(input: {
 
   const { fingerprint } = scope;
   if (fingerprint !== undefined) {
-    const active = activeMachines(license, machines, now);
-    const isActive = active.some((machine) => machine.fingerprint === fingerprint);
-    // On a floating plan a non-deactivated row that is not active can only mean a missed heartbeat.
+    const live = machines.filter((machine) => isMachineLive(machine, license, now));
+    const isLive = live.some((machine) => machine.fingerprint === fingerprint);
+    // On a floating plan a non-deactivated row that is not live can only mean a missed heartbeat.
     const isDead =
-      !isActive && license.floating && machines.some((m) => m.fingerprint === fingerprint && m.deactivatedAt === null);
+      !isLive && license.floating && machines.some((m) => m.fingerprint === fingerprint && m.deactivatedAt === null);
     if (isDead) return refuse("HEARTBEAT_DEAD", "The machine missed its heartbeat deadline; activate it again.");
-    if (active.length === 0) return refuse("NO_MACHINE", "The license has no active machine.");
-    if (!isActive) return refuse("MACHINE_MISMATCH", "The machine is not activated for this license.");
+    if (live.length === 0) return refuse("NO_MACHINE", "The license has no active machine.");
+    if (!isLive) return refuse("MACHINE_MISMATCH", "The machine is not activated for this license.");
+    // Live but beyond the seats (they were reduced, or the plan changed): no seat until an older machine frees one.
+    if (!seatHolders(license, live, now).some((machine) => machine.fingerprint === fingerprint)) {
+      return tooManyMachines(license);
+    }
   }
 
   const missing = (scope.entitlements ?? []).filter((entitlement) => !license.entitlements.includes(entitlement));
@@ -152,12 +187,11 @@ export function decideActivation(input: {
   const decision = decide({ license, machines, scope: {}, now });
   if (!decision.valid || license === null) return { ok: false, decision };
 
-  const active = activeMachines(license, machines, now);
-  const existing = active.find((machine) => machine.fingerprint === fingerprint);
+  const seated = seatHolders(license, machines, now);
+  const existing = seated.find((machine) => machine.fingerprint === fingerprint);
   if (existing) return { ok: true, kind: "existing", machine: existing };
-  if (active.length >= license.maxMachines) {
-    return { ok: false, decision: refuse("TOO_MANY_MACHINES", `All ${license.maxMachines} machine seats are in use.`) };
-  }
+  // A live machine that is not seated is past the seats too: it waits, like a new one.
+  if (seated.length >= license.maxMachines) return { ok: false, decision: tooManyMachines(license) };
   const previous = machines.find((machine) => machine.fingerprint === fingerprint);
   return previous ? { ok: true, kind: "revive", machine: previous } : { ok: true, kind: "new" };
 }
@@ -205,6 +239,10 @@ export function mayFallBack(license: LicenseSnapshot | null, decision: Decision,
 
 function isPastExpiry(license: LicenseSnapshot, now: Date): boolean {
   return license.expiresAt !== null && license.expiresAt <= now;
+}
+
+function tooManyMachines(license: LicenseSnapshot): Decision {
+  return refuse("TOO_MANY_MACHINES", `All ${license.maxMachines} machine seats are in use.`);
 }
 
 function refuse(code: ValidationCode, detail: string): Decision {

@@ -1,7 +1,7 @@
 // What the license page shows, computed from the same decision functions the
 // license API answers with, so the portal never disagrees with what the
 // customer's application is told (seats, heartbeat, status).
-import { effectiveStatus, isMachineActive, type LicenseSnapshot, type LicenseStatus, type MachineSnapshot } from "../licensing/decision";
+import { effectiveStatus, isMachineLive, type LicenseSnapshot, type LicenseStatus, type MachineSnapshot } from "../licensing/decision";
 
 export type HeartbeatState = { state: "alive"; until: Date } | { state: "missed"; since: Date | null } | null;
 
@@ -17,6 +17,8 @@ export type PortalMachine = {
   /** floating plans only: a machine past its deadline holds no seat until it checks in again */
   heartbeat: HeartbeatState;
   holdsSeat: boolean;
+  /** live, but the license has fewer seats than live machines (seats or plan changed): waits for a free seat */
+  waitsForSeat: boolean;
 };
 
 export type OfflineAvailability = { allowed: true; graceDays: number } | { allowed: false; reason: string };
@@ -32,7 +34,9 @@ function heartbeatState(machine: MachineSnapshot, license: LicenseSnapshot, now:
   return { state: "missed", since: machine.heartbeatDeadline };
 }
 
-export function portalMachine(machine: MachineSnapshot, license: LicenseSnapshot, now: Date): PortalMachine {
+/** `seated`: the ids of the license's seat holders (decision.ts seatHolders). */
+export function portalMachine(machine: MachineSnapshot, license: LicenseSnapshot, seated: ReadonlySet<string>, now: Date): PortalMachine {
+  const holdsSeat = seated.has(machine.id);
   return {
     id: machine.id,
     label: machineLabel(machine),
@@ -43,7 +47,8 @@ export function portalMachine(machine: MachineSnapshot, license: LicenseSnapshot
     lastSeenAt: machine.lastSeenAt,
     deactivatedAt: machine.deactivatedAt,
     heartbeat: heartbeatState(machine, license, now),
-    holdsSeat: isMachineActive(machine, license, now),
+    holdsSeat,
+    waitsForSeat: !holdsSeat && isMachineLive(machine, license, now),
   };
 }
 

@@ -3,7 +3,7 @@
 // query, not in the page that calls it.
 import { licenseSnapshot } from "../licensing/snapshot";
 import { prisma } from "../db/client";
-import { activeMachines, effectiveStatus, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
+import { activeMachines, effectiveStatus, seatHolders, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
 import { decryptLicenseKey, maskLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
 import { parseId } from "./ids";
@@ -85,7 +85,8 @@ export async function getLicenseForUser(userId: string, licenseId: string, now =
   const row = await findOwned(userId, licenseId);
   if (!row) return null;
   const { license, machines } = snapshot(row);
-  const all = machines.map((m) => portalMachine(m, license, now));
+  const seated = new Set(seatHolders(license, machines, now).map((m) => m.id));
+  const all = machines.map((m) => portalMachine(m, license, seated, now));
   const current = all.filter((m) => m.deactivatedAt === null);
   const history = all
     .filter((m) => m.deactivatedAt !== null)

@@ -7,7 +7,18 @@ import type { LicenseBody, MachineBody, ValidationCode } from "../decision";
 import type { validationBody } from "./responses";
 import * as requests from "./schemas";
 
-/** In the order `decide` checks them (lib/licensing/decision.ts), then activation's own refusal. */
+/** API.md "Seats after a change", for vendors: what a change of seats, plan or floating mode does to machines. */
+export const SEATS_RULE =
+  "Seats after a change: when a license's seats, plan or floating mode change, no more machines hold a seat than it has seats. " +
+  "Machines keep their seats in activation order (oldest first); the others are not deleted but validate as `TOO_MANY_MACHINES` " +
+  "(checked right after `MACHINE_MISMATCH`) until a seat frees, and `activeMachines` counts only the machines that hold a seat. " +
+  "A license moved to a floating plan gives its machines a heartbeat deadline from the moment of the move (they must heartbeat to keep their seat); " +
+  "one moved off a floating plan keeps machines whose deadline had passed inactive (activating them again takes a free seat).";
+
+/**
+ * In the order `decide` checks them (lib/licensing/decision.ts). TOO_MANY_MACHINES is validation's answer for an
+ * active machine past the license's seats (SEATS_RULE), and activation's when all seats are taken.
+ */
 export const VALIDATION_CODES = [
   "VALID",
   "NOT_FOUND",
@@ -18,8 +29,8 @@ export const VALIDATION_CODES = [
   "HEARTBEAT_DEAD",
   "NO_MACHINE",
   "MACHINE_MISMATCH",
-  "ENTITLEMENTS_MISSING",
   "TOO_MANY_MACHINES",
+  "ENTITLEMENTS_MISSING",
 ] as const satisfies readonly ValidationCode[];
 
 // ---------------------------------------------------------------- response schemas
@@ -34,7 +45,10 @@ export const licenseSchema = z
     status: licenseStatusSchema.meta({ description: "`EXPIRED` once `expiresAt` has passed." }),
     expiresAt: instantOut().nullable().meta({ description: "`null`: perpetual." }),
     maxMachines: z.int().min(0).meta({ description: "Seats: machines that may be active at once." }),
-    activeMachines: z.int().min(0).meta({ description: "Machines holding a seat; a floating machine past its heartbeat deadline holds none." }),
+    activeMachines: z.int().min(0).meta({
+      description:
+        "Machines holding a seat, never more than `maxMachines`: a floating machine past its heartbeat deadline holds none, and after the seats or plan changed the newest machines past the seats hold none.",
+    }),
     floating: z.boolean().meta({ description: "Floating plans free a seat when a machine stops sending heartbeats." }),
     entitlements: z.array(z.string()),
     offlineGraceDays: z.int().min(0).meta({ description: "How long an offline license file stays valid; 0: no offline files." }),
@@ -65,8 +79,9 @@ const validationCodeSchema = z.enum(VALIDATION_CODES).meta({
   id: "ValidationCode",
   description:
     "Checked in this order: `NOT_FOUND`; `REVOKED`, then `SUSPENDED`; `EXPIRED`; `PRODUCT_MISMATCH` (when `product` was given); " +
-    "with a `fingerprint` only: `HEARTBEAT_DEAD`, `NO_MACHINE`, `MACHINE_MISMATCH`; `ENTITLEMENTS_MISSING` (when `entitlements` were given); " +
-    "then `VALID`. Activation adds `TOO_MANY_MACHINES` when all seats are taken.",
+    "with a `fingerprint` only: `HEARTBEAT_DEAD`, `NO_MACHINE`, `MACHINE_MISMATCH`, `TOO_MANY_MACHINES` (an active machine past the license's seats); " +
+    "`ENTITLEMENTS_MISSING` (when `entitlements` were given); then `VALID`. Activation answers `TOO_MANY_MACHINES` when all seats are taken. " +
+    SEATS_RULE,
 });
 
 export const validationResponseSchema = z

@@ -2,7 +2,7 @@
 // objects (shared/stripe/fixtures3.json, read in place), events signed the way
 // Stripe signs them, and delivery through the real route handler.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Stripe from "stripe";
 import { POST } from "../../../app/api/stripe/webhook/route";
@@ -25,7 +25,9 @@ type Json = Record<string, unknown>;
 let resources: Record<string, Json> | undefined;
 
 function fixture(name: string): Json {
-  resources ??= JSON.parse(readFileSync(path.resolve(process.cwd(), "../shared/stripe/fixtures3.json"), "utf8")).resources;
+  // The shared folder sits beside the checkout: /work/main -> /work/shared, /work/wt/<name> -> /work/shared.
+  const file = ["../shared", "../../shared"].map((dir) => path.resolve(process.cwd(), dir, "stripe/fixtures3.json")).find((f) => existsSync(f));
+  resources ??= JSON.parse(readFileSync(file ?? path.resolve(process.cwd(), "../shared/stripe/fixtures3.json"), "utf8")).resources;
   const found = resources?.[name];
   if (!found) throw new Error(`fixtures3.json has no "${name}"`);
   return structuredClone(found);

@@ -179,7 +179,13 @@ function Machines({ page }: { page: LicensePage }) {
             <td className={`${td} whitespace-nowrap`}>{formatDate(m.activatedAt)}</td>
             <td className={`${td} whitespace-nowrap`}>{formatDate(m.lastSeenAt)}</td>
             <td className={td}>
-              {m.deactivatedAt ? `Deactivated ${formatDate(m.deactivatedAt)}` : m.holdsSeat ? "Holds a seat" : "Missed its heartbeat: no seat"}
+              {m.deactivatedAt
+                ? `Deactivated ${formatDate(m.deactivatedAt)}`
+                : m.holdsSeat
+                  ? "Holds a seat"
+                  : m.waitsForSeat
+                    ? "No seat: more machines than seats (TOO_MANY_MACHINES until one frees)"
+                    : "Missed its heartbeat: no seat"}
             </td>
             <td className={td}>
               {!m.deactivatedAt && (
