@@ -48,7 +48,8 @@ export function readDownloadToken(token: string, now = new Date()): TokenCheck {
   const [, payload, signature] = m as unknown as [string, string, string];
   const expected = mac(payload);
   const given = Buffer.from(signature, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "forged" };
+  // Only the canonical spelling: base64's spare low bits must not let a second token pass for the first.
+  if (given.toString("base64url") !== signature || given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "forged" };
   let parsed: { a?: unknown; l?: unknown; e?: unknown };
   try {
     parsed = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
