@@ -23,7 +23,20 @@ import {
 } from "./cache.js";
 import { machineFingerprint, type FingerprintSources } from "./fingerprint.js";
 import { advanceHighWater, answerGraceEnd, decideOffline, DEFAULT_CLOCK_TOLERANCE_MS, type CachedAnswer, type CachedOfflineFile } from "./grace.js";
-import type { ClientCode, DeactivateResult, LicenseCheck, OfflineCheckout, PublicKeyInfo, ValidationBody } from "./types.js";
+import type {
+  ClientCode,
+  DeactivateResult,
+  LicenseCheck,
+  OfflineCheckout,
+  PublicKeyInfo,
+  ReleaseArtifact,
+  ReleaseUpdate,
+  UpdateArch,
+  UpdateCheck,
+  UpdateCheckOptions,
+  UpdatePlatform,
+  ValidationBody,
+} from "./types.js";
 import { isRecord, pinKey, ResponseVerifier, verifyOfflineFile, type PinnedKey, type SignatureHeaders, type VerifyFailure } from "./verify.js";
 
 export type LicenseClientOptions = {
@@ -217,6 +230,43 @@ export class LicenseClient {
     return { ok: false, ...errorOf(out), httpStatus: out.status };
   }
 
+  /**
+   * Asks `POST /api/v1/releases/latest` for the newest release this license may download that is newer
+   * than `currentVersion` (SemVer), for this platform and architecture (default: this process's) on
+   * `channel` (default "stable"; "beta" and "alpha" include the more stable ones). The answer is
+   * verified like every other (signature, Date, nonce): a forged "update available" pointing at a
+   * hostile file is UNTRUSTED_RESPONSE. `update` is null when the application is current. Download
+   * `artifacts[].url` before `expiresAt` (10 minutes) and compare its SHA-256/512 with the answer's.
+   * A license that may not download gets `ok: false` with its validation code (e.g. EXPIRED,
+   * ENTITLEMENTS_MISSING). Sends this machine's fingerprint unless `withFingerprint: false`, so only
+   * activated machines are offered downloads. Never throws.
+   */
+  async checkForUpdate(options: UpdateCheckOptions): Promise<UpdateCheck> {
+    if (!this.product) throw new Error("LicenseClient.checkForUpdate: the client needs `product`");
+    const nonce = newNonce();
+    const body = {
+      key: this.licenseKey,
+      product: this.product,
+      platform: options.platform ?? currentPlatform(),
+      arch: options.arch ?? currentArch(),
+      channel: options.channel ?? "stable",
+      currentVersion: options.currentVersion,
+      ...(options.withFingerprint === false ? {} : { fingerprint: this.fingerprint }),
+      nonce,
+    };
+    const out = await this.call("/api/v1/releases/latest", body, nonce);
+    if (out.kind === "unreachable") return { ok: false, code: "UNREACHABLE", message: `The license server cannot be reached: ${out.reason}`, httpStatus: null };
+    if (out.kind === "untrusted") return { ok: false, ...untrusted(out), httpStatus: out.status };
+    if (isValidationBody(out.json)) return { ok: false, code: out.json.code, message: out.json.detail, httpStatus: out.status };
+    const json = out.json;
+    if (out.status === 200 && isRecord(json) && "release" in json) {
+      const release = parseRelease(json.release);
+      if (release !== undefined) return { ok: true, update: release };
+    }
+    if (out.status === 200) return { ok: false, code: "UNTRUSTED_RESPONSE", message: "The update answer has an unexpected shape.", httpStatus: 200 };
+    return { ok: false, ...errorOf(out), httpStatus: out.status };
+  }
+
   /** Fetches a signed offline license file for this machine, verifies it and saves it. */
   async checkoutOffline(): Promise<OfflineCheckout> {
     const nonce = newNonce();
@@ -309,7 +359,8 @@ export class LicenseClient {
     let response: Response;
     let bytes: Buffer;
     try {
-      url = new URL(`${this.server}${API}/${endpoint}`);
+      // A bare name is a license endpoint; a path (releases) is taken as it is.
+      url = new URL(endpoint.startsWith("/") ? `${this.server}${endpoint}` : `${this.server}${API}/${endpoint}`);
       response = await this.doFetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json" },
@@ -401,6 +452,42 @@ export async function fetchPublicKey(server: string, options: { fetch?: typeof f
   const pinned = pinKey(json.publicKey);
   if (pinned.keyId !== json.keyid) throw new Error(`GET /api/v1/public-key: keyid ${json.keyid} does not match the key (${pinned.keyId})`);
   return { keyid: json.keyid, algorithm: "ed25519", publicKey: json.publicKey };
+}
+
+function currentPlatform(): UpdatePlatform {
+  return process.platform === "win32" ? "windows" : process.platform === "darwin" ? "darwin" : process.platform === "linux" ? "linux" : "any";
+}
+
+function currentArch(): UpdateArch {
+  return process.arch === "x64" || process.arch === "arm64" ? process.arch : "any";
+}
+
+/** The `release` of an update answer; undefined when it is not one (null: no update). */
+function parseRelease(value: unknown): ReleaseUpdate | null | undefined {
+  if (value === null) return null;
+  if (!isRecord(value) || typeof value.version !== "string" || typeof value.publishedAt !== "string" || !Array.isArray(value.artifacts)) return undefined;
+  const artifacts: ReleaseArtifact[] = [];
+  for (const a of value.artifacts) {
+    if (!isRecord(a) || typeof a.url !== "string" || typeof a.filename !== "string" || typeof a.sha256 !== "string" || typeof a.size !== "number") return undefined;
+    artifacts.push({
+      filename: a.filename,
+      platform: String(a.platform),
+      arch: String(a.arch),
+      size: a.size,
+      sha256: a.sha256,
+      sha512: typeof a.sha512 === "string" ? a.sha512 : null,
+      signature: typeof a.signature === "string" ? a.signature : null,
+      url: a.url,
+      expiresAt: new Date(String(a.expiresAt)),
+    });
+  }
+  return {
+    version: value.version,
+    channel: String(value.channel),
+    notes: typeof value.notes === "string" ? value.notes : null,
+    publishedAt: new Date(value.publishedAt),
+    artifacts,
+  };
 }
 
 function newNonce(): string {

@@ -8,6 +8,7 @@ import { fetchPublicKey, LicenseClient } from "./client.js";
 import { machineFingerprint, type FingerprintSources } from "./fingerprint.js";
 import type { LicenseCheck } from "./types.js";
 import { pinKey } from "./verify.js";
+import { PublishError, publishRelease } from "./release-command.js";
 
 export const EXIT = { OK: 0, NOT_LICENSED: 1, USAGE: 2, UNREACHABLE: 3, UNTRUSTED: 4 } as const;
 
@@ -20,6 +21,14 @@ Commands:
   offline       check out a signed offline license file for this machine and save it
   fingerprint   print this machine's fingerprint for the application
   public-key    print the server's public key (PEM), to pin in the application
+  release publish
+                for CI: create a release, upload its files (streamed, SHA-256 checked), publish it
+
+Release options (admin API token: --token or env LICENSE_PORTAL_ADMIN_TOKEN):
+  --product SLUG --version SEMVER [--channel stable|beta|alpha] [--notes TEXT | --notes-file FILE]
+  [--entitlement NAME]... --file PLATFORM/ARCH=PATH... [--draft]
+      PLATFORM: darwin, linux, windows, any; ARCH: x64, arm64, universal, any. A PATH.sig file beside
+      a file (Tauri's updater signature) is uploaded as its signature.
 
 Options:
   --server URL        the portal (env LICENSE_SERVER)
@@ -86,6 +95,14 @@ async function run(argv: string[], io: Io): Promise<number> {
         install: { type: "string" },
         out: { type: "string" },
         json: { type: "boolean" },
+        token: { type: "string" },
+        version: { type: "string" },
+        channel: { type: "string" },
+        notes: { type: "string" },
+        "notes-file": { type: "string" },
+        entitlement: { type: "string", multiple: true },
+        file: { type: "string", multiple: true },
+        draft: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -99,7 +116,9 @@ async function run(argv: string[], io: Io): Promise<number> {
     return EXIT.OK;
   }
   if (!command) throw new UsageError("no command given");
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  const isRelease = command === "release";
+  if (isRelease && positionals[1] !== "publish") throw new UsageError('the release command is "release publish"');
+  if (positionals.length > (isRelease ? 2 : 1)) throw new UsageError(`unexpected argument "${positionals[isRelease ? 2 : 1]}"`);
 
   const server = values.server ?? io.env.LICENSE_SERVER;
   if (!server) throw new UsageError("--server (or LICENSE_SERVER) is required");
@@ -117,6 +136,34 @@ async function run(argv: string[], io: Io): Promise<number> {
       io.stdout(info.publicKey.endsWith("\n") ? info.publicKey : `${info.publicKey}\n`);
     }
     return EXIT.OK;
+  }
+
+  if (isRelease) {
+    const token = values.token ?? io.env.LICENSE_PORTAL_ADMIN_TOKEN;
+    if (!token) throw new UsageError("--token (or LICENSE_PORTAL_ADMIN_TOKEN) is required: an admin API token");
+    if (!values.product || !values.version) throw new UsageError("--product and --version are required");
+    if (!values.file?.length && !values.draft) throw new UsageError("--file PLATFORM/ARCH=PATH is required (or --draft)");
+    try {
+      const release = await publishRelease({
+        server,
+        token,
+        product: values.product,
+        version: values.version,
+        channel: values.channel,
+        notes: values["notes-file"] ? readFileSync(values["notes-file"], "utf8") : values.notes,
+        entitlements: values.entitlement ?? [],
+        files: values.file ?? [],
+        draft: values.draft ?? false,
+        fetch: io.fetch,
+        log: (line) => io.stderr(`${line}\n`),
+      });
+      io.stdout(`${JSON.stringify(release, null, 2)}\n`);
+      return EXIT.OK;
+    } catch (error) {
+      if (!(error instanceof PublishError)) throw error;
+      io.stderr(`license-portal release publish: ${error.message}\n`);
+      return error.usage ? EXIT.USAGE : EXIT.NOT_LICENSED;
+    }
   }
 
   const appId = values["app-id"] ?? io.env.LICENSE_APP_ID ?? values.product;

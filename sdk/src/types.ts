@@ -123,3 +123,49 @@ export type OfflineCheckout =
 
 /** What `GET /api/v1/public-key` answers. */
 export type PublicKeyInfo = { keyid: string; algorithm: "ed25519"; publicKey: string };
+
+export type UpdatePlatform = "darwin" | "linux" | "windows" | "any";
+export type UpdateArch = "x64" | "arm64" | "universal" | "any";
+export type UpdateChannel = "stable" | "beta" | "alpha";
+
+export type UpdateCheckOptions = {
+  /** The running application's version (SemVer); only newer releases are offered. */
+  currentVersion: string;
+  /** Default: this process's platform (win32 → windows). */
+  platform?: UpdatePlatform;
+  /** Default: this process's architecture. */
+  arch?: UpdateArch;
+  /** Default "stable"; "beta" also offers stable releases, "alpha" all three. */
+  channel?: UpdateChannel;
+  /** Send this machine's fingerprint (default true): only an activated machine is offered downloads. */
+  withFingerprint?: boolean;
+};
+
+/** One downloadable file of an update; `url` works until `expiresAt` (10 minutes). */
+export type ReleaseArtifact = {
+  filename: string;
+  platform: string;
+  arch: string;
+  /** bytes */
+  size: number;
+  /** hex */
+  sha256: string;
+  /** hex */
+  sha512: string | null;
+  /** the updater signature the vendor uploaded (e.g. Tauri's), if any */
+  signature: string | null;
+  url: string;
+  expiresAt: Date;
+};
+
+export type ReleaseUpdate = {
+  version: string;
+  channel: string;
+  notes: string | null;
+  publishedAt: Date;
+  artifacts: ReleaseArtifact[];
+};
+
+export type UpdateCheck =
+  | { ok: true; update: ReleaseUpdate | null }
+  | { ok: false; code: ValidationCode | ClientCode; message: string; httpStatus: number | null };
