@@ -8,7 +8,7 @@ import { db } from "../db/client";
 import { ApiError } from "../http/errors";
 import type { ApiRequest } from "../http/types";
 import { setupTestDatabase } from "../test/database";
-import { createApiToken, hashApiToken } from "./auth";
+import { ADMIN_AUTH_FAILURE_WINDOW_MS, ADMIN_AUTH_FAILURES_PER_IP, createApiToken, hashApiToken } from "./auth";
 import { handleAdminApi } from "./handlers";
 
 setupTestDatabase();
@@ -114,6 +114,7 @@ describe("authentication", () => {
     ["GET", "no-such-endpoint", undefined],
   ];
 
+  let client = 0;
   it.each([
     ["no Authorization header", {}],
     ["a wrong token", { authorization: "Bearer wrong-token" }],
@@ -123,7 +124,8 @@ describe("authentication", () => {
   ])("answers 401 with %s on every endpoint and writes nothing", async (_label, headers) => {
     const before = await rowCounts();
     for (const [method, path, body] of endpoints()) {
-      const res = await call(method, path, { body, extra: { headers } });
+      // A client of its own per attempt: the failure throttle (below) is not what this test is about.
+      const res = await call(method, path, { body, extra: { headers, ip: `198.18.0.${++client}` } });
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(res.json.error.code).toBe("UNAUTHORIZED");
       expect(res.headers["WWW-Authenticate"]).toBe('Bearer realm="admin"');
@@ -133,6 +135,28 @@ describe("authentication", () => {
     const [machine] = await sql("SELECT deactivated_at FROM machines WHERE id = $1", [machineId]);
     expect(license.status).toBe("ACTIVE");
     expect(machine.deactivated_at).toBeNull();
+  });
+
+  it(`answers 429 with Retry-After after ${ADMIN_AUTH_FAILURES_PER_IP} failed authentications from one client, even to the right token; other clients are unaffected`, async () => {
+    const ip = "192.0.2.201";
+    for (let i = 0; i < ADMIN_AUTH_FAILURES_PER_IP; i++) {
+      const res = await call("GET", "licenses", { token: `wrong-${i}`, ip });
+      expect(res.status, `attempt ${i + 1}`).toBe(401);
+    }
+    for (const token of ["wrong-again", null, TOKEN]) {
+      const res = await call("GET", "licenses", { token, ip });
+      expect(res.status).toBe(429);
+      expect(res.json.error.code).toBe("RATE_LIMITED");
+      const retryAfter = Number(res.headers["Retry-After"]);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(ADMIN_AUTH_FAILURE_WINDOW_MS / 1000);
+    }
+    expect((await call("GET", "licenses", { ip: "192.0.2.202" })).status).toBe(200);
+    expect((await call("GET", "licenses", { token: "wrong", ip: "192.0.2.202" })).status).toBe(401);
+  });
+
+  it("counts only failures: a client using its token correctly is never throttled", async () => {
+    for (let i = 0; i < ADMIN_AUTH_FAILURES_PER_IP * 2; i++) expect((await call("GET", "licenses", { ip: "192.0.2.203" })).status).toBe(200);
   });
 
   it("accepts a console token, records it as the actor and stamps lastUsedAt", async () => {

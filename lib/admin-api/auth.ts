@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Actor } from "../audit/log";
 import { prisma } from "../db/client";
 import { ApiError } from "../http/errors";
+import { sharedRateLimitStore } from "../http/rate-limit";
 import type { ApiRequest } from "../http/types";
 
 const TOKEN_PREFIX = "lpat_";
@@ -50,10 +51,39 @@ function matchesEnvToken(token: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** The caller as an audit-log actor; throws 401 for a missing, unknown or revoked token. */
+/** Failed authentications one client IP may make per window before every request from it answers 429. */
+export const ADMIN_AUTH_FAILURES_PER_IP = 20;
+export const ADMIN_AUTH_FAILURE_WINDOW_MS = 15 * 60_000;
+
+const failureBucket = (ip: string) => `admin-auth-failures:${ip}`;
+
+/**
+ * Tokens are 256 random bits, so guessing one is hopeless; the throttle keeps a client that keeps trying from
+ * costing us a database lookup per guess and makes the attempt visible (429s). Counted in the shared store
+ * (Redis with REDIS_URL), so every instance sees the same count. Checked before the token, so a client past
+ * the limit learns nothing, not even from a right guess.
+ */
+async function refuseWhileThrottled(ip: string): Promise<void> {
+  const { count, resetMs } = await sharedRateLimitStore().peek(failureBucket(ip));
+  if (count < ADMIN_AUTH_FAILURES_PER_IP) return;
+  const seconds = String(Math.max(1, Math.ceil(resetMs / 1000)));
+  throw new ApiError("RATE_LIMITED", "Too many failed authentications from this address; try again later", { headers: { "Retry-After": seconds } });
+}
+
+async function failed(ip: string): Promise<ApiError> {
+  await sharedRateLimitStore().hit(failureBucket(ip), ADMIN_AUTH_FAILURE_WINDOW_MS);
+  return unauthorized();
+}
+
+/**
+ * The caller as an audit-log actor.
+ * @throws ApiError 401 for a missing, unknown or revoked token; 429 (with Retry-After) once the client's IP
+ * has failed ADMIN_AUTH_FAILURES_PER_IP times within ADMIN_AUTH_FAILURE_WINDOW_MS.
+ */
 export async function authenticateAdmin(req: ApiRequest): Promise<Actor> {
+  await refuseWhileThrottled(req.ip);
   const token = bearerToken(req);
-  if (token === null) throw unauthorized();
+  if (token === null) throw await failed(req.ip);
   if (matchesEnvToken(token)) return { type: "env_token" };
 
   // The lookup is by hash, through a unique index: the comparison happens inside
@@ -62,7 +92,7 @@ export async function authenticateAdmin(req: ApiRequest): Promise<Actor> {
     where: { tokenHash: hashApiToken(token), revokedAt: null },
     select: { id: true, name: true },
   });
-  if (!row) throw unauthorized();
+  if (!row) throw await failed(req.ip);
 
   // Bookkeeping only: a failure here must neither fail nor slow the request.
   prisma()

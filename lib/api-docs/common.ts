@@ -132,13 +132,21 @@ export function commonErrors(opts: { signed: boolean; input: InputKind }): Recor
   return errors;
 }
 
-/** The admin API's failures: the common ones plus 401 for a missing or wrong token. */
+/**
+ * The admin API's failures: the common ones, 401 for a missing or wrong token, and 429 once a client IP has
+ * failed to authenticate too often (lib/admin-api/auth.ts).
+ */
 export function adminErrors(input: InputKind = "body"): Record<string, ResponseSpec> {
   return {
     ...commonErrors({ signed: false, input }),
     "401": errorResponse("The bearer token is missing or wrong.", errorExample("UNAUTHORIZED", "A valid admin API token is required"), {
       "WWW-Authenticate": { description: '`Bearer realm="admin"`.', schema: z.string() },
     }),
+    "429": errorResponse(
+      "Too many failed authentications from this client IP (20 in 15 minutes): every request from it is refused until `Retry-After` seconds have passed.",
+      errorExample("RATE_LIMITED", "Too many failed authentications from this address; try again later"),
+      RETRY_AFTER,
+    ),
   };
 }
 

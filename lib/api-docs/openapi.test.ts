@@ -188,13 +188,13 @@ describe("openApiDocument", () => {
     expect(codes("post", "/api/v1/licenses/deactivate")).toEqual(["200", "400", "404", "413", "429", "503"]);
     expect(codes("post", "/api/v1/licenses/offline")).toEqual(["200", "400", "403", "404", "413", "429", "503"]);
     expect(codes("post", "/api/validate")).toEqual(["200", "400", "403", "413", "429", "503"]);
-    expect(codes("post", "/api/v1/admin/products")).toEqual(["201", "400", "401", "409", "413", "503"]);
-    expect(codes("post", "/api/v1/admin/plans")).toEqual(["201", "400", "401", "409", "413", "503"]);
-    expect(codes("post", "/api/v1/admin/licenses")).toEqual(["201", "400", "401", "409", "413", "503"]);
-    expect(codes("patch", "/api/v1/admin/licenses/{id}")).toEqual(["200", "400", "401", "404", "413", "503"]);
-    expect(codes("get", "/api/v1/admin/licenses")).toEqual(["200", "400", "401", "503"]);
-    expect(codes("get", "/api/v1/admin/licenses/{id}")).toEqual(["200", "401", "404", "503"]);
-    expect(codes("delete", "/api/v1/admin/licenses/{id}/machines/{machineId}")).toEqual(["200", "401", "404", "503"]);
+    expect(codes("post", "/api/v1/admin/products")).toEqual(["201", "400", "401", "409", "413", "429", "503"]);
+    expect(codes("post", "/api/v1/admin/plans")).toEqual(["201", "400", "401", "409", "413", "429", "503"]);
+    expect(codes("post", "/api/v1/admin/licenses")).toEqual(["201", "400", "401", "409", "413", "429", "503"]);
+    expect(codes("patch", "/api/v1/admin/licenses/{id}")).toEqual(["200", "400", "401", "404", "413", "429", "503"]);
+    expect(codes("get", "/api/v1/admin/licenses")).toEqual(["200", "400", "401", "429", "503"]);
+    expect(codes("get", "/api/v1/admin/licenses/{id}")).toEqual(["200", "401", "404", "429", "503"]);
+    expect(codes("delete", "/api/v1/admin/licenses/{id}/machines/{machineId}")).toEqual(["200", "401", "404", "429", "503"]);
     expect(codes("get", "/api/health")).toEqual(["200", "503"]);
   });
 

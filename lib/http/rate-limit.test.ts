@@ -63,7 +63,7 @@ describe("rateLimiter", () => {
 
   it("reports at least one second to wait, never 0", async () => {
     // Redis can report 0 ms left at the very end of a window.
-    const store: RateLimitStore = { hit: async () => ({ count: 9, resetMs: 0 }) };
+    const store: RateLimitStore = { hit: async () => ({ count: 9, resetMs: 0 }), peek: async () => ({ count: 9, resetMs: 0 }) };
     expect((await rateLimiter({ limit: 1, store }).check("x")).resetSeconds).toBe(1);
   });
 
@@ -79,7 +79,7 @@ describe("rateLimiter", () => {
   });
 
   it("is off with a limit of 0, from the options or the environment, without touching the store", async () => {
-    const store: RateLimitStore = { hit: vi.fn(async () => ({ count: 1_000_000, resetMs: 1 })) };
+    const store: RateLimitStore = { hit: vi.fn(async () => ({ count: 1_000_000, resetMs: 1 })), peek: vi.fn(async () => ({ count: 0, resetMs: 0 })) };
     vi.stubEnv("RATE_LIMIT_PER_MINUTE", "0");
     for (const limiter of [rateLimiter({ store }), rateLimiter({ limit: 0, store })]) {
       for (let i = 0; i < 5; i++) expect((await limiter.check("ip:1")).allowed).toBe(true);
@@ -165,6 +165,7 @@ describe("enforceRateLimits", () => {
   it("never stores the clear key", async () => {
     const buckets: string[] = [];
     const store: RateLimitStore = {
+      peek: async () => ({ count: 0, resetMs: 0 }),
       hit: async (bucket) => {
         buckets.push(bucket);
         return { count: 1, resetMs: 60_000 };

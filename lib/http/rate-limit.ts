@@ -12,6 +12,8 @@ export type RateLimitResult = { allowed: boolean; limit: number; remaining: numb
 export interface RateLimitStore {
   /** Counts one request in `bucket`'s current window; returns the count so far and the ms left in the window. */
   hit(bucket: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
+  /** The count so far in `bucket`'s current window without counting (0 and `resetMs` 0 when no window is open). */
+  peek(bucket: string): Promise<{ count: number; resetMs: number }>;
 }
 
 export class MemoryStore implements RateLimitStore {
@@ -37,6 +39,12 @@ export class MemoryStore implements RateLimitStore {
     this.sweep(now);
     this.windows.set(bucket, { count: 1, resetAt: now + windowMs });
     return { count: 1, resetMs: windowMs };
+  }
+
+  async peek(bucket: string): Promise<{ count: number; resetMs: number }> {
+    const now = Date.now();
+    const current = this.windows.get(bucket);
+    return current && current.resetAt > now ? { count: current.count, resetMs: current.resetAt - now } : { count: 0, resetMs: 0 };
   }
 
   private sweep(now: number): void {
@@ -78,6 +86,18 @@ export class RedisStore implements RateLimitStore {
       if (!this.failing) console.error("Rate limiting is off until Redis answers again:", error);
       this.failing = true;
       return { count: 0, resetMs: windowMs };
+    }
+  }
+
+  async peek(bucket: string): Promise<{ count: number; resetMs: number }> {
+    try {
+      const [count, ttl] = await Promise.all([this.redis.get(this.prefix + bucket), this.redis.pttl(this.prefix + bucket)]);
+      this.failing = false;
+      return count === null || ttl < 0 ? { count: 0, resetMs: 0 } : { count: Number(count), resetMs: ttl };
+    } catch (error) {
+      if (!this.failing) console.error("Rate limiting is off until Redis answers again:", error);
+      this.failing = true;
+      return { count: 0, resetMs: 0 };
     }
   }
 }
