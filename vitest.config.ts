@@ -14,13 +14,21 @@ const testSecrets = {
 };
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
+  resolve: {
+    alias: [
+      { find: /^@\//, replacement: `${path.resolve(import.meta.dirname)}/` },
+      // next-auth imports "next/server" without an extension, which Node's ESM resolution (vitest) refuses.
+      { find: /^next\/server$/, replacement: "next/server.js" },
+    ],
+  },
   test: {
     include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "sdk/**/*.test.ts"],
     exclude: ["**/node_modules/**", "e2e/**"],
     // Starts one PostgreSQL (embedded unless DATABASE_URL is set) for the whole run;
     // each integration test file then gets its own fresh database (lib/test/database.ts).
     globalSetup: ["lib/test/global-setup.ts"],
+    // Through vite, so the "next/server" alias above applies to next-auth's own imports.
+    server: { deps: { inline: ["next-auth"] } },
     pool: "forks",
     env: testSecrets,
     testTimeout: 30_000,

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/sign-in-form";
 import { safeReturnPath } from "@/lib/auth/return-to";
+import { retryAfterText } from "@/lib/auth/sign-in-limits";
 import { currentUser } from "@/lib/auth/session";
 import { requestMagicLink } from "./actions";
 
@@ -9,11 +10,22 @@ export const metadata: Metadata = { title: "Sign in" };
 
 const ERRORS: Record<string, string> = {
   Verification: "That sign-in link has expired or was already used. Ask for a new one below.",
+  EmailInvalid: "Enter exactly one email address, like name@example.com.",
   Configuration: "Sign-in is not configured correctly. Please contact the site's owner.",
 };
 
-export default async function SignInPage(props: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
-  const { callbackUrl, error } = await props.searchParams;
+/** The message for `?error=`; over the email budget it says when to try again (`retryAfter`, seconds). */
+function errorMessage(error: string, retryAfter: string | undefined): string {
+  if (error === "EmailRateLimited") {
+    const seconds = Number(retryAfter);
+    const when = Number.isInteger(seconds) && seconds > 0 && seconds <= 86_400 ? retryAfterText(seconds) : "in a few minutes";
+    return `Too many sign-in emails were asked for this address. Nothing was sent; try again ${when}.`;
+  }
+  return ERRORS[error] ?? "Something went wrong signing you in. Try again.";
+}
+
+export default async function SignInPage(props: { searchParams: Promise<{ callbackUrl?: string; error?: string; retryAfter?: string }> }) {
+  const { callbackUrl, error, retryAfter } = await props.searchParams;
   const target = safeReturnPath(callbackUrl);
   if (await currentUser()) redirect(target);
   return (
@@ -22,7 +34,7 @@ export default async function SignInPage(props: { searchParams: Promise<{ callba
       <p className="text-slate-600">We will email you a link to sign in — no password needed. New here? Buying a plan creates your account.</p>
       {error && (
         <p role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
-          {ERRORS[error] ?? "Something went wrong signing you in. Try again."}
+          {errorMessage(String(error), retryAfter)}
         </p>
       )}
       <SignInForm action={requestMagicLink} callbackUrl={target} />

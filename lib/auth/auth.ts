@@ -7,8 +7,10 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import Nodemailer from "next-auth/providers/nodemailer";
 import { secret } from "../config/secrets";
+import { parseEmailAddress } from "../http/input";
 import { portalAdapter } from "./adapter";
-import { sendLimitedSignInEmail } from "./magic-link";
+import { mayRequestSignInEmail, sendSignInEmailRequest } from "./magic-link";
+import { InvalidSignInAddress, recordRefusal, refusalIn, refusalRecorded } from "./sign-in-outcome";
 import { isAdmin } from "./roles";
 import type { SessionUser } from "./session";
 
@@ -24,8 +26,14 @@ function config(): NextAuthConfig {
       // Unused: sendVerificationRequest sends through lib/email (SMTP_URL).
       server: process.env.SMTP_URL || "smtp://localhost:25",
       from: process.env.EMAIL_FROM,
-      normalizeIdentifier: (email) => email.trim().toLowerCase(),
-      sendVerificationRequest: sendLimitedSignInEmail,
+      // Exactly one address in its identity form, the same everywhere (lib/http/input.ts): a list such as
+      // "a@x.test,b@x.test" must neither mail two people nor name an account.
+      normalizeIdentifier: (email) => {
+        const address = parseEmailAddress(email);
+        if (!address) throw recordRefusal(new InvalidSignInAddress());
+        return address;
+      },
+      sendVerificationRequest: sendSignInEmailRequest,
     }),
   ];
   if (process.env.AUTH_GITHUB_ID) providers.push(GitHub);
@@ -39,9 +47,24 @@ function config(): NextAuthConfig {
     trustHost: true,
     pages: { signIn: "/signin", verifyRequest: "/signin/check-email", error: "/signin" },
     callbacks: {
+      // Asking for a magic link: the email budgets (sign-in-limits.ts). Refusing here, before Auth.js stores a
+      // token or calls sendVerificationRequest, makes it answer AccessDenied, which the entry points replace.
+      async signIn({ user, email }) {
+        if (!email?.verificationRequest) return true;
+        return user.email ? mayRequestSignInEmail(user.email) : false;
+      },
+      // What `auth()` and `GET /api/auth/session` return: the user as the UI shows it and the expiry. Never the
+      // database session itself: its `sessionToken` is the cookie's secret, which scripts must not read.
       session({ session, user }) {
         const role = (user as { role?: string }).role;
-        return { ...session, user: { id: user.id, email: user.email, name: user.name, isAdmin: isAdmin({ email: user.email, role }) } };
+        return { user: { id: user.id, email: user.email, name: user.name, isAdmin: isAdmin({ email: user.email, role }) }, expires: session.expires };
+      },
+    },
+    logger: {
+      // A refused sign-in (over the email budget, not one address) is answered with a message; it is not an error.
+      error(error) {
+        if (refusalIn(error) || refusalRecorded()) return;
+        console.error(`[auth][error] ${error.name}: ${error.message}`, error.cause ?? "");
       },
     },
   };

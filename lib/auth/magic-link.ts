@@ -4,8 +4,8 @@
 // token is only spent when the person presses the button on that page.
 import { sendMail } from "../email/send";
 import { escapeHtml } from "../html/escape";
-import { clientIpFromHeaders } from "../http/next-adapter";
-import { allowSignInEmail } from "./sign-in-limits";
+import { recordRefusal, signInClientIp } from "./sign-in-outcome";
+import { countSignInEmail, SignInEmailLimited } from "./sign-in-limits";
 
 function confirmationUrl(callbackUrl: string): string {
   const callback = new URL(callbackUrl);
@@ -34,14 +34,25 @@ export async function sendSignInEmail(email: string, callbackUrl: string): Promi
 }
 
 /**
- * Auth.js's sendVerificationRequest: every magic link, whether asked for through
- * our form or posted to Auth.js's own endpoint, is counted against the address's
- * and the client's budget first. Over budget nothing is sent, and Auth.js shows
- * its generic email error ("try again in a minute" on our form).
+ * Counts one sign-in email for `email` against the address's and the client's budgets (Auth.js's signIn
+ * callback, before anything is stored or sent, for every path that asks for a link). Over budget the
+ * refusal is recorded for the entry point (sign-in-outcome.ts), which tells the person when to try again.
+ * @returns false when nothing may be sent
  */
-export async function sendLimitedSignInEmail({ identifier, url, request }: { identifier: string; url: string; request: Request }): Promise<void> {
-  if (!(await allowSignInEmail(identifier, clientIpFromHeaders(request.headers)))) {
-    throw new Error("Too many sign-in emails for this address or client; nothing was sent");
+export async function mayRequestSignInEmail(email: string): Promise<boolean> {
+  // Outside an entry point (no client IP known) every such request shares one budget: still limited.
+  const ip = signInClientIp() ?? "unknown";
+  try {
+    await countSignInEmail(email, ip);
+    return true;
+  } catch (error) {
+    if (!(error instanceof SignInEmailLimited)) throw error;
+    recordRefusal(error);
+    return false;
   }
+}
+
+/** Auth.js's sendVerificationRequest: sends the link (the budget was counted in the signIn callback). */
+export async function sendSignInEmailRequest({ identifier, url }: { identifier: string; url: string }): Promise<void> {
   await sendSignInEmail(identifier, url);
 }

@@ -1,4 +1,8 @@
 import { handlers } from "@/lib/auth/auth";
+import { authPost } from "@/lib/auth/sign-in-route";
+import { otherMethods } from "@/lib/http/route-methods";
 
 export const dynamic = "force-dynamic";
-export const { GET, POST } = handlers;
+export const GET = handlers.GET;
+export const POST = authPost(handlers.POST);
+export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);
