@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { API_BODY_LIMIT, readNodeBody } from "../http/body";
 import { clientIp } from "../http/client-ip";
+import { apiSecurityHeaders } from "../http/security-headers";
 import type { ApiRequest, ApiResponse } from "../http/types";
 import { handleAdminApi } from "../admin-api/handlers";
 import { handleLemonSqueezyApi, isLemonSqueezyPath } from "../compat/lemonsqueezy/handler";
@@ -59,7 +60,7 @@ export async function handleFastRoute(req: IncomingMessage, res: ServerResponse)
   if (!handler) return false;
   const request = await toApiRequest(req, path, q === -1 ? "" : url.slice(q + 1));
   const answer = await handler(request);
-  const headers: Record<string, string | number> = { ...answer.headers };
+  const headers: Record<string, string | number> = { ...apiSecurityHeaders(), ...answer.headers };
   // A streamed answer names its own length (a HEAD or a 206 too).
   if (!answer.stream && headers["Content-Length"] === undefined) headers["Content-Length"] = answer.body.length;
   // An upload refused before it was read (401, 404, 413): close rather than drain gigabytes.

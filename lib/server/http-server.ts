@@ -8,7 +8,9 @@ import type { AddressInfo } from "node:net";
 import next from "next";
 import { appendPeerAddress } from "../http/client-ip";
 import { answerIfDatabaseUnreachable } from "./database-unavailable";
+import { apiSecurityHeaders } from "../http/security-headers";
 import { handleFastRoute } from "./fast-routes";
+import { refuseConnect, refuseRequest } from "./request-guard";
 
 export type RunningServer = {
   port: number;
@@ -32,19 +34,32 @@ export async function startHttpServer(options: {
   const fastPath = process.env.LICENSE_API_FAST_PATH !== "0";
 
   const server = http.createServer((req, res) => {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const refused = refuseRequest(req, q === -1 ? url : url.slice(0, q));
+    if (refused) {
+      res.writeHead(refused.status, { ...apiSecurityHeaders(), ...refused.headers });
+      res.end(req.method === "HEAD" ? undefined : refused.body);
+      return;
+    }
     (fastPath ? handleFastRoute(req, res) : Promise.resolve(false)).then(
       (handled) => {
-        if (handled || answerIfDatabaseUnreachable(req, res)) return;
+        if (handled) return;
+        // Every answer Next gives (pages, route handlers, static files, its 404s, the database-down page)
+        // starts with these; proxy.ts replaces the API policy with a nonce-based one on pages.
+        for (const [name, value] of Object.entries(apiSecurityHeaders())) res.setHeader(name, value);
+        if (answerIfDatabaseUnreachable(req, res)) return;
         appendPeerAddress(req.headers, req.socket.remoteAddress);
         void handleNext(req, res);
       },
       (error: unknown) => {
         console.error("request failed:", error);
-        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+        if (!res.headersSent) res.writeHead(500, { ...apiSecurityHeaders(), "Content-Type": "application/json" });
         res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Internal error" } }));
       },
     );
   });
+  server.on("connect", (_req, socket) => refuseConnect(socket));
   // Keep-alive sockets from load balancers outlive Node's 5 s default otherwise.
   server.keepAliveTimeout = 65_000;
 

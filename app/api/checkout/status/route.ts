@@ -1,5 +1,6 @@
 import { currentUser } from "@/lib/auth/session";
 import { checkoutStatus } from "@/lib/payments/checkout";
+import { otherMethods } from "@/lib/http/route-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -13,3 +14,5 @@ export async function GET(request: Request) {
   const user = await currentUser();
   return Response.json(await checkoutStatus(sessionId, user?.id ?? null), { headers: { "Cache-Control": "no-store" } });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);

@@ -5,6 +5,7 @@
 import { errorResponse } from "@/lib/http/errors";
 import { processStripeEvent } from "@/lib/payments/webhooks/process-event";
 import { verifiedEvent } from "@/lib/payments/webhooks/verify";
+import { otherMethods } from "@/lib/http/route-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -17,3 +18,5 @@ export async function POST(request: Request): Promise<Response> {
     return Response.json(json, { status, headers });
   }
 }
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods(["POST"]);

@@ -5,6 +5,7 @@ import { currentUser } from "@/lib/auth/session";
 import { clientIpFromHeaders } from "@/lib/http/next-adapter";
 import { parseId } from "@/lib/portal/ids";
 import { offlineFileForUser } from "@/lib/portal/offline";
+import { otherMethods } from "@/lib/http/route-methods";
 
 const text = (status: number, body: string) =>
   new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
@@ -32,3 +33,5 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
     },
   });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
