@@ -29,6 +29,8 @@ const PROBE_TIMEOUT_MS = 500;
 const PROBE_EVERY_MS = 500;
 /** How often in-flight work is checked against SUSPECT_AFTER_MS. */
 const WATCH_EVERY_MS = 50;
+/** A probe's query unanswered this long is given up, with its connection, for a fresh one. */
+const ABANDON_PROBE_AFTER_MS = 2_000;
 /** After a probe found the database reachable, how long before another may run. */
 const REPROBE_AFTER_OK_MS = 1_000;
 
@@ -44,7 +46,7 @@ export class DatabaseUnreachableError extends Error {
 type Waiter = { since: number; abort: (error: Error) => void };
 // pg-pool keeps these private; they have been stable through pg-pool 3.x.
 type PoolInternals = { _clients: pg.Client[]; _pendingQueue: { callback: (error: Error) => void }[] };
-type ClientInternals = { connection?: { stream?: { destroy: () => void } } };
+type ClientInternals = { connection?: { stream?: { destroy: () => void; on: (event: "data", listener: () => void) => void } } };
 
 /**
  * One per database URL, shared by the process's pools for it (the hot path's
@@ -59,6 +61,8 @@ export class CircuitBreaker {
   private lastProbeAt = 0;
   private lastProbeOk = true;
   private lastSuccessAt = 0;
+  private lastDataAt = 0;
+  private pending: { since: number; answer: Promise<boolean> } | undefined;
   private client: Promise<pg.Client> | undefined;
   private rawClient: pg.Client | undefined;
   private readonly timer: NodeJS.Timeout;
@@ -102,45 +106,66 @@ export class CircuitBreaker {
     this.lastSuccessAt = Date.now();
   }
 
+  /** Bytes arrived from the database on some connection: it is reachable, however slow. */
+  heard(): void {
+    this.lastDataAt = Date.now();
+  }
+
   /**
    * Runs `SELECT 1` on the breaker's own connection (opened when missing, so a
-   * probe costs the database one statement, not a connection); opens or closes
-   * the circuit by the outcome.
+   * probe costs the database one statement, not a connection) and waits at most
+   * PROBE_TIMEOUT_MS for it. Unanswered, while nothing else was heard from the
+   * database either, the circuit opens. An answer that comes later still closes
+   * it, so a database that was only slow is back in service the moment it
+   * answers; a probe unanswered for ABANDON_PROBE_AFTER_MS is given up with its
+   * connection (a silent socket never errors by itself).
    */
   async probe(): Promise<boolean> {
     if (this.probing) return !this.open;
     this.probing = true;
     const startedAt = Date.now();
+    if (this.pending && startedAt - this.pending.since > ABANDON_PROBE_AFTER_MS) this.dropProbeClient();
+    this.pending ??= this.startProbe(startedAt);
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error("probe timed out")), PROBE_TIMEOUT_MS);
-    });
-    let ok = false;
-    try {
-      await Promise.race([this.probeClient().then((client) => client.query("SELECT 1")), deadline]);
-      ok = true;
-    } catch {
-      ok = false;
-      this.dropProbeClient();
-    } finally {
-      clearTimeout(timer);
-      this.probing = false;
-      this.lastProbeAt = Date.now();
-      this.lastProbeOk = ok;
-    }
-    // A database that answered anyone else meanwhile is slow, not unreachable:
-    // on a saturated machine a probe can miss its time while queries still complete.
-    if (!ok && !this.open && this.lastSuccessAt < startedAt) this.trip();
-    else if (ok && this.open) {
-      this.open = false;
-      console.warn("[db] the database answers again; circuit closed");
-    }
+    const ok = await Promise.race([
+      this.pending.answer,
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.probing = false;
+    this.lastProbeAt = Date.now();
+    this.lastProbeOk = ok;
+    if (!ok && !this.open && this.lastSuccessAt < startedAt && this.lastDataAt < startedAt) this.trip();
     return ok;
+  }
+
+  private startProbe(since: number): { since: number; answer: Promise<boolean> } {
+    const answer = this.probeClient()
+      .then((client) => client.query("SELECT 1"))
+      .then(
+        () => {
+          this.pending = undefined;
+          this.heard();
+          if (this.open) {
+            this.open = false;
+            console.warn("[db] the database answers again; circuit closed");
+          }
+          return true;
+        },
+        () => {
+          this.pending = undefined;
+          this.dropProbeClient();
+          return false;
+        },
+      );
+    return { since, answer };
   }
 
   private probeClient(): Promise<pg.Client> {
     if (!this.client) {
-      const client = new pg.Client({ ...this.config, connectionTimeoutMillis: PROBE_TIMEOUT_MS, keepAlive: true });
+      const client = new pg.Client({ ...this.config, connectionTimeoutMillis: ABANDON_PROBE_AFTER_MS, keepAlive: true });
       client.on("error", () => this.dropProbeClient());
       client.on("end", () => this.dropProbeClient());
       this.client = client.connect().then(() => client);
@@ -154,6 +179,7 @@ export class CircuitBreaker {
     (this.rawClient as unknown as ClientInternals | undefined)?.connection?.stream?.destroy();
     this.client = undefined;
     this.rawClient = undefined;
+    this.pending = undefined;
   }
 
   private trip(): void {
@@ -181,7 +207,10 @@ export class GuardedPool extends pg.Pool {
     // A checked-out connection cut between two queries (failEverything, or the
     // server going away) emits 'error' with no query to fail; unheard, that
     // error would end the process. Its holder learns of it from its next query.
-    this.on("connect", (client) => client.on("error", () => {}));
+    this.on("connect", (client) => {
+      client.on("error", () => {});
+      (client as unknown as ClientInternals).connection?.stream?.on("data", () => breaker.heard());
+    });
     this.on("acquire", (client) => this.checkedOut.set(client, Date.now()));
     this.on("release", (error, client) => {
       this.checkedOut.delete(client);
