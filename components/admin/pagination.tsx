@@ -7,7 +7,7 @@ import { buttons } from "./styles";
  * `noun` is the singular and its plural, e.g. `["entry", "entries"]`: English plurals are not
  * all a trailing "s" (the audit log once said "15 entrys").
  */
-export function Pagination(props: { basePath: string; params: Record<string, string | undefined>; page: number; pageCount: number; total: number; noun: readonly [singular: string, plural: string] }) {
+export function Pagination(props: { basePath: string; params: Record<string, string | undefined>; page: number; pageCount: number; total: number; totalCapped?: boolean; noun: readonly [singular: string, plural: string] }) {
   const href = (page: number) => {
     const query = new URLSearchParams(Object.entries({ ...props.params, page: String(page) }).filter((e): e is [string, string] => Boolean(e[1])));
     return `${props.basePath}?${query}`;
@@ -15,7 +15,9 @@ export function Pagination(props: { basePath: string; params: Record<string, str
   return (
     <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-3 text-sm">
       <p>
-        {formatCount(props.total)} {props.total === 1 ? props.noun[0] : props.noun[1]} · page {props.page} of {props.pageCount}
+        {formatCount(props.total)}
+        {props.totalCapped ? "+" : ""} {props.total === 1 && !props.totalCapped ? props.noun[0] : props.noun[1]} · page {props.page} of {props.pageCount}
+        {props.totalCapped ? "+" : ""}
       </p>
       <div className="flex gap-2">
         {props.page > 1 && (

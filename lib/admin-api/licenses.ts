@@ -13,6 +13,7 @@ import { applyFloatingChange } from "../licensing/seat-changes";
 import { licenseSnapshot } from "../licensing/snapshot";
 import type { AdminContext } from "./context";
 import { claimIdempotencyKey, idempotencyKeyOf } from "./idempotency";
+import { COUNT_CAP } from "../admin/paging";
 import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense } from "./license-view";
 import { createLicenseSchema, listLicensesQuery, parseQuery, updateLicenseSchema } from "./schemas";
 
@@ -113,9 +114,11 @@ export async function listLicenses({ req }: AdminContext): Promise<ApiResponse> 
       take: query.limit,
       skip: query.offset,
     }),
-    prisma().license.count({ where }),
+    prisma().license.count({ where, take: COUNT_CAP + 1 }),
   ]);
-  return jsonResponse(200, { data: rows.map((row) => adminLicense(row, row.machines, now)), total });
+  const data = rows.map((row) => adminLicense(row, row.machines, now));
+  // Counted up to COUNT_CAP (lib/admin/paging.ts): an exact count of a million rows is a scan of them all.
+  return jsonResponse(200, total > COUNT_CAP ? { data, total: COUNT_CAP, totalCapped: true } : { data, total });
 }
 
 export async function getLicense(_ctx: AdminContext, [id]: string[]): Promise<ApiResponse> {

@@ -70,7 +70,8 @@ sameType<z.output<typeof adminMachineSchema>, AdminMachine>();
 const adminLicenseListSchema = z
   .object({
     data: z.array(adminLicenseSchema).meta({ description: "Newest first, at most `limit` of them." }),
-    total: z.int().min(0).meta({ description: "How many licenses match, across all pages." }),
+    total: z.int().min(0).meta({ description: "How many licenses match, across all pages, counted up to 10,000." }),
+    totalCapped: z.literal(true).optional().meta({ description: "Present when more than 10,000 match: `total` is then 10,000, a lower bound." }),
   })
   .meta({ id: "AdminLicenseList" });
 

@@ -6,7 +6,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { containsText, startsWithText } from "../db/like";
 import { isInstantInRange, text as wellFormedText } from "../http/input";
 import { auditRow, type AuditRow } from "./audit-view";
-import { pageOf, pageParam, type Page } from "./paging";
+import { COUNT_CAP, pageOf, pageParam, type Page } from "./paging";
 
 const AUDIT_PER_PAGE = 50;
 export const ACTOR_TYPES = ["user", "admin_token", "env_token", "stripe", "system"] as const;
@@ -57,7 +57,7 @@ export async function listAudit(search: AuditSearch): Promise<Page<AuditRow>> {
   const where: Prisma.AuditLogWhereInput = { AND: filters };
   const [rows, total] = await Promise.all([
     prisma().auditLog.findMany({ where, orderBy: [{ at: "desc" }, { id: "desc" }], skip: (search.page - 1) * AUDIT_PER_PAGE, take: AUDIT_PER_PAGE }),
-    prisma().auditLog.count({ where }),
+    prisma().auditLog.count({ where, take: COUNT_CAP + 1 }),
   ]);
   return pageOf(rows.map(auditRow), total, search.page, AUDIT_PER_PAGE);
 }

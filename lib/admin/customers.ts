@@ -7,7 +7,7 @@ import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { containsText } from "../db/like";
 import { text } from "../http/input";
-import { pageOf, pageParam, type Page } from "./paging";
+import { COUNT_CAP, pageOf, pageParam, type Page } from "./paging";
 
 const CUSTOMERS_PER_PAGE = 25;
 
@@ -48,7 +48,7 @@ export async function listCustomers(search: z.output<typeof customerSearchSchema
       skip: (search.page - 1) * CUSTOMERS_PER_PAGE,
       take: CUSTOMERS_PER_PAGE,
     }),
-    prisma().user.count({ where }),
+    prisma().user.count({ where, take: COUNT_CAP + 1 }),
   ]);
   const paid = await paidBy(users.map((u) => u.id));
   const rows = users.map((u) => ({

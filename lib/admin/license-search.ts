@@ -8,7 +8,7 @@ import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { hashLicenseKey, hashLicenseKeyHead, KEY_ALPHABET, normalizeLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
-import { pageOf, pageParam, type Page } from "./paging";
+import { COUNT_CAP, pageOf, pageParam, type Page } from "./paging";
 import { statusWhere } from "../admin-api/licenses";
 import { containsText } from "../db/like";
 import { text as wellFormedText } from "../http/input";
@@ -94,7 +94,7 @@ export async function searchLicenses(search: LicenseSearch, now = new Date()): P
       skip: (search.page - 1) * LICENSES_PER_PAGE,
       take: LICENSES_PER_PAGE,
     }),
-    prisma().license.count({ where }),
+    prisma().license.count({ where, take: COUNT_CAP + 1 }),
   ]);
   return pageOf(
     rows.map((row) => adminLicense(row, row.machines, now)),

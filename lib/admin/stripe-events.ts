@@ -11,7 +11,7 @@ import { ApiError } from "../http/errors";
 import { text } from "../http/input";
 import { rerunStripeEvent } from "../payments/webhooks/process-event";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
-import { pageOf, pageParam, type Page } from "./paging";
+import { COUNT_CAP, pageOf, pageParam, type Page } from "./paging";
 
 const EVENTS_PER_PAGE = 50;
 export const EVENT_STATUSES = ["PROCESSING", "PROCESSED", "IGNORED", "FAILED"] as const;
@@ -48,7 +48,7 @@ export async function listStripeEvents(search: z.output<typeof eventSearchSchema
       skip: (search.page - 1) * EVENTS_PER_PAGE,
       take: EVENTS_PER_PAGE,
     }),
-    prisma().stripeEvent.count({ where }),
+    prisma().stripeEvent.count({ where, take: COUNT_CAP + 1 }),
   ]);
   const items = rows.map(({ payload, ...row }) => {
     const object = (payload as { data?: { object?: { id?: unknown } } } | null)?.data?.object;

@@ -29,7 +29,7 @@ export default async function AuditPage(props: { searchParams: Promise<Record<st
         <TextField name="to" type="date" label="To day (UTC)" defaultValue={search.to} scope="audit" />
       </SearchForm>
       <AuditTable rows={page.items} caption="Audit log, newest first" />
-      <Pagination basePath="/admin/audit" params={filters} page={page.page} pageCount={page.pageCount} total={page.total} noun={["entry", "entries"]} />
+      <Pagination basePath="/admin/audit" params={filters} page={page.page} pageCount={page.pageCount} total={page.total} totalCapped={page.totalCapped} noun={["entry", "entries"]} />
     </div>
   );
 }

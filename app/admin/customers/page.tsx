@@ -41,7 +41,7 @@ export default async function CustomersPage(props: { searchParams: Promise<Recor
           </tr>
         ))}
       </Table>
-      <Pagination basePath="/admin/customers" params={{ q: search.q }} page={page.page} pageCount={page.pageCount} total={page.total} noun={["customer", "customers"]} />
+      <Pagination basePath="/admin/customers" params={{ q: search.q }} page={page.page} pageCount={page.pageCount} total={page.total} totalCapped={page.totalCapped} noun={["customer", "customers"]} />
     </div>
   );
 }

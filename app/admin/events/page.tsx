@@ -54,7 +54,7 @@ export default async function EventsPage(props: { searchParams: Promise<Record<s
           </tr>
         ))}
       </Table>
-      <Pagination basePath="/admin/events" params={{ status: search.status, type: search.type }} page={page.page} pageCount={page.pageCount} total={page.total} noun={["event", "events"]} />
+      <Pagination basePath="/admin/events" params={{ status: search.status, type: search.type }} page={page.page} pageCount={page.pageCount} total={page.total} totalCapped={page.totalCapped} noun={["event", "events"]} />
     </div>
   );
 }

@@ -64,7 +64,7 @@ export default async function LicensesPage(props: { searchParams: Promise<Params
         ))}
       </Table>
 
-      <Pagination basePath="/admin/licenses" params={filters} page={page.page} pageCount={page.pageCount} total={page.total} noun={["license", "licenses"]} />
+      <Pagination basePath="/admin/licenses" params={filters} page={page.page} pageCount={page.pageCount} total={page.total} totalCapped={page.totalCapped} noun={["license", "licenses"]} />
     </div>
   );
 }

@@ -1,0 +1,16 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { ensureDatabase } from "../../lib/db/embedded";
+import { migrate } from "../../lib/db/migrate";
+import { deriveKeySecrets } from "../../lib/licensing/keys";
+import { growTo, seedSample } from "./seed";
+const url = await ensureDatabase("postgresql://postgres@127.0.0.1:5432/postgres", "i16p_million");
+await migrate(url);
+const secrets = deriveKeySecrets(randomBytes(32));
+const c = new pg.Client({ connectionString: url });
+await c.connect();
+const t = Date.now();
+const data = await seedSample(c, secrets, 10_000);
+await growTo(c, data, secrets, 1_000_000);
+console.log("seeded 10^6 in", (Date.now() - t) / 1000, "s");
+await c.end();
