@@ -17,6 +17,7 @@ export const PLAN_FIELD_LABELS: Record<string, string> = {
   currency: "Currency",
   billingInterval: "Billing",
   sortOrder: "Order",
+  lemonSqueezyVariantId: "Lemon Squeezy variant id",
 };
 
 export function PlanFields({ plan, scope }: { plan?: Plan; scope: string }) {
@@ -66,6 +67,15 @@ export function PlanFields({ plan, scope }: { plan?: Plan; scope: string }) {
         ]}
       />
       <TextField name="sortOrder" type="number" label="Order on the pricing page" defaultValue={plan?.sortOrder ?? 0} scope={scope} />
+      <TextField
+        name="lemonSqueezyVariantId"
+        type="number"
+        min={1}
+        label="Lemon Squeezy variant id"
+        defaultValue={plan?.lemonSqueezyVariantId}
+        scope={scope}
+        hint={`Moved from Lemon Squeezy? The variant this plan replaces: /v1/licenses answers it as meta.variant_id.${plan ? ` Empty: ${plan.number}.` : ""}`}
+      />
     </div>
   );
 }

@@ -4,7 +4,7 @@
 // inspected directly with SQL to see what was (and was not) written.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "../db/client";
+import { db, prisma } from "../db/client";
 import { ApiError } from "../http/errors";
 import type { ApiRequest } from "../http/types";
 import { setupTestDatabase } from "../test/database";
@@ -210,7 +210,7 @@ describe("routing", () => {
     expect(res.status).toBe(405);
     expect(res.headers.Allow).toBe("GET, POST");
     expect(res.json.error.code).toBe("METHOD_NOT_ALLOWED");
-    expect((await call("GET", "products")).headers.Allow).toBe("POST");
+    expect((await call("DELETE", "customers")).headers.Allow).toBe("GET");
   });
 
   it.each(["products", "plans", "licenses", `licenses/${randomUUID()}`])(
@@ -235,7 +235,17 @@ describe("POST /products", () => {
   it("creates a product with trimmed fields and audits it", async () => {
     const res = await call("POST", "products", { body: { slug: " notes ", name: "  Notes  ", extra: 1 }, ip: "198.51.100.4" });
     expect(res.status).toBe(201);
-    expect(res.json).toEqual({ id: expect.any(String), slug: "notes", name: "Notes" });
+    expect(res.json).toEqual({
+      id: expect.any(String),
+      slug: "notes",
+      name: "Notes",
+      number: expect.any(Number),
+      description: null,
+      lemonSqueezyStoreId: null,
+      lemonSqueezyProductId: null,
+      archivedAt: null,
+      createdAt: expect.any(String),
+    });
     const [audit] = await auditFor("product.create", res.json.id);
     expect(audit).toMatchObject({ actor_type: "env_token", actor_label: "ADMIN_API_TOKEN", ip: "198.51.100.4", data: { slug: "notes", name: "Notes" } });
   });
@@ -277,6 +287,15 @@ describe("POST /plans", () => {
       offlineGraceDays: 7,
       expirationStrategy: "RESTRICT",
       stripePriceId: null,
+      number: expect.any(Number),
+      description: null,
+      priceCents: null,
+      currency: "usd",
+      billingInterval: null,
+      sortOrder: 0,
+      lemonSqueezyVariantId: null,
+      archivedAt: null,
+      createdAt: expect.any(String),
     });
     const [row] = await sql("SELECT product_id FROM plans WHERE id = $1", [res.json.id]);
     expect(row.product_id).toBe(productId);
@@ -314,7 +333,33 @@ describe("POST /plans", () => {
     const res = await call("POST", "plans", { body });
     expect(res.status).toBe(400);
     const paths = res.json.error.issues.map((i: { path: string }) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(["name", "maxMachines", "durationDays", "entitlements.0", "heartbeatSeconds", "offlineGraceDays"]));
+    expect(paths).toEqual(expect.arrayContaining(["name", "maxMachines", "entitlements.0", "heartbeatSeconds", "offlineGraceDays"]));
+  });
+
+  it("demands no field the console treats as optional: the rest take the data model's defaults", async () => {
+    const res = await call("POST", "plans", { body: { product: "zapp", slug: "zapp-minimal", name: "Minimal", maxMachines: 2 } });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({
+      slug: "zapp-minimal",
+      durationDays: null,
+      entitlements: [],
+      floating: false,
+      heartbeatSeconds: 600,
+      offlineGraceDays: 7,
+      stripePriceId: null,
+      description: null,
+      priceCents: null,
+      currency: "usd",
+      billingInterval: null,
+      sortOrder: 0,
+      lemonSqueezyVariantId: null,
+    });
+    const full = await call("POST", "plans", {
+      body: { product: "zapp", slug: "zapp-full", name: "Full", maxMachines: 2, description: "All of it", priceCents: 4900, currency: "EUR", billingInterval: "year", sortOrder: 3, lemonSqueezyVariantId: 123456 },
+    });
+    expect(full.status).toBe(201);
+    const stored = await prisma().plan.findUniqueOrThrow({ where: { slug: "zapp-full" } });
+    expect(stored).toMatchObject({ description: "All of it", priceCents: 4900, currency: "eur", billingInterval: "year", sortOrder: 3, lemonSqueezyVariantId: 123456 });
   });
 
   it.each([{ maxMachines: 10_001 }, { durationDays: 36_501 }, { durationDays: 1.5 }, { entitlements: Array(101).fill("x") }, { entitlements: ["e".repeat(65)] }, { heartbeatSeconds: 2 ** 31 }])(

@@ -7,9 +7,11 @@ import { jsonResponse, type ApiRequest, type ApiResponse } from "../http/types";
 import { authenticateAdmin } from "./auth";
 import type { AdminContext } from "./context";
 import { createLicense, deactivateMachine, getLicense, listLicenses, updateLicense } from "./licenses";
-import { createPlan } from "./plans";
-import { createProduct } from "./products";
+import { listCustomers } from "./customers";
+import { createPlan, listPlans } from "./plans";
+import { createProduct, listProducts } from "./products";
 import { deleteRelease, getRelease, getReleases, patchRelease, postRelease, putArtifact, removeArtifact } from "./releases";
+import { exportHandler, importLicensesHandler } from "./transfer";
 
 const PREFIX = "/api/v1/admin/";
 
@@ -18,9 +20,12 @@ type Route = { pattern: RegExp; methods: Record<string, Handler> };
 
 // Patterns match the path after PREFIX; capture groups become `params`.
 const ROUTES: Route[] = [
-  { pattern: /^products$/, methods: { POST: createProduct } },
-  { pattern: /^plans$/, methods: { POST: createPlan } },
+  { pattern: /^products$/, methods: { GET: listProducts, POST: createProduct } },
+  { pattern: /^plans$/, methods: { GET: listPlans, POST: createPlan } },
+  { pattern: /^customers$/, methods: { GET: listCustomers } },
   { pattern: /^licenses$/, methods: { GET: listLicenses, POST: createLicense } },
+  { pattern: /^licenses\/import$/, methods: { POST: importLicensesHandler } },
+  { pattern: /^export\/([^/]+)$/, methods: { GET: exportHandler } },
   { pattern: /^licenses\/([^/]+)$/, methods: { GET: getLicense, PATCH: updateLicense } },
   { pattern: /^licenses\/([^/]+)\/machines\/([^/]+)$/, methods: { DELETE: deactivateMachine } },
   { pattern: /^releases$/, methods: { GET: getReleases, POST: postRelease } },

@@ -12,6 +12,7 @@ import { runtimeKeys } from "../licensing/runtime-keys";
 import { applyFloatingChange } from "../licensing/seat-changes";
 import { licenseSnapshot } from "../licensing/snapshot";
 import type { AdminContext } from "./context";
+import { isUniqueViolation, uniqueViolationTarget } from "./db-errors";
 import { claimIdempotencyKey, idempotencyKeyOf } from "./idempotency";
 import { COUNT_CAP } from "../admin/paging";
 import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense } from "./license-view";
@@ -40,35 +41,51 @@ export async function createLicense({ req, actor }: AdminContext): Promise<ApiRe
   const idempotencyKey = idempotencyKeyOf(req.headers);
   const now = new Date();
   // User, license, audit entry and idempotency key commit together or not at all.
-  const { licenseId, replayed } = await prisma().$transaction(async (tx) => {
-    const claim = idempotencyKey === undefined ? undefined : await claimIdempotencyKey(tx, actor, idempotencyKey, input, now);
-    if (claim?.licenseId) return { licenseId: claim.licenseId, replayed: true };
-    const plan = await planBySlug(tx, input.plan);
-    const user = await accountByEmail(tx, input.email);
-    const { license } = await issueLicense(tx, {
-      plan,
-      userId: user.id,
-      expiresAt: input.expiresAt,
-      maxMachines: input.maxMachines ?? null,
-      now,
+  const issue = () =>
+    prisma().$transaction(async (tx) => {
+      const claim = idempotencyKey === undefined ? undefined : await claimIdempotencyKey(tx, actor, idempotencyKey, input, now);
+      if (claim?.licenseId) return { licenseId: claim.licenseId, replayed: true };
+      const plan = await planBySlug(tx, input.plan);
+      const user = await accountByEmail(tx, input.email);
+      const { license } = await issueLicense(tx, {
+        plan,
+        userId: user.id,
+        expiresAt: input.expiresAt,
+        maxMachines: input.maxMachines ?? null,
+        key: input.key,
+        createdAt: input.createdAt,
+        now,
+      });
+      await writeAudit(tx, {
+        actor,
+        // A key brought from another system is an import (API.md): the log says so.
+        action: input.key === undefined ? "license.create" : "license.import",
+        target: { type: "license", id: license.id },
+        ip: req.ip,
+        // Never the key itself: the audit log is read by every admin, for years.
+        data: {
+          plan: plan.slug,
+          email: input.email,
+          expiresAt: license.expiresAt?.toISOString() ?? null,
+          maxMachines: license.maxMachines,
+          keyHint: license.keyHint,
+          ...(input.createdAt ? { createdAt: license.createdAt.toISOString() } : {}),
+        },
+      });
+      await claim?.remember(license.id);
+      return { licenseId: license.id, replayed: false };
     });
-    await writeAudit(tx, {
-      actor,
-      action: "license.create",
-      target: { type: "license", id: license.id },
-      ip: req.ip,
-      // Never the key itself: the audit log is read by every admin, for years.
-      data: {
-        plan: plan.slug,
-        email: input.email,
-        expiresAt: license.expiresAt?.toISOString() ?? null,
-        maxMachines: license.maxMachines,
-        keyHint: license.keyHint,
-      },
-    });
-    await claim?.remember(license.id);
-    return { licenseId: license.id, replayed: false };
-  });
+  let issued: { licenseId: string; replayed: boolean };
+  try {
+    issued = await issue();
+  } catch (error) {
+    // Only a given key can collide: a generated one has 100 bits of entropy.
+    if (input.key !== undefined && isUniqueViolation(error) && uniqueViolationTarget(error).includes("key_hash")) {
+      throw new ApiError("CONFLICT", "A license with this key exists already");
+    }
+    throw error;
+  }
+  const { licenseId, replayed } = issued;
 
   // The answer is read back from what was stored, so a first answer and a replay are built alike.
   const row = await prisma().license.findUnique({

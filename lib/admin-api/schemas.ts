@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { ApiError } from "../http/errors";
 import { email, instant, text } from "../http/input";
+import { FOREIGN_KEY_PATTERN } from "../licensing/keys";
+import { lemonSqueezyId, planColumns } from "../catalog/plan-schema";
 
 export const slug = z
   .string()
@@ -12,49 +14,30 @@ export const slug = z
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Must be 1-63 characters of a-z, 0-9 and '-', not starting with '-'");
 const name = text({ min: 1, max: 200 });
 const maxMachines = z.number().int().min(1).max(10_000);
-const durationDays = z.number().int().min(1).max(36_500).nullable();
-const entitlement = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[a-zA-Z0-9_.:-]+$/, "Only letters, digits and _ . : -");
 export { email };
 export const licenseStatus = z.enum(["ACTIVE", "SUSPENDED", "REVOKED"]);
 
-export const createProductSchema = z.object({ slug: slug.meta({ description: "Unique.", examples: ["zenpad"] }), name });
-
-export const createPlanSchema = z.object({
-  product: slug.meta({ description: "An existing product; an unknown one answers 400.", examples: ["zenpad"] }),
-  slug: slug.meta({ description: "Unique across all products.", examples: ["zenpad-pro"] }),
+export const createProductSchema = z.object({
+  slug: slug.meta({ description: "Unique.", examples: ["zenpad"] }),
   name,
-  maxMachines: maxMachines.meta({ description: "Machines that may be active at once." }),
-  durationDays: durationDays.meta({ description: "Sets `expiresAt` to issue time + this many days; `null`: perpetual." }),
-  // Duplicates would only make the plan harder to read; order is kept.
-  entitlements: z
-    .array(entitlement)
-    .max(100)
-    .transform((list) => [...new Set(list)])
-    .meta({ description: "Feature names the license grants; duplicates are dropped." }),
-  floating: z.boolean().default(false),
-  // Upper bound: one year, far beyond any sensible heartbeat, well inside int4.
-  heartbeatSeconds: z
-    .number()
-    .int()
-    .min(10)
-    .max(31_536_000)
-    .default(600)
-    .meta({ description: "Floating plans: how long a machine keeps its seat without a heartbeat." }),
-  offlineGraceDays: z.number().int().min(0).max(365).default(7).meta({ description: "0: no offline license files." }),
-  expirationStrategy: z.enum(["RESTRICT", "MAINTAIN"]).default("RESTRICT").meta({
-    description:
-      "What an expired license keeps: RESTRICT nothing; MAINTAIN the releases published before it expired (downloads, update feeds, and `validate` with `version`).",
-  }),
-  stripePriceId: text({ min: 1, max: 255 })
+  description: text({ max: 2000 }).nullable().optional(),
+  lemonSqueezyStoreId: lemonSqueezyId
     .nullable()
     .optional()
-    .meta({ description: "The Stripe price that sells this plan; unique (a duplicate answers 409)." }),
+    .meta({ description: "What the Lemon Squeezy-compatible API answers as `meta.store_id` (absent: 1)." }),
+  lemonSqueezyProductId: lemonSqueezyId
+    .nullable()
+    .optional()
+    .meta({ description: "What the Lemon Squeezy-compatible API answers as `meta.product_id` (absent: the product's `number`)." }),
 });
+
+/** POST /plans: the plan's fields as the console takes them (lib/catalog/plan-schema.ts), on a product. */
+export const createPlanSchema = z
+  .object({
+    product: slug.meta({ description: "An existing product; an unknown one answers 400.", examples: ["zenpad"] }),
+    slug: slug.meta({ description: "Unique across all products.", examples: ["zenpad-pro"] }),
+  })
+  .extend(planColumns.shape);
 
 export const createLicenseSchema = z.object({
   plan: slug.meta({ description: "An existing plan; an unknown one answers 400.", examples: ["zenpad-pro"] }),
@@ -65,6 +48,17 @@ export const createLicenseSchema = z.object({
     .optional()
     .meta({ description: "With a zone (`Z` or `±hh:mm`). Absent: the plan's `durationDays` decides; `null`: perpetual." }),
   maxMachines: maxMachines.nullable().optional().meta({ description: "Overrides the plan's seats for this license; absent or `null`: the plan's." }),
+  key: z
+    .string()
+    .trim()
+    .regex(FOREIGN_KEY_PATTERN, "A license key is 8-256 printable ASCII characters")
+    .optional()
+    .meta({
+      description:
+        "An existing key from another system, for migrations: 8-256 printable ASCII characters, any format, stored and matched like issued keys. A key that exists already answers 409. Absent: a new key is issued.",
+      examples: ["38b1460a-5104-4067-a91d-77b872934d51"],
+    }),
+  createdAt: instant.optional().meta({ description: "When the license was issued in the system it comes from; the plan's term counts from it." }),
 });
 
 export const updateLicenseSchema = z
@@ -99,6 +93,30 @@ export const listLicensesQuery = z.object({
     .transform(Number)
     .default(0)
     .meta({ description: "Licenses to skip, for the next page.", examples: ["0"] }),
+});
+
+export const listPlansQuery = z.object({ product: slug.optional() });
+
+export const listCustomersQuery = z.object({
+  // Exact, case-insensitive equality (API.md "Input domain"), never a pattern.
+  email: email.optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, "Must be an integer")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(500))
+    .default(100),
+  offset: z
+    .string()
+    .regex(/^\d{1,9}$/, "Must be a non-negative integer")
+    .transform(Number)
+    .default(0),
+});
+
+export const exportQuery = z.object({
+  format: z.enum(["json", "csv"]).default("json"),
+  // Keys leave the portal only when asked for by name: keys=true.
+  keys: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
 });
 
 /**

@@ -12,6 +12,7 @@ import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { Plan, Prisma } from "../generated/prisma/client";
 import { ApiError } from "../http/errors";
+import { planColumns } from "../catalog/plan-schema";
 import { applyFloatingChange } from "../licensing/seat-changes";
 import { checkbox, confirmed, entitlementList, id, integer, optional, trimmed } from "./form-fields";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
@@ -45,30 +46,33 @@ export const planFields = z.object({
   ),
   billingInterval: optional(z.enum(["month", "year"])),
   sortOrder: optional(integer(-10_000, 10_000)),
+  // The Lemon Squeezy variant this plan replaces: the Lemon Squeezy-compatible API answers it as meta.variant_id.
+  lemonSqueezyVariantId: optional(integer(1, 2_147_483_647)),
 });
 
 export const createPlanInput = planFields.extend({ productId: id, slug });
 
 type PlanFields = z.output<typeof planFields>;
 
-/** The columns a form sets; defaults as in the data model for what is left empty. */
+/** The columns a form sets: the one plan schema (lib/catalog/plan-schema.ts) applies its defaults to what is left empty. */
 function columns(input: PlanFields) {
-  return {
+  return planColumns.parse({
     name: input.name,
     description: input.description ?? null,
     maxMachines: input.maxMachines,
     durationDays: input.durationDays ?? null,
     entitlements: input.entitlements,
     floating: input.floating,
-    heartbeatSeconds: input.heartbeatSeconds ?? 600,
-    offlineGraceDays: input.offlineGraceDays ?? 7,
-    expirationStrategy: input.expirationStrategy ?? "RESTRICT",
+    heartbeatSeconds: input.heartbeatSeconds,
+    offlineGraceDays: input.offlineGraceDays,
+    expirationStrategy: input.expirationStrategy,
     stripePriceId: input.stripePriceId ?? null,
     priceCents: input.price ?? null,
-    currency: input.currency ?? "usd",
+    currency: input.currency,
     billingInterval: input.billingInterval ?? null,
-    sortOrder: input.sortOrder ?? 0,
-  } satisfies Partial<Plan>;
+    sortOrder: input.sortOrder,
+    lemonSqueezyVariantId: input.lemonSqueezyVariantId ?? null,
+  }) satisfies Partial<Plan>;
 }
 
 type Columns = ReturnType<typeof columns>;

@@ -9,12 +9,16 @@ import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import { ApiError } from "../http/errors";
-import { optional, trimmed } from "./form-fields";
+import { integer, optional, trimmed } from "./form-fields";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
 
 export const productFields = z.object({
   name: trimmed(200).min(1, "Give the product a name"),
   description: optional(trimmed(2000)),
+  // The Lemon Squeezy store and product this product replaces: the Lemon Squeezy-compatible
+  // API answers them as meta.store_id and meta.product_id, which moved applications may check.
+  lemonSqueezyStoreId: optional(integer(1, 2_147_483_647)),
+  lemonSqueezyProductId: optional(integer(1, 2_147_483_647)),
 });
 export const createProductInput = productFields.extend({ slug });
 
@@ -33,13 +37,27 @@ async function lockProduct(tx: Prisma.TransactionClient, id: string): Promise<vo
 export async function createProduct(admin: ConsoleAdmin, input: z.output<typeof createProductInput>, ip: string | null): Promise<ActionResult> {
   try {
     const product = await prisma().$transaction(async (tx) => {
-      const created = await tx.product.create({ data: { slug: input.slug, name: input.name, description: input.description ?? null } });
+      const created = await tx.product.create({
+        data: {
+          slug: input.slug,
+          name: input.name,
+          description: input.description ?? null,
+          lemonSqueezyStoreId: input.lemonSqueezyStoreId ?? null,
+          lemonSqueezyProductId: input.lemonSqueezyProductId ?? null,
+        },
+      });
       await writeAudit(tx, {
         actor: adminActor(admin),
         action: "product.create",
         target: { type: "product", id: created.id },
         ip,
-        data: { slug: created.slug, name: created.name, description: created.description },
+        data: {
+          slug: created.slug,
+          name: created.name,
+          description: created.description,
+          lemonSqueezyStoreId: created.lemonSqueezyStoreId,
+          lemonSqueezyProductId: created.lemonSqueezyProductId,
+        },
       });
       return created;
     });
@@ -58,9 +76,14 @@ export async function updateProduct(
   const changed = await prisma().$transaction(async (tx) => {
     await lockProduct(tx, input.productId);
     const before = await tx.product.findUniqueOrThrow({ where: { id: input.productId } });
-    const after = { name: input.name, description: input.description ?? null };
+    const after = {
+      name: input.name,
+      description: input.description ?? null,
+      lemonSqueezyStoreId: input.lemonSqueezyStoreId ?? null,
+      lemonSqueezyProductId: input.lemonSqueezyProductId ?? null,
+    };
     const changes = Object.fromEntries(
-      (["name", "description"] as const).filter((f) => before[f] !== after[f]).map((f) => [f, { from: before[f], to: after[f] }]),
+      (["name", "description", "lemonSqueezyStoreId", "lemonSqueezyProductId"] as const).filter((f) => before[f] !== after[f]).map((f) => [f, { from: before[f], to: after[f] }]),
     );
     if (Object.keys(changes).length === 0) return false;
     await tx.product.update({ where: { id: input.productId }, data: after });

@@ -18,19 +18,27 @@ export type AuditEntry = {
 };
 
 type AuditWriter = { auditLog: { create: (args: { data: Prisma.AuditLogCreateInput }) => Promise<unknown> } };
+type AuditBatchWriter = { auditLog: { createMany: (args: { data: Prisma.AuditLogCreateManyInput[] }) => Promise<unknown> } };
+
+function row(entry: AuditEntry): Prisma.AuditLogCreateManyInput {
+  const { actor } = entry;
+  return {
+    actorType: actor.type,
+    actorId: "id" in actor ? actor.id : null,
+    actorLabel: actor.type === "user" || actor.type === "admin_token" ? actor.label : actor.type === "env_token" ? "ADMIN_API_TOKEN" : null,
+    action: entry.action,
+    targetType: entry.target.type,
+    targetId: entry.target.id ?? null,
+    ip: entry.ip ?? null,
+    data: entry.data,
+  };
+}
 
 export async function writeAudit(tx: AuditWriter, entry: AuditEntry): Promise<void> {
-  const { actor } = entry;
-  await tx.auditLog.create({
-    data: {
-      actorType: actor.type,
-      actorId: "id" in actor ? actor.id : null,
-      actorLabel: actor.type === "user" || actor.type === "admin_token" ? actor.label : actor.type === "env_token" ? "ADMIN_API_TOKEN" : null,
-      action: entry.action,
-      targetType: entry.target.type,
-      targetId: entry.target.id ?? null,
-      ip: entry.ip ?? null,
-      data: entry.data,
-    },
-  });
+  await tx.auditLog.create({ data: row(entry) });
+}
+
+/** Many entries in one statement (a bulk import audits each license it creates). */
+export async function writeAudits(tx: AuditBatchWriter, entries: AuditEntry[]): Promise<void> {
+  if (entries.length > 0) await tx.auditLog.createMany({ data: entries.map(row) });
 }

@@ -7,6 +7,13 @@ import { ApiError } from "./errors";
 
 export const API_BODY_LIMIT = 16 * 1024;
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
+/** A bulk license import: up to 1,000 licenses with their machines (API.md "Admin API additions"). */
+export const IMPORT_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** The body limit of an API path: 16 KiB everywhere but the bulk import. */
+export function apiBodyLimit(path: string): number {
+  return path.replace(/\/+$/, "") === "/api/v1/admin/licenses/import" ? IMPORT_BODY_LIMIT : API_BODY_LIMIT;
+}
 
 function tooLarge(limit: number): ApiError {
   return new ApiError("PAYLOAD_TOO_LARGE", `Request body exceeds ${limit} bytes`);

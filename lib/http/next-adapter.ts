@@ -1,7 +1,7 @@
 // Mounts a framework-neutral API handler as a Next route handler.
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
-import { API_BODY_LIMIT, readWebBody } from "./body";
+import { apiBodyLimit, readWebBody } from "./body";
 import { clientIp } from "./client-ip";
 import type { ApiRequest, ApiResponse } from "./types";
 
@@ -20,9 +20,9 @@ export function clientIpFromHeaders(headers: Record<string, string> | Headers): 
 
 /**
  * `stream: true` hands the body over unread as `bodyStream` (artifact uploads), instead of
- * reading at most `bodyLimit` bytes into `body`.
+ * reading at most `bodyLimit` bytes (default: the path's, see apiBodyLimit) into `body`.
  */
-export async function toApiRequest(request: Request, bodyLimit = API_BODY_LIMIT, options: { stream?: boolean } = {}): Promise<ApiRequest> {
+export async function toApiRequest(request: Request, bodyLimit?: number, options: { stream?: boolean } = {}): Promise<ApiRequest> {
   const url = new URL(request.url);
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
@@ -35,7 +35,7 @@ export async function toApiRequest(request: Request, bodyLimit = API_BODY_LIMIT,
     bodyStream = request.body ? Readable.fromWeb(request.body as NodeWebStream<Uint8Array>) : Readable.from([]);
   } else if (request.method !== "GET" && request.method !== "HEAD") {
     try {
-      body = await readWebBody(request, bodyLimit);
+      body = await readWebBody(request, bodyLimit ?? apiBodyLimit(url.pathname));
     } catch (error) {
       bodyError = error;
     }

@@ -32,29 +32,34 @@ export function defaultExpiry(durationDays: number | null, now: Date): Date | nu
 }
 
 /**
- * Creates the license row inside `tx` and returns it with the clear key, which is never stored
- * in clear. The default expiry counts from `createdAt` when given (an imported license keeps
- * the term it was sold with), else from `now`.
+ * The columns of a new license row and its clear key (for the caller to show once; only its
+ * ciphertext, keyed hash and hint are stored). The default expiry counts from `createdAt` when
+ * given (an imported license keeps the term it was sold with), else from `now`.
  */
-export async function issueLicense(tx: Prisma.TransactionClient, input: IssueInput) {
+export function licenseRow(input: IssueInput): { data: Prisma.LicenseUncheckedCreateInput; key: string } {
   const keys = runtimeKeys();
   const now = input.now ?? new Date();
   const key = input.key ?? generateLicenseKey(keys.prefix);
-  const license = await tx.license.create({
-    data: {
-      ...licenseKeyColumns(key, keys),
-      expiresAt: input.expiresAt !== undefined ? input.expiresAt : defaultExpiry(input.plan.durationDays, input.createdAt ?? now),
-      status: input.status ?? "ACTIVE",
-      ...(input.createdAt ? { createdAt: input.createdAt } : {}),
-      maxMachines: input.maxMachines ?? null,
-      userId: input.userId,
-      planId: input.plan.id,
-      stripeCustomerId: input.stripe?.customerId ?? null,
-      stripeSubscriptionId: input.stripe?.subscriptionId ?? null,
-      stripeCheckoutSessionId: input.stripe?.checkoutSessionId ?? null,
-      stripePaymentIntentId: input.stripe?.paymentIntentId ?? null,
-    },
-  });
+  const data: Prisma.LicenseUncheckedCreateInput = {
+    ...licenseKeyColumns(key, keys),
+    expiresAt: input.expiresAt !== undefined ? input.expiresAt : defaultExpiry(input.plan.durationDays, input.createdAt ?? now),
+    status: input.status ?? "ACTIVE",
+    ...(input.createdAt ? { createdAt: input.createdAt } : {}),
+    maxMachines: input.maxMachines ?? null,
+    userId: input.userId,
+    planId: input.plan.id,
+    stripeCustomerId: input.stripe?.customerId ?? null,
+    stripeSubscriptionId: input.stripe?.subscriptionId ?? null,
+    stripeCheckoutSessionId: input.stripe?.checkoutSessionId ?? null,
+    stripePaymentIntentId: input.stripe?.paymentIntentId ?? null,
+  };
+  return { data, key };
+}
+
+/** Creates the license row inside `tx` (see licenseRow) and returns it with the clear key. */
+export async function issueLicense(tx: Prisma.TransactionClient, input: IssueInput) {
+  const { data, key } = licenseRow(input);
+  const license = await tx.license.create({ data });
   return { license, key };
 }
 

@@ -3,7 +3,7 @@
 // handlers are mounted as Next route handlers for `next dev` and other hosts.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
-import { API_BODY_LIMIT, readNodeBody } from "../http/body";
+import { apiBodyLimit, readNodeBody } from "../http/body";
 import { clientIp } from "../http/client-ip";
 import { apiSecurityHeaders } from "../http/security-headers";
 import type { ApiRequest, ApiResponse } from "../http/types";
@@ -30,7 +30,7 @@ async function toApiRequest(req: IncomingMessage, path: string, query: string): 
   const streaming = isStreamingAdminRequest(req.method, path);
   if (req.method !== "GET" && req.method !== "HEAD" && !streaming) {
     try {
-      body = await readNodeBody(req, API_BODY_LIMIT);
+      body = await readNodeBody(req, apiBodyLimit(path));
     } catch (error) {
       bodyError = error;
     }

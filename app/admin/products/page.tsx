@@ -53,11 +53,13 @@ export default async function ProductsPage() {
 
       <Section id="new-product" title="New product">
         <div className={card}>
-          <ActionForm action={createProduct} submit="Create product" fieldLabels={{ slug: "Slug", name: "Name", description: "Description" }}>
+          <ActionForm action={createProduct} submit="Create product" fieldLabels={{ slug: "Slug", name: "Name", description: "Description", lemonSqueezyStoreId: "Lemon Squeezy store id", lemonSqueezyProductId: "Lemon Squeezy product id" }}>
             <div className="grid gap-4 sm:grid-cols-2">
               <TextField name="slug" label="Slug" required scope="product" hint="a-z, 0-9 and -; cannot change later." />
               <TextField name="name" label="Name" required scope="product" />
               <TextArea name="description" label="Description" scope="product" className="sm:col-span-2" />
+              <TextField name="lemonSqueezyStoreId" type="number" min={1} label="Lemon Squeezy store id" scope="product" hint="Moved from Lemon Squeezy? Answered as meta.store_id by /v1/licenses." />
+              <TextField name="lemonSqueezyProductId" type="number" min={1} label="Lemon Squeezy product id" scope="product" hint="Answered as meta.product_id." />
             </div>
           </ActionForm>
         </div>

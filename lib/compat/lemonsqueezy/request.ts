@@ -6,6 +6,7 @@
 // Field errors answer 422 with Laravel's wording ("The license key field is
 // required."), as Lemon Squeezy documents: "422: A required field was invalid
 // or missing"; a body that cannot be decoded at all answers 400.
+import { isWellFormedText } from "../../http/input";
 import type { ApiRequest } from "../../http/types";
 
 export type LemonSqueezyAction = "activate" | "validate" | "deactivate";
@@ -24,8 +25,6 @@ export class LemonSqueezyRequestError extends Error {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-// U+0000 and unpaired UTF-16 surrogates are malformed text everywhere (API.md "Input domain").
-const MALFORMED_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 // An instance id is a machine's fingerprint: 1-256 characters, no control characters (API.md).
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_LENGTH = 256;
@@ -77,7 +76,8 @@ function textField(raw: Record<string, unknown>, field: keyof LemonSqueezyFields
   }
   if (typeof value !== "string") throw new LemonSqueezyRequestError(422, `The ${label(field)} must be a string.`);
   const trimmed = value.trim();
-  if (MALFORMED_TEXT.test(trimmed) || (field === "instance_id" && CONTROL.test(trimmed))) {
+  // U+0000 and unpaired surrogates are malformed text everywhere (API.md "Input domain").
+  if (!isWellFormedText(trimmed) || (field === "instance_id" && CONTROL.test(trimmed))) {
     throw new LemonSqueezyRequestError(422, `The ${label(field)} is invalid.`);
   }
   if (trimmed.length > MAX_LENGTH) {

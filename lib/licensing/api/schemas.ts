@@ -7,9 +7,10 @@ import { z } from "zod";
 import { text } from "../../http/input";
 import { isSemVer } from "../../releases/semver";
 
-// A key is about 26 characters; anything far longer is not a key of ours.
-const key = text({ min: 1, max: 128 }).meta({
-  description: "The license key as issued; matched case-insensitively, surrounding white space ignored.",
+// An issued key is about 26 characters; one imported from another system may have
+// up to 256 (API.md "Admin API additions"), so that is the bound.
+const key = text({ min: 1, max: 256 }).meta({
+  description: "The license key as issued (or imported); matched case-insensitively, surrounding white space ignored.",
   examples: ["ZP-A3K2P-X9M4Q-R7T2W-B5N8Z"],
 });
 // 1-256 characters, no control characters, kept exactly as sent (no trimming):

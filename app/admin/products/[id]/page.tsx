@@ -33,10 +33,28 @@ export default async function ProductPage(props: { params: Promise<{ id: string 
 
       <Section id="edit" title="Details">
         <div className={card}>
-          <ActionForm action={updateProduct} hidden={hidden} submit="Save product" fieldLabels={{ name: "Name", description: "Description" }}>
+          <ActionForm action={updateProduct} hidden={hidden} submit="Save product" fieldLabels={{ name: "Name", description: "Description", lemonSqueezyStoreId: "Lemon Squeezy store id", lemonSqueezyProductId: "Lemon Squeezy product id" }}>
             <div className="grid gap-4 sm:grid-cols-2">
               <TextField name="name" label="Name" required defaultValue={product.name} scope="edit" />
               <TextArea name="description" label="Description" defaultValue={product.description ?? ""} scope="edit" className="sm:col-span-2" />
+              <TextField
+                name="lemonSqueezyStoreId"
+                type="number"
+                min={1}
+                label="Lemon Squeezy store id"
+                defaultValue={product.lemonSqueezyStoreId ?? undefined}
+                scope="edit"
+                hint="Moved from Lemon Squeezy? /v1/licenses answers it as meta.store_id. Empty: 1."
+              />
+              <TextField
+                name="lemonSqueezyProductId"
+                type="number"
+                min={1}
+                label="Lemon Squeezy product id"
+                defaultValue={product.lemonSqueezyProductId ?? undefined}
+                scope="edit"
+                hint={`Answered as meta.product_id. Empty: ${product.number}.`}
+              />
             </div>
           </ActionForm>
         </div>
