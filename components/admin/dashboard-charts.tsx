@@ -7,6 +7,7 @@
 import type { ReactNode } from "react";
 import { Bar, BarChart, CartesianGrid, Cell, LabelList, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from "recharts";
 import type { Dashboard } from "@/lib/admin/dashboard";
+import { currencyExponent, toMajorUnits } from "@/lib/catalog/money";
 import { formatCount, formatMoney } from "../format";
 import { td, th } from "./styles";
 
@@ -215,11 +216,11 @@ export function DashboardCharts({ data }: { data: Dashboard }) {
               title={`Revenue per day (${series.currency.toUpperCase()})`}
               description={`Payments collected through Stripe in ${series.currency.toUpperCase()}, ${range}: ${formatMoney(series.totalCents, series.currency)} in all.`}
               chart={
-                <BarChart data={series.days.map((d) => ({ ...d, label: shortDay(d.day), amount: d.amountCents / 100 }))} style={CHART_STYLE} responsive margin={{ top: 8, right: 12, bottom: 4, left: 8 }}>
+                <BarChart data={series.days.map((d) => ({ ...d, label: shortDay(d.day), amount: toMajorUnits(d.amountCents, series.currency) }))} style={CHART_STYLE} responsive margin={{ top: 8, right: 12, bottom: 4, left: 8 }}>
                   <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
                   <XAxis dataKey="label" tick={AXIS} minTickGap={12} />
-                  <YAxis tick={AXIS} width={72} tickFormatter={(v: number) => formatMoney(Math.round(v * 100), series.currency)} />
-                  <Tooltip formatter={(v: unknown) => formatMoney(Math.round(Number(v) * 100), series.currency)} />
+                  <YAxis tick={AXIS} width={72} tickFormatter={(v: number) => formatMoney(Math.round(v * 10 ** currencyExponent(series.currency)), series.currency)} />
+                  <Tooltip formatter={(v: unknown) => formatMoney(Math.round(Number(v) * 10 ** currencyExponent(series.currency)), series.currency)} />
                   <Bar dataKey="amount" name="Revenue" fill="#047857" isAnimationActive={false} />
                 </BarChart>
               }

@@ -1,5 +1,6 @@
 // The plan form's fields, for creating (with slug) and editing (slug fixed).
 import type { Plan } from "@/lib/generated/prisma/client";
+import { formatMajorUnits } from "@/lib/catalog/money";
 import { Checkbox, SelectField, TextArea, TextField } from "./fields";
 
 export const PLAN_FIELD_LABELS: Record<string, string> = {
@@ -53,7 +54,7 @@ export function PlanFields({ plan, scope }: { plan?: Plan; scope: string }) {
         ]}
       />
       <TextField name="stripePriceId" label="Stripe price id" defaultValue={plan?.stripePriceId} scope={scope} hint="price_…; empty: not sold online." />
-      <TextField name="price" label="Price shown" defaultValue={plan?.priceCents == null ? "" : (plan.priceCents / 100).toFixed(2)} scope={scope} hint="On the pricing page, e.g. 49.00; Stripe's price is charged. Empty: “Contact us”." />
+      <TextField name="price" label="Price shown" defaultValue={plan?.priceCents == null ? "" : formatMajorUnits(plan.priceCents, plan.currency ?? "usd")} scope={scope} hint="On the pricing page, in the currency's own unit: 49.00 for dollars, 5000 for yen, 1.250 for dinars; Stripe's price is charged. Empty: “Contact us”." />
       <TextField name="currency" label="Currency" defaultValue={plan?.currency ?? "usd"} scope={scope} />
       <SelectField
         name="billingInterval"

@@ -5,6 +5,7 @@
 // build it with a fake session and run every entry as a customer and as nobody.
 import { z } from "zod";
 import { email, slug } from "../admin-api/schemas";
+import { text } from "../http/input";
 import { createToken, createTokenInput, revokeToken, revokeTokenInput } from "./api-tokens";
 import { checkbox, confirmed, endOfDay, id, integer, optional } from "./form-fields";
 import type { ConsoleAction } from "./action-state";
@@ -71,12 +72,12 @@ export function consoleActions(deps: ActionDeps) {
     archiveProduct: action(product, (admin, input, { ip }) => setProductArchived(admin, { ...input, archived: true }, ip)),
     restoreProduct: action(product, (admin, input, { ip }) => setProductArchived(admin, { ...input, archived: false }, ip)),
     createPlan: action(createPlanInput, (admin, input, { ip }) => createPlan(admin, input, ip)),
-    updatePlan: action(planFields.extend({ planId: id }), (admin, input, { ip }) => updatePlan(admin, input, ip)),
+    updatePlan: action(planFields.safeExtend({ planId: id }), (admin, input, { ip }) => updatePlan(admin, input, ip)),
     archivePlan: action(plan, (admin, input, { ip }) => setPlanArchived(admin, { ...input, archived: true }, ip)),
     restorePlan: action(plan, (admin, input, { ip }) => setPlanArchived(admin, { ...input, archived: false }, ip)),
     deletePlan: action(deletePlanInput, (admin, input, { ip }) => deletePlan(admin, input, ip)),
 
-    rerunStripeEvent: action(z.object({ eventId: z.string().trim().min(1).max(255) }), (admin, input, { ip }) => rerunFailedEvent(admin, input, ip)),
+    rerunStripeEvent: action(z.object({ eventId: text({ min: 1, max: 255 }) }), (admin, input, { ip }) => rerunFailedEvent(admin, input, ip)),
 
     createApiToken: action(createTokenInput, (admin, input, { ip }) => createToken(admin, input, ip)),
     revokeApiToken: action(revokeTokenInput, (admin, input, { ip }) => revokeToken(admin, input, ip)),

@@ -1,6 +1,7 @@
 // zod fields for HTML form values, which arrive as strings: an empty input is
 // "not given", a checkbox is "on" or absent, a date input is YYYY-MM-DD.
 import { z } from "zod";
+import { isInstantInRange, text } from "../http/input";
 
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
@@ -20,16 +21,20 @@ export function optional<T extends z.ZodType>(schema: T) {
   return z.preprocess(blankToUndefined, schema.optional());
 }
 
-export const trimmed = (max: number) => z.string().trim().max(max);
+/** Text typed into a form: trimmed, at most `max` characters, no U+0000 or unpaired surrogates (the shared text type). */
+export const trimmed = (max: number) => text({ max });
 
-/** A calendar date from `<input type="date">`, as the end of that day in UTC (the console shows UTC). */
+/**
+ * A calendar date from `<input type="date">`, as the end of that day in UTC (the console shows UTC), within
+ * the instants the portal accepts anywhere (years 0001-9999, lib/http/input.ts).
+ */
 export const endOfDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use the date picker (YYYY-MM-DD)")
   .transform((value, ctx) => {
     const date = new Date(`${value}T23:59:59.999Z`);
-    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-      ctx.addIssue({ code: "custom", message: "Not a real date" });
+    if (!isInstantInRange(date) || date.toISOString().slice(0, 10) !== value) {
+      ctx.addIssue({ code: "custom", message: "Not a real date between 0001-01-01 and 9999-12-31" });
       return z.NEVER;
     }
     return date;

@@ -13,6 +13,7 @@ import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { License, Prisma } from "../generated/prisma/client";
 import { ApiError } from "../http/errors";
+import { isInstantInRange } from "../http/input";
 import type { ActionResult } from "./guard";
 import { adminActor, type ConsoleAdmin } from "./guard";
 
@@ -126,8 +127,10 @@ export async function extendLicense(admin: ConsoleAdmin, input: { licenseId: str
   await changeLicense(admin, input.licenseId, ip, (_tx, before) => {
     assertNotRevoked(before);
     if (!before.expiresAt) throw new ApiError("CONFLICT", "The license is perpetual: there is nothing to extend.");
-    const base = Math.max(before.expiresAt.getTime(), Date.now());
+    // An unreadable stored expiry (NaN: ±infinity in the database) extends from now.
+    const base = Math.max(before.expiresAt.getTime() || 0, Date.now());
     to = new Date(base + input.days * DAY_MS);
+    if (!isInstantInRange(to)) throw new ApiError("BAD_REQUEST", "That would put the expiry past 9999-12-31; set a date instead.");
     return expiryEdit(before, to);
   });
   return { ok: true, message: `Extended by ${input.days} days, to ${day(to)}.` };

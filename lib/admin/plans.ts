@@ -11,18 +11,21 @@ import { slug } from "../admin-api/schemas";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { Plan, Prisma } from "../generated/prisma/client";
+import { currencyExponent, parseMajorUnits } from "../catalog/money";
 import { ApiError } from "../http/errors";
 import { planColumns } from "../catalog/plan-schema";
 import { applyFloatingChange } from "../licensing/seat-changes";
 import { checkbox, confirmed, entitlementList, id, integer, optional, trimmed } from "./form-fields";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
 
-/** "49" or "49.90" in the currency's main unit → cents. */
+/** The largest amount the int4 column holds. */
+const MAX_MINOR_UNITS = 2_147_483_647;
+
+/** "49", "49.90", "5000" (yen) or "1.250" (dinars) in the currency's major unit; made minor units by `columns`. */
 const price = z
   .string()
   .trim()
-  .regex(/^\d{1,7}(\.\d{1,2})?$/, "A price like 49 or 49.90")
-  .transform((value) => Math.round(Number(value) * 100));
+  .regex(/^\d{1,9}(\.\d{1,3})?$/, "A price like 49 or 49.90");
 
 export const planFields = z.object({
   name: trimmed(200).min(1, "Give the plan a name"),
@@ -48,13 +51,43 @@ export const planFields = z.object({
   sortOrder: optional(integer(-10_000, 10_000)),
   // The Lemon Squeezy variant this plan replaces: the Lemon Squeezy-compatible API answers it as meta.variant_id.
   lemonSqueezyVariantId: optional(integer(1, 2_147_483_647)),
-});
+}).refine(
+  // The price's decimals depend on the currency chosen beside it (0 for JPY, 3 for KWD, else 2).
+  (input) => {
+    if (input.price === undefined) return true;
+    const minor = parseMajorUnits(input.price, input.currency ?? "usd");
+    return minor !== null && minor <= MAX_MINOR_UNITS;
+  },
+  {
+    path: ["price"],
+    error: (issue) => {
+      const currency = (issue.input as { currency?: string } | undefined)?.currency ?? "usd";
+      const exp = currencyExponent(currency);
+      return `A ${currency.toUpperCase()} price has ${exp === 0 ? "no decimals" : `at most ${exp} decimals`} (and fits in 2,147,483,647 minor units)`;
+    },
+    // Also when other fields are wrong, so the form shows every error at once; not when price or currency themselves are.
+    when: (payload) => !payload.issues.some((i) => i.path?.[0] === "price" || i.path?.[0] === "currency"),
+  },
+);
 
-export const createPlanInput = planFields.extend({ productId: id, slug });
+export const createPlanInput = planFields.safeExtend({ productId: id, slug });
 
 type PlanFields = z.output<typeof planFields>;
 
+<<<<<<< HEAD
 /** The columns a form sets: the one plan schema (lib/catalog/plan-schema.ts) applies its defaults to what is left empty. */
+=======
+/** The typed price in the plan currency's minor units (Stripe's exponent: 0 for JPY, 3 for KWD, else 2). */
+function priceInMinorUnits(input: PlanFields): number | null {
+  if (input.price === undefined) return null;
+  const minor = parseMajorUnits(input.price, input.currency ?? "usd");
+  // planFields refused anything else; a caller that skipped it gets a 400, not a wrong price.
+  if (minor === null || minor > MAX_MINOR_UNITS) throw new ApiError("BAD_REQUEST", "Invalid price");
+  return minor;
+}
+
+/** The columns a form sets; defaults as in the data model for what is left empty. */
+>>>>>>> ad8b012 (money: amounts are minor units with each currency's Stripe exponent (0 for JPY/KRW, 3 for KWD/BHD/JOD/OMR/TND, else 2) in the console, dashboard charts, pricing and the emulator, and the console's price field is read in that unit (5000 yen is ¥5,000, not ¥50); console text fields use the shared text type, dates stay within 0001-9999, extensions cannot pass 9999)
 function columns(input: PlanFields) {
   return planColumns.parse({
     name: input.name,
@@ -67,8 +100,13 @@ function columns(input: PlanFields) {
     offlineGraceDays: input.offlineGraceDays,
     expirationStrategy: input.expirationStrategy,
     stripePriceId: input.stripePriceId ?? null,
+<<<<<<< HEAD
     priceCents: input.price ?? null,
     currency: input.currency,
+=======
+    priceCents: priceInMinorUnits(input),
+    currency: input.currency ?? "usd",
+>>>>>>> ad8b012 (money: amounts are minor units with each currency's Stripe exponent (0 for JPY/KRW, 3 for KWD/BHD/JOD/OMR/TND, else 2) in the console, dashboard charts, pricing and the emulator, and the console's price field is read in that unit (5000 yen is ¥5,000, not ¥50); console text fields use the shared text type, dates stay within 0001-9999, extensions cannot pass 9999)
     billingInterval: input.billingInterval ?? null,
     sortOrder: input.sortOrder,
     lemonSqueezyVariantId: input.lemonSqueezyVariantId ?? null,

@@ -1,5 +1,61 @@
-// Amounts in minor units (cents), as Stripe and the database keep them. Pure: the
-// admin console's client components print money with it too.
-export function formatMoney(cents: number, currency: string): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+// Money as Stripe and the database keep it: an integer amount in the currency's
+// minor unit, whose size depends on the currency. Stripe's rule
+// (https://docs.stripe.com/currencies#zero-decimal and #three-decimal): most
+// currencies have 2 decimals (5000 usd = $50.00), zero-decimal currencies have
+// none (5000 jpy = ¥5,000) and a few have 3 (5000 kwd = KWD 5.000). Pure: the
+// console's client components print money with it too.
+
+/** Stripe's zero-decimal currencies: the amount is in whole units. */
+const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
+/** Stripe's three-decimal currencies: the amount is in thousandths. */
+const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
+
+/** Decimal places of `currency`'s minor unit in Stripe amounts (ISO 4217 code, any case): 0, 2 or 3. */
+export function currencyExponent(currency: string): 0 | 2 | 3 {
+  const code = currency.toLowerCase();
+  return ZERO_DECIMAL.has(code) ? 0 : THREE_DECIMAL.has(code) ? 3 : 2;
+}
+
+/** An amount in minor units as a number of major units (5000 jpy → 5000, 4990 usd → 49.9). */
+export function toMajorUnits(minor: number, currency: string): number {
+  return minor / 10 ** currencyExponent(currency);
+}
+
+/**
+ * Parses an amount typed in major units ("49", "49.90", "5000" for yen, "1.250" for dinars) into
+ * minor units, or null when it is not a non-negative number with at most the currency's decimals.
+ * Exact: done on the digits, not with floating point.
+ */
+export function parseMajorUnits(text: string, currency: string): number | null {
+  const exp = currencyExponent(currency);
+  const m = /^(\d{1,12})(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) return null;
+  const fraction = m[2] ?? "";
+  if (fraction.length > exp) return null;
+  const minor = Number(m[1]) * 10 ** exp + Number(fraction.padEnd(exp, "0") || "0");
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+
+/** An amount in minor units written in major units with the currency's decimals, no symbol ("49.90", "5000"). */
+export function formatMajorUnits(minor: number, currency: string): string {
+  return toMajorUnits(minor, currency).toFixed(currencyExponent(currency));
+}
+
+/**
+ * An amount in minor units for people: "$49.90", "¥5,000", "KWD 5.000". Never throws: a stored code
+ * that Intl does not know (say "xx1") is printed as "12.34 XX1".
+ */
+export function formatMoney(minor: number, currency: string): string {
+  const exp = currencyExponent(currency);
+  const major = toMajorUnits(minor, currency);
+  try {
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency: currency.toUpperCase(),
+      minimumFractionDigits: exp,
+      maximumFractionDigits: exp,
+    }).format(major);
+  } catch {
+    return `${major.toFixed(exp)} ${currency.toUpperCase()}`;
+  }
 }

@@ -1,4 +1,5 @@
 import type { Interval } from "./store";
+import { formatMoney } from "../../catalog/money";
 import { escapeHtml } from "../../html/escape";
 
 /**
@@ -7,12 +8,9 @@ import { escapeHtml } from "../../html/escape";
  * escaped.
  */
 
-// Currencies Stripe counts in whole units rather than cents.
-const ZERO_DECIMAL = new Set(["bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"]);
-
+/** `amount` in the currency's minor units (Stripe's exponent: lib/catalog/money.ts). */
 export function formatPrice(amount: number, currency: string, interval: Interval | null): string {
-  const major = ZERO_DECIMAL.has(currency.toLowerCase()) ? amount : amount / 100;
-  const money = new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(major);
+  const money = formatMoney(amount, currency);
   return interval ? `${money} / ${interval}` : money;
 }
 
