@@ -7,6 +7,7 @@ const SECTIONS = [
   { href: "/admin", label: "Dashboard" },
   { href: "/admin/licenses", label: "Licenses" },
   { href: "/admin/products", label: "Products & plans" },
+  { href: "/admin/releases", label: "Releases" },
   { href: "/admin/customers", label: "Customers" },
   { href: "/admin/events", label: "Stripe events" },
   { href: "/admin/audit", label: "Audit log" },

@@ -73,6 +73,11 @@ const forms = {
   resendKeyEmail: (f: Fixture) => form({ licenseId: f.license.id }),
   revealLicenseKey: (f: Fixture) => form({ licenseId: f.license.id }),
   createProduct: () => form({ slug: `p-${unique()}`, name: "New product" }),
+  createRelease: (f: Fixture) => form({ product: f.plan.product.slug, version: `1.0.${Math.floor(Math.random() * 1e6)}`, channel: "stable" }),
+  setReleaseStatus: async (f: Fixture) => {
+    const release = await prisma().release.create({ data: { productId: f.plan.productId, version: `0.0.${Math.floor(Math.random() * 1e6)}`, status: "DRAFT" } });
+    return form({ releaseId: release.id, status: "PUBLISHED" });
+  },
   updateProduct: (f: Fixture) => form({ productId: f.plan.productId, name: "Renamed" }),
   archiveProduct: (f: Fixture) => form({ productId: f.plan.productId }),
   restoreProduct: async (f: Fixture) => {

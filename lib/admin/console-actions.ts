@@ -22,6 +22,7 @@ import {
 } from "./license-changes";
 import { createPlan, createPlanInput, deletePlan, deletePlanInput, planFields, setPlanArchived, updatePlan } from "./plans";
 import { createProduct, createProductInput, productFields, setProductArchived, updateProduct } from "./products";
+import { createReleaseByHand, createReleaseInput, releaseStatusInput, setReleaseStatus } from "./releases";
 import { rerunFailedEvent } from "./stripe-events";
 
 const license = z.object({ licenseId: id });
@@ -68,6 +69,8 @@ export function consoleActions(deps: ActionDeps) {
     revealLicenseKey: action(license, async (admin, input, { ip }) => ({ secret: await revealLicenseKey(admin, input, ip) })),
 
     createProduct: action(createProductInput, (admin, input, { ip }) => createProduct(admin, input, ip)),
+    createRelease: action(createReleaseInput, (admin, input, { ip }) => createReleaseByHand(admin, input, ip)),
+    setReleaseStatus: action(releaseStatusInput, (admin, input, { ip }) => setReleaseStatus(admin, input, ip)),
     updateProduct: action(productFields.extend({ productId: id }), (admin, input, { ip }) => updateProduct(admin, input, ip)),
     archiveProduct: action(product, (admin, input, { ip }) => setProductArchived(admin, { ...input, archived: true }, ip)),
     restoreProduct: action(product, (admin, input, { ip }) => setProductArchived(admin, { ...input, archived: false }, ip)),

@@ -382,3 +382,30 @@ describe("update feeds", () => {
     expect(byQuery.status).toBe(200);
   });
 });
+
+describe("portal downloads", () => {
+  it("lists the newest release per platform and the history the license may have, and mints links only for those", async () => {
+    const { downloadsForLicense, portalDownloadPath } = await import("./portal");
+    const owner = await licenseWith({ expiresAt: new Date(Date.now() - day), expirationStrategy: "MAINTAIN" });
+    const { product } = owner;
+    await publish(server.url, { product, version: "1.0.0", publishedAt: new Date(Date.now() - 9 * day).toISOString() }, [
+      { name: "a-1.exe", platform: "windows", arch: "x64", bytes: randomBytes(10) },
+      { name: "a-1.dmg", platform: "darwin", arch: "universal", bytes: randomBytes(10) },
+    ]);
+    await publish(server.url, { product, version: "1.1.0", publishedAt: new Date(Date.now() - 3 * day).toISOString() }, [{ name: "a-11.exe", platform: "windows", arch: "x64", bytes: randomBytes(10) }]);
+    await publish(server.url, { product, version: "2.0.0" }, [{ name: "a-2.exe", platform: "windows", arch: "x64", bytes: randomBytes(10) }]); // after expiry
+
+    const downloads = await downloadsForLicense(owner.user.id, owner.license.id);
+    expect(downloads!.latest.map((l) => [l.platform, l.release.version])).toEqual([["windows", "1.1.0"], ["darwin", "1.0.0"]]);
+    expect(downloads!.history.map((r) => r.version)).toEqual(["1.1.0", "1.0.0"]);
+    const stranger = await licenseWith({});
+    expect(await downloadsForLicense(stranger.user.id, owner.license.id)).toBeNull();
+
+    const newer = await prisma().artifact.findFirstOrThrow({ where: { filename: "a-2.exe", release: { product: { slug: product } } } });
+    const older = await prisma().artifact.findFirstOrThrow({ where: { filename: "a-11.exe", release: { product: { slug: product } } } });
+    expect(await portalDownloadPath(owner.user.id, owner.license.id, newer.id)).toBeNull();
+    const path = await portalDownloadPath(owner.user.id, owner.license.id, older.id);
+    expect((await fetch(server.url + path!)).status).toBe(200);
+    expect(await portalDownloadPath(stranger.user.id, owner.license.id, older.id)).toBeNull();
+  });
+});

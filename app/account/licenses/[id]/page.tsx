@@ -9,11 +9,13 @@ import { DeactivateMachine } from "@/components/portal/deactivate-machine";
 import { LicenseFacts } from "@/components/portal/license-facts";
 import { MachineTable } from "@/components/portal/machine-table";
 import { OfflineDownload } from "@/components/portal/offline-download";
+import { ReleaseDownloads } from "@/components/portal/release-downloads";
 import { TransferSteps } from "@/components/portal/transfer-steps";
 import { StatusBadge } from "@/components/status-badge";
 import { parseId } from "@/lib/portal/ids";
 import { getLicenseForUser, type LicenseDetail } from "@/lib/portal/licenses";
 import { portalUrl } from "@/lib/portal/snippet";
+import { downloadsForLicense } from "@/lib/releases/portal";
 import { deactivateMachine, openBillingPortal, revealKey } from "../../actions";
 import { accountUser } from "../../session";
 
@@ -48,6 +50,7 @@ export default async function LicensePage(props: { params: Promise<{ id: string 
   const license = await getLicenseForUser(user.id, id);
   if (!license) notFound();
   const { deactivated } = await props.searchParams;
+  const downloads = await downloadsForLicense(user.id, license.id);
 
   return (
     <div className="space-y-8">
@@ -101,6 +104,12 @@ export default async function LicensePage(props: { params: Promise<{ id: string 
           </details>
         )}
       </Section>
+
+      {downloads && (
+        <Section id="downloads" title="Downloads">
+          <ReleaseDownloads licenseId={license.id} downloads={downloads} />
+        </Section>
+      )}
 
       <Section id="transfer" title="Move to another machine">
         <TransferSteps />
