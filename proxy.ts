@@ -26,6 +26,8 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Not Next's static files: they carry the server's headers already and need no nonce.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Not Next's static files: they carry the server's headers already and need no nonce. Not artifact
+  // uploads either: a proxy makes Next buffer the request body and cut it at proxyClientMaxBodySize
+  // (10 MB), and an upload may be gigabytes (lib/releases/artifacts.ts streams it instead).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|admin/releases/[^/]+/artifacts|api/v1/admin/releases/[^/]+/artifacts/).*)"],
 };
