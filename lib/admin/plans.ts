@@ -74,9 +74,6 @@ export const createPlanInput = planFields.safeExtend({ productId: id, slug });
 
 type PlanFields = z.output<typeof planFields>;
 
-<<<<<<< HEAD
-/** The columns a form sets: the one plan schema (lib/catalog/plan-schema.ts) applies its defaults to what is left empty. */
-=======
 /** The typed price in the plan currency's minor units (Stripe's exponent: 0 for JPY, 3 for KWD, else 2). */
 function priceInMinorUnits(input: PlanFields): number | null {
   if (input.price === undefined) return null;
@@ -86,8 +83,7 @@ function priceInMinorUnits(input: PlanFields): number | null {
   return minor;
 }
 
-/** The columns a form sets; defaults as in the data model for what is left empty. */
->>>>>>> ad8b012 (money: amounts are minor units with each currency's Stripe exponent (0 for JPY/KRW, 3 for KWD/BHD/JOD/OMR/TND, else 2) in the console, dashboard charts, pricing and the emulator, and the console's price field is read in that unit (5000 yen is ¥5,000, not ¥50); console text fields use the shared text type, dates stay within 0001-9999, extensions cannot pass 9999)
+/** The columns a form sets: the one plan schema (lib/catalog/plan-schema.ts) applies its defaults to what is left empty. */
 function columns(input: PlanFields) {
   return planColumns.parse({
     name: input.name,
@@ -100,13 +96,8 @@ function columns(input: PlanFields) {
     offlineGraceDays: input.offlineGraceDays,
     expirationStrategy: input.expirationStrategy,
     stripePriceId: input.stripePriceId ?? null,
-<<<<<<< HEAD
-    priceCents: input.price ?? null,
-    currency: input.currency,
-=======
     priceCents: priceInMinorUnits(input),
-    currency: input.currency ?? "usd",
->>>>>>> ad8b012 (money: amounts are minor units with each currency's Stripe exponent (0 for JPY/KRW, 3 for KWD/BHD/JOD/OMR/TND, else 2) in the console, dashboard charts, pricing and the emulator, and the console's price field is read in that unit (5000 yen is ¥5,000, not ¥50); console text fields use the shared text type, dates stay within 0001-9999, extensions cannot pass 9999)
+    currency: input.currency,
     billingInterval: input.billingInterval ?? null,
     sortOrder: input.sortOrder,
     lemonSqueezyVariantId: input.lemonSqueezyVariantId ?? null,
