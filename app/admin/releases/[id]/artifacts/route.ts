@@ -10,6 +10,7 @@ import { clientIpFromHeaders } from "@/lib/http/next-adapter";
 import { parseQuery } from "@/lib/admin-api/schemas";
 import { uploadArtifact } from "@/lib/releases/artifacts";
 import { artifactQuery, filename } from "@/lib/releases/schemas";
+import { otherMethods } from "@/lib/http/route-methods";
 
 export const dynamic = "force-dynamic";
 
@@ -43,3 +44,5 @@ export async function PUT(request: Request, props: { params: Promise<{ id: strin
     return Response.json(json, { status, headers });
   }
 }
+
+export const { GET, POST, PATCH, DELETE } = otherMethods(["PUT"]);

@@ -5,6 +5,7 @@
 import { currentUser } from "@/lib/auth/session";
 import { parseId } from "@/lib/portal/ids";
 import { portalDownloadPath } from "@/lib/releases/portal";
+import { otherMethods } from "@/lib/http/route-methods";
 
 const notFound = () => new Response("Not found", { status: 404, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
 
@@ -23,3 +24,5 @@ export async function GET(_request: Request, ctx: { params: Promise<{ id: string
   // Relative: request.url may carry the internal host behind a proxy.
   return new Response(null, { status: 303, headers: { Location: path, "Cache-Control": "no-store" } });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods(["GET"]);
