@@ -6,7 +6,9 @@ import { z } from "zod";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { startsWithText } from "../db/like";
 import { ApiError } from "../http/errors";
+import { text } from "../http/input";
 import { rerunStripeEvent } from "../payments/webhooks/process-event";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
 import { COUNT_CAP, pageOf, pageParam, type Page } from "./paging";
@@ -16,7 +18,7 @@ export const EVENT_STATUSES = ["PROCESSING", "PROCESSED", "IGNORED", "FAILED"] a
 
 export const eventSearchSchema = z.object({
   status: z.enum(EVENT_STATUSES).optional().catch(undefined),
-  type: z.string().trim().max(100).optional().catch(undefined),
+  type: text({ max: 100 }).optional().catch(undefined),
   page: pageParam,
 });
 
@@ -25,6 +27,8 @@ export type StripeEventRow = {
   type: string;
   status: (typeof EVENT_STATUSES)[number];
   error: string | null;
+  /** why an IGNORED event was left alone */
+  reason: string | null;
   attempts: number;
   receivedAt: Date;
   processedAt: Date | null;
@@ -35,7 +39,7 @@ export type StripeEventRow = {
 export async function listStripeEvents(search: z.output<typeof eventSearchSchema>): Promise<Page<StripeEventRow>> {
   const where: Prisma.StripeEventWhereInput = {
     ...(search.status ? { status: search.status } : {}),
-    ...(search.type ? { type: { startsWith: search.type } } : {}),
+    ...(search.type ? { type: startsWithText(search.type) } : {}),
   };
   const [rows, total] = await Promise.all([
     prisma().stripeEvent.findMany({

@@ -45,6 +45,7 @@ export default async function EventsPage(props: { searchParams: Promise<Record<s
               <span className={e.status === "FAILED" ? "font-semibold text-red-800" : undefined}>{STATUS_TEXT[e.status] ?? e.status}</span>
               {e.processedAt && <span className="block text-xs text-slate-500">{formatDate(e.processedAt)}</span>}
               {e.error && <span className="block max-w-md text-xs break-words text-red-800">{e.error}</span>}
+              {e.reason && <span className="block max-w-md text-xs break-words text-slate-600">{e.reason}</span>}
             </td>
             <td className={`${td} tabular-nums`}>{e.attempts}</td>
             <td className={td}>

@@ -17,10 +17,17 @@ export type HandlerContext = {
   applyWaitingEvents(license: License): Promise<License>;
 };
 
+/** A handler's answer for an event it deliberately leaves alone; `ignored` is the reason shown in the console. */
+export type Ignored = { ignored: string };
+
 export type EventHandler<T> = {
   /** Stripe ids whose events must apply one at a time (subscription, payment intent, customer, session). */
   lockKeys(object: T): Array<string | null>;
-  handle(ctx: HandlerContext, object: T): Promise<void>;
+  /**
+   * Applies the event. Answers `{ignored: reason}` for an event that is not the portal's business (e.g. a
+   * Checkout Session another app created): it is recorded as IGNORED with that reason, changing nothing.
+   */
+  handle(ctx: HandlerContext, object: T): Promise<void | Ignored>;
   /** Set for events about an existing license: what the event does to it (also used by the replay). */
   apply?(ctx: HandlerContext, license: License, object: T): Promise<License>;
 };

@@ -24,8 +24,9 @@ export async function claimEvent(tx: Tx, event: Stripe.Event): Promise<boolean> 
   return rows.length > 0;
 }
 
-export async function finishEvent(tx: Tx, id: string, status: "PROCESSED" | "IGNORED"): Promise<void> {
-  await tx.stripeEvent.update({ where: { id }, data: { status, processedAt: new Date() } });
+/** Marks the claimed event done; `reason` says why an IGNORED one was left alone (shown in the console). */
+export async function finishEvent(tx: Tx, id: string, status: "PROCESSED" | "IGNORED", reason: string | null = null): Promise<void> {
+  await tx.stripeEvent.update({ where: { id }, data: { status, reason, processedAt: new Date() } });
 }
 
 /** Records a failed attempt after its transaction rolled back, for the admin to see and re-run. */

@@ -64,10 +64,15 @@ async function handleInTransaction(event: Stripe.Event, handler: EventHandler<un
     await lockKeys(tx, keys.map((k) => `stripe:${k}`));
     if (!(await claimEvent(tx, event))) return "duplicate";
     if (!handler) {
-      await finishEvent(tx, event.id, "IGNORED");
+      await finishEvent(tx, event.id, "IGNORED", `The portal does not act on ${event.type} events.`);
       return "ignored";
     }
-    await handler.handle(contextFor(tx, event, false, afterCommit), object);
+    const result = await handler.handle(contextFor(tx, event, false, afterCommit), object);
+    if (result && "ignored" in result) {
+      afterCommit.length = 0; // nothing happened, so nothing follows
+      await finishEvent(tx, event.id, "IGNORED", result.ignored);
+      return "ignored";
+    }
     await finishEvent(tx, event.id, "PROCESSED");
     return "processed";
   }, TRANSACTION);

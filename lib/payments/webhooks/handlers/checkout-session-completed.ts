@@ -9,10 +9,28 @@ import { sendLicenseEmail } from "../../../email/messages";
 import type { Prisma } from "../../../generated/prisma/client";
 import { ApiError } from "../../../http/errors";
 import { issueLicense, lockPlanForLicense } from "../../../licensing/issue";
-import type { EventHandler } from "../context";
+import type { EventHandler, Ignored } from "../context";
 import { buyerOf, linkStripeCustomer } from "../customer";
 import { recordPayment } from "../payments";
 import { idOf } from "../stripe-objects";
+
+/**
+ * Why a completed session is none of the portal's business, or null when it is a purchase to fulfil.
+ * Every session the portal creates (lib/payments/checkout.ts) is in payment or subscription mode and
+ * carries `metadata.plan`; Payment Links, other applications on the same Stripe account and setup-mode
+ * sessions do not. They are recorded as IGNORED (2xx) rather than failed: Stripe would retry a failure
+ * for three days and flag the endpoint, and no re-run could ever fulfil them.
+ */
+function notOurs(session: Stripe.Checkout.Session): Ignored | null {
+  if (session.mode === "setup") return { ignored: `Checkout session ${session.id} is in setup mode: nothing was bought.` };
+  const plan = session.metadata?.plan;
+  if (typeof plan !== "string" || plan.trim() === "") {
+    const keys = Object.keys(session.metadata ?? {});
+    const has = keys.length === 0 ? "no metadata" : `metadata ${keys.slice(0, 5).map((k) => JSON.stringify(k)).join(", ")} but no "plan"`;
+    return { ignored: `Checkout session ${session.id} was not created by this portal (${has}: a Payment Link or another application).` };
+  }
+  return null;
+}
 
 async function planOf(tx: Prisma.TransactionClient, session: Stripe.Checkout.Session) {
   const slug = session.metadata?.plan;
@@ -31,7 +49,11 @@ export const checkoutSessionCompleted: EventHandler<Stripe.Checkout.Session> = {
     // Delayed payment methods (bank debits) complete the session unpaid;
     // async_payment_succeeded follows once the money is there. A free session
     // (no_payment_required: full discount, trial) is fulfilled like a paid one.
-    if (session.payment_status === "unpaid") return;
+    const foreign = notOurs(session);
+    if (foreign) return foreign;
+    if (session.payment_status === "unpaid") {
+      return { ignored: `Checkout session ${session.id} is not paid yet; checkout.session.async_payment_succeeded will fulfil it.` };
+    }
     // The other of the two events for this session may have minted it already.
     if (await ctx.tx.license.findUnique({ where: { stripeCheckoutSessionId: session.id }, select: { id: true } })) return;
 
