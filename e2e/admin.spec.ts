@@ -16,6 +16,7 @@ async function validationCode(request: APIRequestContext, key: string): Promise<
 
 test("a vendor issues a license by hand, suspends and reinstates it, and reads the dashboard", async ({ page, request }) => {
   await signIn(page, ADMIN);
+  await expect(page).toHaveURL(/\/admin$/); // an admin lands on the console, not on /account
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
@@ -155,9 +156,18 @@ test("an admin opens every console section, and adds a product with a plan that 
   await newPlan.getByRole("textbox", { name: "Slug", exact: true }).fill(`${slug}-pro`);
   await newPlan.getByRole("textbox", { name: "Name", exact: true }).fill("Studio Pro");
   await newPlan.getByRole("spinbutton", { name: "Machines (seats)" }).fill("2");
-  await newPlan.getByRole("textbox", { name: "Entitlements" }).fill("render\nexport");
+  await newPlan.getByRole("textbox", { name: "Entitlements" }).fill("render\nbad flag!");
   await newPlan.getByRole("textbox", { name: "Price shown" }).fill("19.00");
   await newPlan.getByRole("textbox", { name: "Stripe price id" }).fill(`price_${slug}`);
+  await newPlan.getByRole("button", { name: "Create plan" }).click();
+  // A refused form keeps what was typed and says what is wrong beside the field itself.
+  const entitlements = newPlan.getByRole("textbox", { name: "Entitlements" });
+  await expect(entitlements).toHaveAttribute("aria-invalid", "true");
+  await expect(entitlements.locator("xpath=..")).toContainText("✗");
+  await expect(newPlan.getByRole("textbox", { name: "Slug", exact: true })).toHaveValue(`${slug}-pro`);
+  await expect(newPlan.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("Studio Pro");
+  await expect(newPlan.getByRole("textbox", { name: "Stripe price id" })).toHaveValue(`price_${slug}`);
+  await entitlements.fill("render\nexport");
   await newPlan.getByRole("button", { name: "Create plan" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "E2E Studio — Studio Pro" })).toBeVisible();
   await page.goto("/pricing");

@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, useEffect, useId, useRef, useState, type ReactNode } from "react";
+import { startTransition, useActionState, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { ActionState, ConsoleAction } from "@/lib/admin/action-state";
+import { FieldErrorsContext } from "./field-errors";
 import { SecretValue } from "./secret-value";
 import { buttons, type ButtonVariant } from "./styles";
 
@@ -28,7 +29,12 @@ type Props = {
 
 /**
  * A form bound to a console server action, with its answer (success, error,
- * field problems, a secret shown once) announced in a live region beside it.
+ * field problems, a secret shown once) announced in a live region beside it;
+ * each field shows its own problem beside itself (FieldErrorsContext). What was
+ * typed stays in the fields after an answer: React resets a form whose `action`
+ * is a function once the action settles, which emptied a half-right form on a
+ * validation error, so with JavaScript the form is submitted through the action
+ * by hand (no reset); without it the browser posts it as before.
  */
 export function ActionForm(props: Props) {
   const [state, formAction, pending] = useActionState(props.action, {});
@@ -54,6 +60,11 @@ export function ActionForm(props: Props) {
   return (
     <form
       action={formAction}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget, (e.nativeEvent as SubmitEvent).submitter);
+        startTransition(() => formAction(data));
+      }}
       className={props.className ?? "space-y-3"}
       onKeyDown={(e) => {
         if (confirming && e.key === "Escape" && !pending) ask(false);
@@ -62,7 +73,7 @@ export function ActionForm(props: Props) {
       {Object.entries(props.hidden ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      {props.children}
+      <FieldErrorsContext value={state.fieldErrors}>{props.children}</FieldErrorsContext>
       {confirming ? (
         <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Confirm">
           <input type="hidden" name="confirm" value="yes" />

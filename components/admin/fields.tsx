@@ -1,7 +1,12 @@
+"use client";
+
 // Labelled form fields for the console's forms: every input has a visible label
 // and an optional hint tied to it with aria-describedby. The label is a sibling,
 // not a wrapper, so a control's name is the label alone (not its options or hint).
+// Inside an ActionForm a field shows the problem its last answer named beside
+// itself, marked aria-invalid and tied to the control like the hint.
 import type { ReactNode } from "react";
+import { useFieldError } from "./field-errors";
 import { input } from "./styles";
 
 type Common = { name: string; label: string; hint?: ReactNode; required?: boolean; className?: string };
@@ -25,8 +30,25 @@ function Hint({ id, children }: { id: string; children?: ReactNode }) {
 
 const fieldId = (name: string, scope?: string) => `f-${scope ?? "x"}-${name}`;
 
+function FieldError({ id, message }: { id: string; message?: string }) {
+  return message ? (
+    <span id={id} className="block text-sm font-medium text-red-700">
+      ✗ {message}
+    </span>
+  ) : null;
+}
+
+/** aria-describedby and aria-invalid for a control with an optional hint and an optional problem. */
+function described(id: string, hint: ReactNode, error: string | undefined) {
+  const ids = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  return { "aria-describedby": ids || undefined, "aria-invalid": error ? (true as const) : undefined };
+}
+
+const invalid = "border-red-600";
+
 export function TextField(props: Common & { type?: "text" | "email" | "number" | "date"; defaultValue?: string | number | null; placeholder?: string; min?: number; max?: number; step?: string; scope?: string }) {
   const id = fieldId(props.name, props.scope);
+  const error = useFieldError(props.name);
   return (
     <div className={`space-y-1 text-sm ${props.className ?? ""}`}>
       <Label id={id} label={props.label} required={props.required} />
@@ -40,9 +62,10 @@ export function TextField(props: Common & { type?: "text" | "email" | "number" |
         min={props.min}
         max={props.max}
         step={props.step}
-        aria-describedby={props.hint ? `${id}-hint` : undefined}
-        className={input}
+        {...described(id, props.hint, error)}
+        className={error ? `${input} ${invalid}` : input}
       />
+      <FieldError id={`${id}-error`} message={error} />
       <Hint id={`${id}-hint`}>{props.hint}</Hint>
     </div>
   );
@@ -50,10 +73,12 @@ export function TextField(props: Common & { type?: "text" | "email" | "number" |
 
 export function TextArea(props: Common & { defaultValue?: string; rows?: number; scope?: string }) {
   const id = fieldId(props.name, props.scope);
+  const error = useFieldError(props.name);
   return (
     <div className={`space-y-1 text-sm ${props.className ?? ""}`}>
       <Label id={id} label={props.label} />
-      <textarea id={id} name={props.name} rows={props.rows ?? 3} defaultValue={props.defaultValue} aria-describedby={props.hint ? `${id}-hint` : undefined} className={input} />
+      <textarea id={id} name={props.name} rows={props.rows ?? 3} defaultValue={props.defaultValue} {...described(id, props.hint, error)} className={error ? `${input} ${invalid}` : input} />
+      <FieldError id={`${id}-error`} message={error} />
       <Hint id={`${id}-hint`}>{props.hint}</Hint>
     </div>
   );
@@ -61,16 +86,18 @@ export function TextArea(props: Common & { defaultValue?: string; rows?: number;
 
 export function SelectField(props: Common & { options: { value: string; label: string }[]; defaultValue?: string; scope?: string }) {
   const id = fieldId(props.name, props.scope);
+  const error = useFieldError(props.name);
   return (
     <div className={`space-y-1 text-sm ${props.className ?? ""}`}>
       <Label id={id} label={props.label} required={props.required} />
-      <select id={id} name={props.name} defaultValue={props.defaultValue} required={props.required} aria-describedby={props.hint ? `${id}-hint` : undefined} className={input}>
+      <select id={id} name={props.name} defaultValue={props.defaultValue} required={props.required} {...described(id, props.hint, error)} className={error ? `${input} ${invalid}` : input}>
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
           </option>
         ))}
       </select>
+      <FieldError id={`${id}-error`} message={error} />
       <Hint id={`${id}-hint`}>{props.hint}</Hint>
     </div>
   );
@@ -78,12 +105,14 @@ export function SelectField(props: Common & { options: { value: string; label: s
 
 export function Checkbox(props: Common & { defaultChecked?: boolean; scope?: string }) {
   const id = fieldId(props.name, props.scope);
+  const error = useFieldError(props.name);
   return (
     <div className={`space-y-1 text-sm ${props.className ?? ""}`}>
       <label htmlFor={id} className="flex items-center gap-2">
-        <input id={id} name={props.name} type="checkbox" defaultChecked={props.defaultChecked} aria-describedby={props.hint ? `${id}-hint` : undefined} className="size-4" />
+        <input id={id} name={props.name} type="checkbox" defaultChecked={props.defaultChecked} {...described(id, props.hint, error)} className="size-4" />
         <span className="font-medium text-slate-800">{props.label}</span>
       </label>
+      <FieldError id={`${id}-error`} message={error} />
       <Hint id={`${id}-hint`}>{props.hint}</Hint>
     </div>
   );

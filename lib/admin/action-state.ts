@@ -18,8 +18,22 @@ export type ActionState = {
 /** A console server action as a form calls it (useActionState): the previous answer and the form in, the new answer out. */
 export type ConsoleAction = (prev: ActionState, form: FormData) => Promise<ActionState>;
 
+/** The field problems an ApiError names (`issues: [{path: ["slug"], message}]`), keyed like zod's. */
+function issueFields(issues: unknown[] | undefined): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const issue of issues ?? []) {
+    if (typeof issue !== "object" || issue === null) continue;
+    const { path, message } = issue as { path?: unknown; message?: unknown };
+    if (Array.isArray(path) && path.length > 0 && typeof message === "string") out[path.map(String).join(".")] ??= message;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 export function actionError(error: unknown): ActionState {
-  if (error instanceof ApiError && error.code !== "INTERNAL") return { error: error.message };
+  if (error instanceof ApiError && error.code !== "INTERNAL") {
+    const fieldErrors = issueFields(error.issues);
+    return fieldErrors ? { error: error.message, fieldErrors } : { error: error.message };
+  }
   console.error("Admin console action failed:", error);
   return { error: "That did not work: an unexpected error occurred. Try again, or check the server log." };
 }

@@ -121,8 +121,11 @@ async function lockPlan(tx: Prisma.TransactionClient, id: string): Promise<void>
 
 function conflict(error: unknown, input: { slug?: string; stripePriceId?: string }): never {
   if (!isUniqueViolation(error)) throw error;
-  const what = uniqueViolationTarget(error).includes("stripe") ? `Stripe price "${input.stripePriceId}"` : `plan slug "${input.slug}"`;
-  throw new ApiError("CONFLICT", `The ${what} is already in use (plan slugs are unique across all products).`);
+  const stripe = uniqueViolationTarget(error).includes("stripe");
+  const what = stripe ? `Stripe price "${input.stripePriceId}"` : `plan slug "${input.slug}"`;
+  const message = `The ${what} is already in use (plan slugs are unique across all products).`;
+  // The issue names the field, so the console shows the message beside it.
+  throw new ApiError("CONFLICT", message, { issues: [{ path: [stripe ? "stripePriceId" : "slug"], message: "Already in use." }] });
 }
 
 export async function createPlan(admin: ConsoleAdmin, input: z.output<typeof createPlanInput>, ip: string | null): Promise<ActionResult> {

@@ -63,7 +63,7 @@ export async function createProduct(admin: ConsoleAdmin, input: z.output<typeof 
     });
     return { ok: true, message: `Product ${product.name} created.`, redirectTo: `/admin/products/${product.id}` };
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `The product slug "${input.slug}" is already in use.`);
+    if (isUniqueViolation(error)) throw new ApiError("CONFLICT", `The product slug "${input.slug}" is already in use.`, { issues: [{ path: ["slug"], message: "Already in use." }] });
     throw error;
   }
 }
