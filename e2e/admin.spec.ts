@@ -219,3 +219,20 @@ test("a signed-out visitor is sent to sign in, with the console page to return t
   await page.goto("/admin/licenses");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin%2Flicenses$/);
 });
+
+test("every console page fits a 375 px phone screen: no sideways scrolling of the page itself", async ({ page }) => {
+  await signIn(page, ADMIN);
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto("/admin/licenses?email=customer%40example.com");
+  const license = await page.locator('a[href^="/admin/licenses/"][aria-label^="License"]').first().getAttribute("href");
+  await page.goto("/admin/customers?q=customer%40example.com");
+  const customer = await page.getByRole("link", { name: CUSTOMER }).getAttribute("href");
+  await page.goto("/admin/products");
+  const product = await page.locator('a[href^="/admin/products/"]').first().getAttribute("href");
+  const pages = ["/admin", "/admin/licenses", "/admin/licenses/new", license!, "/admin/products", product!, "/admin/customers", customer!, "/admin/events", "/admin/audit", "/admin/tokens", "/account"];
+  for (const path of pages) {
+    await page.goto(path);
+    const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+    expect(scrollWidth, path).toBeLessThanOrEqual(clientWidth);
+  }
+});

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { EmailAddress } from "@/components/email-address";
 import type { ReactNode } from "react";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { adminLayoutGate } from "@/lib/admin/guard";
@@ -19,7 +20,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <p className="text-sm font-semibold tracking-wide text-slate-500 uppercase">Admin console</p>
-        <p className="text-sm break-all text-slate-600">Signed in as {admin.email}</p>
+        <p className="text-sm break-words text-slate-600">
+          Signed in as <EmailAddress email={admin.email} />
+        </p>
       </div>
       <AdminNav />
       {children}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { EmailAddress } from "@/components/email-address";
 import Link from "next/link";
 import { TextField } from "@/components/admin/fields";
 import { formatDate, formatMoney } from "@/components/format";
@@ -28,9 +29,9 @@ export default async function CustomersPage(props: { searchParams: Promise<Recor
       >
         {page.items.map((c) => (
           <tr key={c.id}>
-            <th scope="row" className={`${td} text-left font-normal break-all`}>
+            <th scope="row" className={`${td} text-left font-normal break-words`}>
               <Link href={`/admin/customers/${c.id}`} className={link}>
-                {c.email}
+                <EmailAddress email={c.email} />
               </Link>
               {c.name && <span className="block text-xs text-slate-500">{c.name}</span>}
               {c.isAdmin && <span className="ml-1 rounded bg-slate-200 px-1.5 text-xs">admin</span>}

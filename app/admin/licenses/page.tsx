@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { EmailAddress } from "@/components/email-address";
 import Link from "next/link";
 import { SelectField, TextField } from "@/components/admin/fields";
 import { formatDate } from "@/components/format";
@@ -48,7 +49,9 @@ export default async function LicensesPage(props: { searchParams: Promise<Params
                 …{l.keyHint}
               </Link>
             </td>
-            <td className={`${td} break-all`}>{l.email}</td>
+            <td className={`${td} min-w-40 break-words`}>
+              <EmailAddress email={l.email} />
+            </td>
             <td className={td}>
               {l.product} / {l.plan}
             </td>

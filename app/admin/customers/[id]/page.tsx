@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { EmailAddress } from "@/components/email-address";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { formatDate, formatMoney } from "@/components/format";
@@ -22,7 +23,9 @@ export default async function CustomerPage(props: { params: Promise<{ id: string
         ← Customers
       </Link>
       <div className={`${card} space-y-3`}>
-        <h1 className="text-2xl font-bold tracking-tight break-all sm:text-3xl">{customer.email}</h1>
+        <h1 className="text-2xl font-bold tracking-tight break-words sm:text-3xl">
+          <EmailAddress email={customer.email} />
+        </h1>
         <dl className="grid grid-cols-1 gap-3 text-sm sm:grid-cols-4">
           <div>
             <dt className="text-slate-500">Name</dt>
