@@ -2,14 +2,14 @@ import Link from "next/link";
 
 const linkClass = "rounded px-1 py-0.5 text-slate-700 hover:text-slate-950 focus-visible:outline-2 focus-visible:outline-indigo-600";
 
-/** The top navigation; `user` is the signed-in user, if any (the layout reads the session). */
-export function SiteHeader(props: { user: { email: string; isAdmin?: boolean } | null; signOut: () => Promise<void> }) {
+/** The top navigation; `user` is the signed-in user, if any (the layout reads the session); `storeName` the vendor's. */
+export function SiteHeader(props: { user: { email: string; isAdmin?: boolean } | null; signOut: () => Promise<void>; storeName: string }) {
   const { user } = props;
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
         <Link href="/" className="text-lg font-semibold tracking-tight">
-          License Portal
+          {props.storeName}
         </Link>
         <ul className="flex flex-wrap items-center gap-4 text-sm">
           <li>

@@ -131,6 +131,7 @@ test("an admin opens every console section, and adds a product with a plan that 
     ["/admin/events", "Stripe events"],
     ["/admin/audit?action=license.", "Audit log"],
     ["/admin/tokens", "Admin API tokens"],
+    ["/admin/storefront", "Storefront"],
   ];
   for (const [path, heading] of sections) {
     const res = await page.goto(path);
@@ -150,6 +151,7 @@ test("an admin opens every console section, and adds a product with a plan that 
   await page.getByRole("textbox", { name: "Name", exact: true }).fill("E2E Studio");
   await page.getByRole("button", { name: "Create product" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "E2E Studio" })).toBeVisible();
+  const productPage = page.url();
   await page.setExtraHTTPHeaders({});
 
   const newPlan = page.getByRole("region", { name: "New plan" });
@@ -172,7 +174,14 @@ test("an admin opens every console section, and adds a product with a plan that 
   await expect(page.getByRole("heading", { level: 1, name: "E2E Studio — Studio Pro" })).toBeVisible();
   await page.goto("/pricing");
   await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("$19.00 once");
-  await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("Feature: export");
+  await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("✓ export");
+  // The vendor names the feature: the pricing page says the name, not the code.
+  await page.goto(productPage);
+  await page.getByRole("textbox", { name: "Feature names" }).fill("export = Export to PDF");
+  await page.getByRole("button", { name: "Save feature names" }).click();
+  await expect(page.getByText("Feature names saved.")).toBeVisible();
+  await page.goto("/pricing");
+  await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("✓ Export to PDF");
 
   // The plan did not exist when the portal (and its local Stripe) started: it sells all the same.
   await page.getByRole("button", { name: "Buy E2E Studio Studio Pro" }).click();
@@ -203,6 +212,7 @@ const ADMIN_PAGES = [
   "/admin/events",
   "/admin/audit",
   "/admin/tokens",
+  "/admin/storefront",
 ];
 
 test("a customer gets 404 on every admin page and sees no Admin link", async ({ page }) => {

@@ -1,12 +1,24 @@
 import { expect, test } from "@playwright/test";
 
-test("the landing page names the product and links to pricing, sign-in and the API docs", async ({ page }) => {
+test("the landing page is the vendor's storefront: their name and words, each product with its plans and named features", async ({ page }) => {
   await page.goto("/");
-  await expect(page.getByRole("heading", { level: 1, name: "License Portal" })).toBeVisible();
+  // The demo seed sets the store's words as a vendor would in the console (Storefront).
+  await expect(page.getByRole("heading", { level: 1, name: "Demo Software" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Demo Software" })).toBeVisible();
+  await expect(page).toHaveTitle("Demo Software");
   const main = page.getByRole("main");
+  await expect(main.getByText("Desktop tools that get out of your way.")).toBeVisible();
   await expect(main.getByRole("link", { name: "See pricing" })).toHaveAttribute("href", "/pricing");
   await expect(main.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/signin");
-  await expect(main.getByRole("link", { name: "API docs" })).toHaveAttribute("href", "/docs/api");
+  const product = main.getByRole("region", { name: "Demo App" });
+  await expect(product.getByText("A sample desktop application sold through the portal.")).toBeVisible();
+  const pro = product.locator('[data-landing-plan="demo-pro-yearly"]');
+  await expect(pro.getByRole("heading", { level: 3, name: "Pro" })).toBeVisible();
+  await expect(pro).toContainText("$99.00 / year");
+  // Features by the names the vendor gave them, never the raw entitlement codes.
+  await expect(pro).toContainText("Cloud sync");
+  await expect(pro).not.toContainText("sync\n");
+  await expect(product.getByRole("link", { name: "Compare Demo App plans and buy" })).toHaveAttribute("href", "/pricing#demo-app");
 });
 
 test("the pricing link leads to the demo plans from the database", async ({ page }) => {
@@ -21,9 +33,11 @@ test("the pricing link leads to the demo plans from the database", async ({ page
     ["demo-team-floating", "Team", "$299.00 / month"],
   ] as const) {
     const card = page.locator(`[data-plan="${slug}"]`);
-    await expect(card.getByRole("heading", { level: 2, name, exact: true })).toBeVisible();
+    await expect(card.getByRole("heading", { level: 3, name, exact: true })).toBeVisible();
     await expect(card.getByText(price)).toBeVisible();
   }
+  await expect(page.locator('[data-plan="demo-team-floating"]')).toContainText("✓ Shared team workspace");
+  await expect(page.locator('[data-plan="demo-team-floating"]')).not.toContainText("Feature:");
 });
 
 test("the health endpoint reports the database", async ({ request }) => {

@@ -59,6 +59,23 @@ export async function seedDemoData(prisma: PrismaClient): Promise<SeedResult> {
     const product = await tx.product.create({
       data: { slug: "demo-app", name: "Demo App", description: "A sample desktop application sold through the portal." },
     });
+    // The storefront's words and the features' names, as a vendor would set them in the console.
+    await tx.storeSettings.create({
+      data: {
+        id: 1,
+        name: "Demo Software",
+        headline: "Desktop tools that get out of your way.",
+        description: "Buy once or subscribe, get your license key by email in seconds, and manage your machines yourself.",
+      },
+    });
+    await tx.entitlementName.createMany({
+      data: [
+        { productId: product.id, code: "core", name: "The full editor" },
+        { productId: product.id, code: "sync", name: "Cloud sync" },
+        { productId: product.id, code: "export", name: "Export to PDF and HTML" },
+        { productId: product.id, code: "team", name: "Shared team workspace" },
+      ],
+    });
     const plans = new Map<string, { id: string; durationDays: number | null }>();
     for (const plan of DEMO_PLANS) {
       plans.set(plan.slug, await tx.plan.create({ data: { ...plan, entitlements: [...plan.entitlements], productId: product.id } }));

@@ -8,6 +8,7 @@ const SECTIONS = [
   { href: "/admin/licenses", label: "Licenses" },
   { href: "/admin/products", label: "Products & plans" },
   { href: "/admin/releases", label: "Releases" },
+  { href: "/admin/storefront", label: "Storefront" },
   { href: "/admin/customers", label: "Customers" },
   { href: "/admin/events", label: "Stripe events" },
   { href: "/admin/audit", label: "Audit log" },

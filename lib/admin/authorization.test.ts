@@ -92,6 +92,8 @@ const forms = {
     return form({ planId: f.plan.id });
   },
   deletePlan: (f: Fixture) => form({ planId: f.unusedPlan.id, confirm: "yes" }),
+  setEntitlementNames: (f: Fixture) => form({ productId: f.plan.productId, names: `sync = Cloud sync ${unique()}` }),
+  updateStoreSettings: () => form({ name: `Store ${unique()}`, headline: "Tools for makers" }),
   rerunStripeEvent: (f: Fixture) => form({ eventId: f.event.id }),
   createApiToken: () => form({ name: "Deploy bot" }),
   revokeApiToken: (f: Fixture) => form({ tokenId: f.token.id, confirm: "yes" }),

@@ -24,6 +24,8 @@ import { createPlan, createPlanInput, deletePlan, deletePlanInput, planFields, s
 import { createProduct, createProductInput, productFields, setProductArchived, updateProduct } from "./products";
 import { createReleaseByHand, createReleaseInput, releaseStatusInput, setReleaseStatus } from "./releases";
 import { rerunFailedEvent } from "./stripe-events";
+import { entitlementNameLines, setEntitlementNames } from "../storefront/entitlement-names";
+import { storeSettingsInput, updateStoreSettings } from "../storefront/settings";
 
 const license = z.object({ licenseId: id });
 const product = z.object({ productId: id });
@@ -79,6 +81,8 @@ export function consoleActions(deps: ActionDeps) {
     archivePlan: action(plan, (admin, input, { ip }) => setPlanArchived(admin, { ...input, archived: true }, ip)),
     restorePlan: action(plan, (admin, input, { ip }) => setPlanArchived(admin, { ...input, archived: false }, ip)),
     deletePlan: action(deletePlanInput, (admin, input, { ip }) => deletePlan(admin, input, ip)),
+    setEntitlementNames: action(product.extend({ names: entitlementNameLines }), (admin, input, { ip }) => setEntitlementNames(admin, input, ip)),
+    updateStoreSettings: action(storeSettingsInput, (admin, input, { ip }) => updateStoreSettings(admin, input, ip)),
 
     rerunStripeEvent: action(z.object({ eventId: text({ min: 1, max: 255 }) }), (admin, input, { ip }) => rerunFailedEvent(admin, input, ip)),
 

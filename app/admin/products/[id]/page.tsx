@@ -9,7 +9,8 @@ import { card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
 import { getProduct } from "@/lib/admin/catalog-view";
 import { requireAdmin } from "@/lib/admin/guard";
-import { archiveProduct, createPlan, restoreProduct, updateProduct } from "../../actions";
+import { entitlementNamesOf, entitlementNamesText } from "@/lib/storefront/entitlement-names";
+import { archiveProduct, createPlan, restoreProduct, setEntitlementNames, updateProduct } from "../../actions";
 
 export const metadata: Metadata = { title: "Product" };
 
@@ -18,6 +19,8 @@ export default async function ProductPage(props: { params: Promise<{ id: string 
   await requireAdmin(`/admin/products/${encodeURIComponent(id)}`);
   const product = await getProduct(id);
   if (!product) notFound();
+  const names = (await entitlementNamesOf([product.id])).get(product.id);
+  const codes = [...new Set(product.plans.flatMap((p) => p.entitlements))].sort();
   const hidden = { productId: product.id };
   return (
     <div className="space-y-8">
@@ -92,6 +95,26 @@ export default async function ProductPage(props: { params: Promise<{ id: string 
             </tr>
           ))}
         </Table>
+      </Section>
+
+      <Section id="feature-names" title="Feature names">
+        <div className={card}>
+          <ActionForm action={setEntitlementNames} hidden={hidden} submit="Save feature names" fieldLabels={{ names: "Feature names" }}>
+            <TextArea
+              name="names"
+              label="Feature names"
+              rows={Math.max(3, codes.length + 1)}
+              defaultValue={entitlementNamesText(names)}
+              scope="feature-names"
+              hint={
+                <>
+                  What the pricing and landing pages call each entitlement, one <code>code = Display name</code> a line
+                  {codes.length ? <> (this product&apos;s codes: {codes.join(", ")})</> : null}. A code without a name is shown as itself.
+                </>
+              }
+            />
+          </ActionForm>
+        </div>
       </Section>
 
       <Section id="new-plan" title="New plan">
