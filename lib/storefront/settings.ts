@@ -14,7 +14,8 @@ export type StoreSettings = { name: string; headline: string | null; description
 /** Before the vendor has said anything: a neutral name and no headline (the products speak). */
 export const DEFAULT_STORE: StoreSettings = { name: "License Portal", headline: null, description: null };
 
-const blankToNull = (value: unknown) => (typeof value === "string" && value.trim() === "" ? null : value);
+/** A missing or blank optional field is "not set". */
+const blankToNull = (value: unknown) => (value === undefined || (typeof value === "string" && value.trim() === "") ? null : value);
 
 /** The console's storefront form: name required, headline and introduction optional. */
 export const storeSettingsInput = z.object({
