@@ -10,6 +10,16 @@ import { createLicense, deactivateMachine, getLicense, listLicenses, updateLicen
 import { listCustomers } from "./customers";
 import { createPlan, listPlans } from "./plans";
 import { createProduct, listProducts } from "./products";
+import {
+  deleteWebhookEndpoint,
+  getWebhookDeliveries,
+  getWebhookEndpoint,
+  getWebhookEndpoints,
+  patchWebhookEndpoint,
+  postWebhookDeliveryRetry,
+  postWebhookEndpoint,
+  postWebhookEndpointTest,
+} from "./webhooks";
 import { deleteRelease, getRelease, getReleases, patchRelease, postRelease, putArtifact, removeArtifact } from "./releases";
 import { exportHandler, importLicensesHandler } from "./transfer";
 
@@ -28,6 +38,11 @@ const ROUTES: Route[] = [
   { pattern: /^export\/([^/]+)$/, methods: { GET: exportHandler } },
   { pattern: /^licenses\/([^/]+)$/, methods: { GET: getLicense, PATCH: updateLicense } },
   { pattern: /^licenses\/([^/]+)\/machines\/([^/]+)$/, methods: { DELETE: deactivateMachine } },
+  { pattern: /^webhook-endpoints$/, methods: { GET: getWebhookEndpoints, POST: postWebhookEndpoint } },
+  { pattern: /^webhook-endpoints\/([^/]+)$/, methods: { GET: getWebhookEndpoint, PATCH: patchWebhookEndpoint, DELETE: deleteWebhookEndpoint } },
+  { pattern: /^webhook-endpoints\/([^/]+)\/deliveries$/, methods: { GET: getWebhookDeliveries } },
+  { pattern: /^webhook-endpoints\/([^/]+)\/test$/, methods: { POST: postWebhookEndpointTest } },
+  { pattern: /^webhook-deliveries\/([^/]+)\/retry$/, methods: { POST: postWebhookDeliveryRetry } },
   { pattern: /^releases$/, methods: { GET: getReleases, POST: postRelease } },
   { pattern: /^releases\/([^/]+)$/, methods: { GET: getRelease, PATCH: patchRelease, DELETE: deleteRelease } },
   { pattern: /^releases\/([^/]+)\/artifacts\/([^/]+)$/, methods: { PUT: putArtifact, DELETE: removeArtifact } },

@@ -1,5 +1,6 @@
 // /api/v1/admin/licenses: issue, list, show, update, and free a machine's seat.
 import { writeAudit } from "../audit/log";
+import { recordLicenseChanges, recordMachineEvent } from "../webhooks/record";
 import { accountByEmail } from "../auth/account-by-email";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
@@ -187,6 +188,7 @@ export async function updateLicense({ req, actor }: AdminContext, [id]: string[]
     // Only real changes are written and audited; a repeated PATCH is a harmless no-op.
     if (Object.keys(changes).length > 0) {
       await tx.license.update({ where: { id }, data });
+      await recordLicenseChanges(tx, id, changes);
       await writeAudit(tx, {
         actor,
         action: "license.update",
@@ -211,6 +213,7 @@ export async function deactivateMachine({ req, actor }: AdminContext, [id, machi
     const current = await tx.machine.findFirst({ where: { id: machineId, licenseId: id, deactivatedAt: null } });
     if (!current) throw new ApiError("NOT_FOUND", "The machine does not exist or is already deactivated");
     const updated = await tx.machine.update({ where: { id: machineId }, data: { deactivatedAt: new Date() } });
+    await recordMachineEvent(tx, "machine.deactivated", id, updated);
     await writeAudit(tx, {
       actor,
       action: "machine.deactivate",

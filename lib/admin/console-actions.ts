@@ -51,7 +51,7 @@ export function consoleActions(deps: ActionDeps) {
   return {
     issueLicense: action(issueLicenseInput, async (admin, input, { ip }) => {
       const issued = await issueLicenseByHand(admin, input, ip);
-      const mail = issued.emailed === "failed" ? "mail-failed" : issued.emailed ? "mailed" : "1";
+      const mail = issued.emailed ? "mailed" : "1";
       return { ok: true, message: "License issued.", redirectTo: `/admin/licenses/${issued.id}?issued=${mail}` };
     }),
     suspendLicense: action(license, (admin, input, { ip }) => suspendLicense(admin, input, ip)),

@@ -5,8 +5,9 @@
 import { createLicense, deactivateMachine as apiDeactivateMachine } from "../admin-api/licenses";
 import { lockLicense } from "../admin-api/license-view";
 import { writeAudit } from "../audit/log";
+import { recordMachineEvent } from "../webhooks/record";
 import { prisma } from "../db/client";
-import { sendLicenseEmail } from "../email/messages";
+import { queueLicenseEmail } from "../email/messages";
 import { decryptLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
 import { callAdminApi } from "./admin-api-bridge";
@@ -23,7 +24,8 @@ export type IssueInput = {
   sendEmail: boolean;
 };
 
-export type IssueResult = { id: string; key: string; emailed: boolean | "failed" };
+/** `emailed`: the key email was queued (lib/email/outbox.ts delivers it, retrying while SMTP is down). */
+export type IssueResult = { id: string; key: string; emailed: boolean };
 
 export async function issueLicenseByHand(admin: ConsoleAdmin, input: IssueInput, ip: string | null): Promise<IssueResult> {
   const expiresAt = input.expiry === "date" ? input.expiresAt?.toISOString() : input.expiry === "perpetual" ? null : undefined;
@@ -33,15 +35,8 @@ export async function issueLicenseByHand(admin: ConsoleAdmin, input: IssueInput,
     body: { plan: input.plan, email: input.email, expiresAt, maxMachines: input.maxMachines },
   });
   if (!input.sendEmail) return { ...issued, emailed: false };
-  // The license exists whatever the mail server does; a failed email can be resent from its page.
-  const sent = await sendKeyEmail(admin, issued.id, ip, "issued").then(
-    () => true,
-    (error: unknown) => {
-      console.error(`License ${issued.id}: the key email could not be sent:`, error);
-      return "failed" as const;
-    },
-  );
-  return { ...issued, emailed: sent };
+  await sendKeyEmail(admin, issued.id, ip, "issued");
+  return { ...issued, emailed: true };
 }
 
 export async function deactivateMachine(
@@ -60,6 +55,10 @@ export async function resetMachines(admin: ConsoleAdmin, input: { licenseId: str
     const active = await tx.machine.findMany({ where: { licenseId: input.licenseId, deactivatedAt: null }, select: { id: true, fingerprint: true } });
     if (active.length === 0) return 0;
     await tx.machine.updateMany({ where: { id: { in: active.map((m) => m.id) } }, data: { deactivatedAt: new Date() } });
+    for (const { id } of active) {
+      const machine = await tx.machine.findUniqueOrThrow({ where: { id } });
+      await recordMachineEvent(tx, "machine.deactivated", input.licenseId, machine);
+    }
     await writeAudit(tx, {
       actor: adminActor(admin),
       action: "license.reset_machines",
@@ -83,21 +82,24 @@ async function keyOf(licenseId: string) {
 
 async function sendKeyEmail(admin: ConsoleAdmin, licenseId: string, ip: string | null, occasion: "issued" | "resend"): Promise<string> {
   const { row, key } = await keyOf(licenseId);
-  await sendLicenseEmail({ to: row.user.email, productName: row.plan.product.name, planName: row.plan.name, key, expiresAt: row.expiresAt, occasion });
-  // Recorded once sent (on issue and on every resend): an entry means the customer was emailed.
-  await writeAudit(prisma(), {
-    actor: adminActor(admin),
-    action: "license.email_key",
-    target: { type: "license", id: licenseId },
-    ip,
-    data: { to: row.user.email },
+  // Queued with its audit entry in one transaction: the outbox sends it, retrying while SMTP is down
+  // (the console's Emails page shows it until it is sent).
+  await prisma().$transaction(async (tx) => {
+    const emailId = await queueLicenseEmail(tx, { to: row.user.email, productName: row.plan.product.name, planName: row.plan.name, key, expiresAt: row.expiresAt, occasion });
+    await writeAudit(tx, {
+      actor: adminActor(admin),
+      action: "license.email_key",
+      target: { type: "license", id: licenseId },
+      ip,
+      data: { to: row.user.email, emailId },
+    });
   });
   return row.user.email;
 }
 
 export async function resendKeyEmail(admin: ConsoleAdmin, input: { licenseId: string }, ip: string | null): Promise<ActionResult> {
   const to = await sendKeyEmail(admin, input.licenseId, ip, "resend");
-  return { ok: true, message: `The key was emailed to ${to}.` };
+  return { ok: true, message: `The key email to ${to} is on its way.` };
 }
 
 /** The clear key for an admin's eyes; audited, since anyone holding it can use the license. */

@@ -10,6 +10,7 @@ import { lockLicense } from "../admin-api/license-view";
 import { lockPlanForLicense } from "../licensing/issue";
 import { applyFloatingChange } from "../licensing/seat-changes";
 import { writeAudit } from "../audit/log";
+import { recordLicenseChanges } from "../webhooks/record";
 import { prisma } from "../db/client";
 import type { License, Prisma } from "../generated/prisma/client";
 import { ApiError } from "../http/errors";
@@ -48,6 +49,7 @@ async function changeLicense(
     const { data, changes } = await edit(tx, before);
     if (Object.keys(changes).length === 0) return { changed: false, before };
     await tx.license.update({ where: { id: licenseId }, data });
+    await recordLicenseChanges(tx, licenseId, changes);
     await writeAudit(tx, {
       actor: adminActor(admin),
       action: "license.update",

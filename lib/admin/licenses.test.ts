@@ -7,6 +7,7 @@ import { startMailCatcher, type MailCatcher } from "../email/catcher";
 import { ApiError } from "../http/errors";
 import { activate, validate } from "../licensing/service";
 import { setupTestDatabase } from "../test/database";
+import { setupTestJobs } from "../test/jobs";
 import { backfillKeyHeads } from "../licensing/key-heads";
 import { createLicense, createPlan } from "../test/licenses";
 import type { ConsoleAdmin } from "./guard";
@@ -25,6 +26,7 @@ import { LICENSES_PER_PAGE, parseLicenseSearch, searchLicenses } from "./license
 import { auditEntries, consoleAdmin } from "./test-kit";
 
 setupTestDatabase();
+const jobs = setupTestJobs();
 
 const DAY_MS = 86_400_000;
 const IP = "203.0.113.5";
@@ -35,6 +37,7 @@ beforeAll(async () => {
   admin = await consoleAdmin();
   mail = await startMailCatcher();
   process.env.SMTP_URL = mail.smtpUrl;
+  await jobs.start(); // emails go out through the outbox's workers
 });
 afterAll(async () => {
   await mail.stop();
@@ -375,19 +378,35 @@ describe("issuing and keys", () => {
     expect(entries.map((e) => JSON.stringify(e.data)).join()).not.toContain(issued.key);
   });
 
-  it("still issues when the email cannot be sent, and says so", async () => {
+  it("issues while the mail server is down; the key email waits in the outbox and goes out once it is back", async () => {
     const plan = await createPlan();
     const smtp = process.env.SMTP_URL;
+    const schedule = process.env.EMAIL_RETRY_SCHEDULE;
     process.env.SMTP_URL = "smtp://127.0.0.1:1"; // nothing listens there
-    const quiet = (await import("vitest")).vi.spyOn(console, "error").mockImplementation(() => {});
+    process.env.EMAIL_RETRY_SCHEDULE = "1,1,1,1,1,1,1,1,1,1";
     try {
-      const issued = await issueLicenseByHand(admin, { plan: plan.slug, email: "nomail@example.com", expiry: "plan", sendEmail: true }, IP);
-      expect(issued.emailed).toBe("failed");
-      expect(await prisma().license.findUnique({ where: { id: issued.id } })).not.toBeNull();
-      expect(await auditEntries("license.email_key", issued.id)).toHaveLength(0);
+      const email = `nomail-${Date.now()}@example.com`;
+      const issued = await issueLicenseByHand(admin, { plan: plan.slug, email, expiry: "plan", sendEmail: true }, IP);
+      expect(issued.emailed).toBe(true);
+      expect(await auditEntries("license.email_key", issued.id)).toHaveLength(1);
+      const failing = async () => {
+        for (;;) {
+          const row = await prisma().emailMessage.findFirst({ where: { toAddress: email } });
+          if (row && row.attempts >= 1) return row;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      };
+      const row = await failing();
+      expect(row).toMatchObject({ kind: "license_key", status: "PENDING" });
+      expect(row.lastError).toMatch(/ECONNREFUSED|connect/);
+      expect(row.bodyCiphertext).not.toContain(issued.key);
+      process.env.SMTP_URL = smtp;
+      const sent = await mail.waitFor((m) => m.to.includes(email));
+      expect(sent.text).toContain(issued.key);
     } finally {
       process.env.SMTP_URL = smtp;
-      quiet.mockRestore();
+      process.env.EMAIL_RETRY_SCHEDULE = schedule;
+      if (schedule === undefined) delete process.env.EMAIL_RETRY_SCHEDULE;
     }
   });
 

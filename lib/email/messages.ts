@@ -2,7 +2,9 @@
 // Every value that came from outside (names, keys, addresses) is escaped in the HTML.
 import { escapeHtml } from "../html/escape";
 import { portalUrl } from "../portal/snippet";
-import { sendMail, type OutgoingMail } from "./send";
+import type { Tx } from "../db/sql";
+import { enqueueEmail } from "./outbox";
+import type { OutgoingMail } from "./send";
 
 export type LicenseEmail = {
   to: string;
@@ -48,6 +50,11 @@ function licenseEmail(mail: LicenseEmail): OutgoingMail {
   return { to: mail.to, subject: `Your license key for ${product}`, text, html };
 }
 
-export async function sendLicenseEmail(mail: LicenseEmail): Promise<void> {
-  await sendMail(licenseEmail(mail));
+/**
+ * Queues the key email in the caller's transaction (lib/email/outbox.ts): sent
+ * after the commit and retried until the SMTP server takes it. The body, key
+ * included, is stored sealed. Returns the email's id.
+ */
+export async function queueLicenseEmail(tx: Tx, mail: LicenseEmail): Promise<string> {
+  return enqueueEmail(tx, { kind: "license_key", ...licenseEmail(mail) });
 }

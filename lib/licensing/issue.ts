@@ -2,6 +2,7 @@
 // Used by the admin API and console, Stripe fulfilment and the demo seed.
 // Whoever issues a license on a plan, or moves one to a plan, first takes
 // lockPlanForLicense on it.
+import { recordLicenseEvent } from "../webhooks/record";
 import { Prisma } from "../generated/prisma/client";
 import { generateLicenseKey, licenseKeyColumns } from "./keys";
 import { runtimeKeys } from "./runtime-keys";
@@ -60,6 +61,8 @@ export function licenseRow(input: IssueInput): { data: Prisma.LicenseUncheckedCr
 export async function issueLicense(tx: Prisma.TransactionClient, input: IssueInput) {
   const { data, key } = licenseRow(input);
   const license = await tx.license.create({ data });
+  // Every way a license comes to be (purchase, console, admin API) tells the vendor's systems.
+  await recordLicenseEvent(tx, "license.created", license.id, { now: input.now });
   return { license, key };
 }
 

@@ -7,6 +7,7 @@ import { releasePublishedAt } from "../releases/published";
 import { decide, decideActivation, mayFallBack, type Decision, type LicenseSnapshot, type MachineSnapshot, type ValidationScope } from "./decision";
 import { hashLicenseKey } from "./keys";
 import { findLicense } from "./license-lookup";
+import { recordMachineEvent } from "../webhooks/record";
 import { runtimeKeys } from "./runtime-keys";
 import {
   deactivateByFingerprint,
@@ -100,6 +101,8 @@ async function activateLocked(key: string, fingerprint: string, details: Machine
           : verdict.kind === "revive"
             ? await reviveMachine(client, verdict.machine.id, details, deadline)
             : await insertMachine(client, license.id, fingerprint, details, deadline);
+      // A seat taken (new machine, or a deactivated / heartbeat-dead one back) is news for the vendor.
+      if (verdict.kind !== "existing") await recordMachineEvent(client, "machine.activated", license.id, machine, { now });
       await client.query("COMMIT");
       const machines = [...found!.machines.filter((m) => m.id !== machine.id && m.deactivatedAt === null), machine];
       const decision = decide({ license, machines, scope: { fingerprint }, now });
@@ -113,8 +116,23 @@ async function activateLocked(key: string, fingerprint: string, details: Machine
   }
 }
 
+/** Frees the seat of the license's active machine with this fingerprint, with its machine.deactivated event; false when there is none. */
 export async function deactivate(key: string, fingerprint: string): Promise<boolean> {
-  return deactivateByFingerprint(db(), keyHash(key), fingerprint);
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    try {
+      const machine = await deactivateByFingerprint(client, keyHash(key), fingerprint);
+      if (machine) await recordMachineEvent(client, "machine.deactivated", machine.licenseId, machine);
+      await client.query("COMMIT");
+      return machine !== null;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    }
+  } finally {
+    client.release();
+  }
 }
 
 /**

@@ -177,14 +177,16 @@ export async function touchMachine(client: Queryable, machineId: string, heartbe
   return toMachine(rows[0]!);
 }
 
-/** Deactivates the license's active machine with this fingerprint; false when there is none. */
-export async function deactivateByFingerprint(q: Queryable, keyHash: string, fingerprint: string): Promise<boolean> {
-  const { rowCount } = await q.query({
+/** Deactivates the license's active machine with this fingerprint; the machine as it now is, or null when there is none. */
+export async function deactivateByFingerprint(q: Queryable, keyHash: string, fingerprint: string): Promise<(MachineSnapshot & { licenseId: string }) | null> {
+  const { rows } = await q.query<MachineRow & { license_id: string }>({
     name: "deactivate-machine-by-fingerprint",
     text: `UPDATE machines SET deactivated_at = now()
            WHERE fingerprint = $2 AND deactivated_at IS NULL
-             AND license_id = (SELECT id FROM licenses WHERE key_hash = $1)`,
+             AND license_id = (SELECT id FROM licenses WHERE key_hash = $1)
+           RETURNING *`,
     values: [keyHash, fingerprint],
   });
-  return (rowCount ?? 0) > 0;
+  const row = rows[0];
+  return row ? { ...toMachine(row), licenseId: row.license_id } : null;
 }

@@ -2,6 +2,7 @@
 // the same row lock on the license that activation takes (lib/licensing/store.ts
 // lockLicense), so a concurrent activation sees the seat either taken or freed,
 // never both; the audit entry commits with the change.
+import { recordMachineEvent } from "../webhooks/record";
 import { z } from "zod";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
@@ -35,7 +36,8 @@ export async function deactivateMachineForUser(user: PortalUser, input: unknown,
       return { ok: false, code: "ALREADY_INACTIVE", message: `${label} was already deactivated; its seat is free.` };
     }
 
-    await tx.$executeRaw`UPDATE machines SET deactivated_at = now() WHERE id = ${machineId}::uuid`;
+    const updated = await tx.machine.update({ where: { id: machineId }, data: { deactivatedAt: new Date() } });
+    await recordMachineEvent(tx, "machine.deactivated", licenseId, updated);
     await writeAudit(tx, {
       actor: auditActor(user),
       action: "machine.deactivate",

@@ -106,7 +106,7 @@ export async function recordMachineEvent(
 }
 
 /** A sum of money for payment.* events, in minor units (Stripe's amounts). */
-export type PaymentFacts = { id: string; amountCents: number; currency: string; licenseId: string | null; stripeId: string | null };
+export type PaymentFacts = { id: string | null; amountCents: number; currency: string; licenseId: string | null; stripeId: string | null };
 
 /** Records payment.succeeded or payment.refunded (`data.payment`, and `data.license` when the payment has one). */
 export async function recordPaymentEvent(
@@ -139,4 +139,32 @@ export function statusEventType(from: string, to: string): LicenseEventType | nu
   if (to === "EXPIRED") return "license.expired";
   if (to === "ACTIVE") return "license.reinstated";
   return null;
+}
+
+/**
+ * The events for one committed-together change of a license, given as
+ * `{field: {from, to}}` (the audit log's shape): a status change is its own event
+ * (statusEventType); the other fields (statusReason aside) make one
+ * "license.updated" with those changes — or, with `expiryEvent:
+ * "license.renewed"`, an expiry change alone is a renewal (a subscription
+ * payment). Call it in the transaction that writes the change.
+ */
+export async function recordLicenseChanges(
+  tx: Tx,
+  licenseId: string,
+  changes: Record<string, { from: unknown; to: unknown }>,
+  options: { expiryEvent?: "license.renewed"; now?: Date } = {},
+): Promise<void> {
+  const { status, statusReason: _reason, ...rest } = changes;
+  if (status) {
+    const type = statusEventType(String(status.from), String(status.to));
+    if (type) await recordLicenseEvent(tx, type, licenseId, options);
+  }
+  if (options.expiryEvent && rest.expiresAt) {
+    const { expiresAt: _expiry, ...others } = rest;
+    await recordLicenseEvent(tx, options.expiryEvent, licenseId, options);
+    if (Object.keys(others).length > 0) await recordLicenseEvent(tx, "license.updated", licenseId, { ...options, changes: others });
+    return;
+  }
+  if (Object.keys(rest).length > 0) await recordLicenseEvent(tx, "license.updated", licenseId, { ...options, changes: rest });
 }

@@ -54,7 +54,8 @@ export const webhookMachine = z.object({
 const change = z.object({ from: z.unknown(), to: z.unknown() });
 
 export const webhookPayment = z.object({
-  id: z.uuid(),
+  /** the portal's payment record; null for a refund of a payment the portal has no record of */
+  id: z.uuid().nullable(),
   /** minor units of `currency` (Stripe's convention: cents, yen, …) */
   amount: z.number().int(),
   currency: z.string(),

@@ -11,8 +11,6 @@ export type HandlerContext = {
   now: Date;
   /** True while the events that waited for a new license are applied to it, oldest first. */
   replaying: boolean;
-  /** Runs `task` once the transaction has committed (never if it rolls back). */
-  afterCommit(task: () => Promise<void>): void;
   /** Applies to a license just minted the processed events that were waiting for it. */
   applyWaitingEvents(license: License): Promise<License>;
 };

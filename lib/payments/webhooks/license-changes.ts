@@ -11,6 +11,7 @@
 // - A full refund revokes whatever the status; a dispute suspends anything not revoked.
 import { writeAudit } from "../../audit/log";
 import type { License, LicenseStatus, Prisma } from "../../generated/prisma/client";
+import { recordLicenseChanges } from "../../webhooks/record";
 import type { HandlerContext } from "./context";
 
 export type LicensePatch = { status?: LicenseStatus; statusReason?: string | null; expiresAt?: Date | null };
@@ -72,5 +73,7 @@ export async function changeLicense(ctx: HandlerContext, license: License, patch
     target: { type: "license", id: license.id },
     data: { event: ctx.event.type, changes },
   });
+  // A later expiry from Stripe is a paid renewal (invoice.paid), not an edit.
+  await recordLicenseChanges(ctx.tx, license.id, changes, { expiryEvent: "license.renewed" });
   return updated;
 }

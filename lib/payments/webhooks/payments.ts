@@ -6,6 +6,7 @@
 //   billing_reason "subscription_create", which the checkout recorded.
 // - stripeInvoiceId is unique, so an invoice is counted once whatever the order.
 import { writeAudit } from "../../audit/log";
+import { recordPaymentEvent } from "../../webhooks/record";
 import type { HandlerContext } from "./context";
 
 export type PaymentInput = {
@@ -20,6 +21,13 @@ export type PaymentInput = {
 export async function recordPayment(ctx: HandlerContext, input: PaymentInput): Promise<void> {
   if (input.stripeInvoiceId && (await ctx.tx.payment.findUnique({ where: { stripeInvoiceId: input.stripeInvoiceId } }))) return;
   const payment = await ctx.tx.payment.create({ data: { ...input, currency: input.currency.toLowerCase() } });
+  await recordPaymentEvent(ctx.tx, "payment.succeeded", {
+    id: payment.id,
+    amountCents: payment.amountCents,
+    currency: payment.currency,
+    licenseId: payment.licenseId,
+    stripeId: input.stripeInvoiceId ?? input.stripeCheckoutSessionId ?? null,
+  });
   await writeAudit(ctx.tx, {
     actor: ctx.actor,
     action: "payment.create",

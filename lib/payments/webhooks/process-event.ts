@@ -33,31 +33,25 @@ export type Outcome = "processed" | "ignored" | "duplicate";
 // Waiting for the locks counts against the timeout; ten deliveries of one event queue up behind each other.
 const TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
 
-function contextFor(
-  tx: HandlerContext["tx"],
-  event: Stripe.Event,
-  replaying: boolean,
-  afterCommit: Array<() => Promise<void>>,
-): HandlerContext {
+function contextFor(tx: HandlerContext["tx"], event: Stripe.Event, replaying: boolean): HandlerContext {
   return {
     tx,
     event: { id: event.id, type: event.type, created: event.created },
     actor: { type: "stripe", id: event.id },
     now: new Date(),
     replaying,
-    afterCommit: (task) => afterCommit.push(task),
     async applyWaitingEvents(license: License) {
       let current = license;
       for (const waiting of await eventsAwaitingLicense(tx, current, LICENSE_EVENT_TYPES, event.id)) {
         const apply = handlerFor(waiting.type)?.apply;
-        if (apply) current = await apply(contextFor(tx, waiting, true, afterCommit), current, waiting.data.object);
+        if (apply) current = await apply(contextFor(tx, waiting, true), current, waiting.data.object);
       }
       return current;
     },
   };
 }
 
-async function handleInTransaction(event: Stripe.Event, handler: EventHandler<unknown> | undefined, afterCommit: Array<() => Promise<void>>): Promise<Outcome> {
+async function handleInTransaction(event: Stripe.Event, handler: EventHandler<unknown> | undefined): Promise<Outcome> {
   const object: unknown = event.data.object;
   const keys = [event.id, ...(handler?.lockKeys(object) ?? [])].filter((k): k is string => Boolean(k));
   return prisma().$transaction(async (tx) => {
@@ -67,9 +61,8 @@ async function handleInTransaction(event: Stripe.Event, handler: EventHandler<un
       await finishEvent(tx, event.id, "IGNORED", `The portal does not act on ${event.type} events.`);
       return "ignored";
     }
-    const result = await handler.handle(contextFor(tx, event, false, afterCommit), object);
+    const result = await handler.handle(contextFor(tx, event, false), object);
     if (result && "ignored" in result) {
-      afterCommit.length = 0; // nothing happened, so nothing follows
       await finishEvent(tx, event.id, "IGNORED", result.ignored);
       return "ignored";
     }
@@ -79,10 +72,8 @@ async function handleInTransaction(event: Stripe.Event, handler: EventHandler<un
 }
 
 export async function processStripeEvent(event: Stripe.Event): Promise<Outcome> {
-  const afterCommit: Array<() => Promise<void>> = [];
-  let outcome: Outcome;
   try {
-    outcome = await handleInTransaction(event, handlerFor(event.type), afterCommit);
+    return await handleInTransaction(event, handlerFor(event.type));
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
@@ -90,8 +81,6 @@ export async function processStripeEvent(event: Stripe.Event): Promise<Outcome> 
     await recordFailure(event, message);
     throw new ApiError("INTERNAL", `Stripe event ${event.id} could not be processed; it is recorded as FAILED for a re-run`);
   }
-  for (const task of afterCommit) await task();
-  return outcome;
 }
 
 /** Re-processes a FAILED event from its stored payload (admin console); any other state is a no-op "duplicate". */

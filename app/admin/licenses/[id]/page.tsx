@@ -31,8 +31,7 @@ export const metadata: Metadata = { title: "License" };
 
 const ISSUED: Record<string, { text: string; tone: string }> = {
   "1": { text: "License issued.", tone: "border-emerald-300 bg-emerald-50 text-emerald-900" },
-  mailed: { text: "License issued and the key emailed to the customer.", tone: "border-emerald-300 bg-emerald-50 text-emerald-900" },
-  "mail-failed": { text: "License issued, but the key email could not be sent. Use “Resend key email” once mail works.", tone: "border-amber-300 bg-amber-50 text-amber-900" },
+  mailed: { text: "License issued; the key email to the customer is on its way (see Emails if it is delayed).", tone: "border-emerald-300 bg-emerald-50 text-emerald-900" },
 };
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {

@@ -1,11 +1,11 @@
 // checkout.session.completed and checkout.session.async_payment_succeeded: the
 // purchase. A paid session mints exactly one license (stripeCheckoutSessionId is
 // unique and the session id is locked), records the payment, applies the
-// subscription's or payment's events that arrived before it, and, once committed,
-// emails the key.
+// subscription's or payment's events that arrived before it, and queues the key
+// email in the same transaction.
 import type Stripe from "stripe";
 import { writeAudit } from "../../../audit/log";
-import { sendLicenseEmail } from "../../../email/messages";
+import { queueLicenseEmail } from "../../../email/messages";
 import type { Prisma } from "../../../generated/prisma/client";
 import { ApiError } from "../../../http/errors";
 import { issueLicense, lockPlanForLicense } from "../../../licensing/issue";
@@ -96,14 +96,7 @@ export const checkoutSessionCompleted: EventHandler<Stripe.Checkout.Session> = {
     });
     const current = await ctx.applyWaitingEvents(license);
 
-    ctx.afterCommit(async () => {
-      try {
-        await sendLicenseEmail({ to: buyer.email, productName: plan.product.name, planName: plan.name, key, expiresAt: current.expiresAt, occasion: "purchase" });
-      } catch (error) {
-        // The license is safe in the database and shown in the portal: a lost email must not fail the webhook.
-        // Only the message: the error object could carry the mail, key included.
-        console.error(`License email for license ${license.id} to ${buyer.email} failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    });
+    // In this transaction: an SMTP outage delays the key email but cannot lose it (lib/email/outbox.ts).
+    await queueLicenseEmail(tx, { to: buyer.email, productName: plan.product.name, planName: plan.name, key, expiresAt: current.expiresAt, occasion: "purchase" });
   },
 };
