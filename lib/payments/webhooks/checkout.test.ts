@@ -1,5 +1,5 @@
 // Fulfilment: a paid Checkout Session mints exactly one license, records the
-// payment and emails the key after the commit.
+// payment and queues the key email in the same transaction (the outbox sends it).
 import type { AddressInfo } from "node:net";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
@@ -8,10 +8,12 @@ import { prisma } from "../../db/client";
 import { decryptLicenseKey, hashLicenseKey } from "../../licensing/keys";
 import { runtimeKeys } from "../../licensing/runtime-keys";
 import { setupTestDatabase } from "../../test/database";
+import { setupTestJobs } from "../../test/jobs";
 import { createPlan } from "../../test/licenses";
 import { checkoutSession, deliver, event, sql, stripeId, setWebhookEnv } from "./test-kit";
 
 setupTestDatabase();
+const jobs = setupTestJobs();
 setWebhookEnv();
 
 const DAY_MS = 86_400_000;
@@ -68,11 +70,13 @@ describe("checkout.session.completed", () => {
     const [row] = await sql("SELECT status, processed_at FROM stripe_events WHERE id = $1", [evt.id]);
     expect(row.status).toBe("PROCESSED");
 
-    // No SMTP server here: the email failed after the commit, was logged, and the log holds no key.
+    // No workers here: the key email waits in the outbox, committed with the license; nothing in clear holds the key.
     const key = decryptLicenseKey(license.key_ciphertext, runtimeKeys().aesKey);
-    const logged = errors.mock.calls.map((args) => args.map(String).join(" "));
-    expect(logged.filter((line) => line.includes(`License email for license ${license.id}`))).toHaveLength(1);
-    expect(logged.join("\n")).not.toContain(key);
+    const emails = await sql("SELECT * FROM email_messages WHERE to_address = 'new.buyer@example.com'");
+    expect(emails).toHaveLength(1);
+    expect(emails[0]).toMatchObject({ kind: "license_key", status: "PENDING", attempts: 0 });
+    expect(JSON.stringify(emails)).not.toContain(key);
+    expect(errors.mock.calls.map((args) => args.map(String).join(" ")).join("\n")).not.toContain(key);
     expect(JSON.stringify(audit)).not.toContain(key);
   });
 
@@ -96,9 +100,13 @@ describe("checkout.session.completed", () => {
       await prisma().plan.update({ where: { id: plan.id }, data: { name: `Team <"5 seats">` } });
       const evt = event("checkout.session.completed", checkoutSession({ plan: plan.slug, email: "mail.me@example.com" }));
       expect(await deliver(evt)).toEqual(OK);
+      await jobs.start();
+      const mine = () => received.filter((m) => m.to && !Array.isArray(m.to) && m.to.text === "mail.me@example.com");
+      while (mine().length === 0) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 300));
 
-      expect(received).toHaveLength(1);
-      const mail = received[0]!;
+      expect(mine()).toHaveLength(1);
+      const mail = mine()[0]!;
       expect(mail.to).toMatchObject({ text: "mail.me@example.com" });
       expect(mail.subject).toBe(`Your license key for ${plan.product.name} Team <"5 seats">`);
       const [license] = await licenseOfSession(sessionOf(evt).id);
@@ -130,8 +138,13 @@ describe("checkout.session.completed", () => {
     expect(await sql("SELECT id FROM payments WHERE stripe_checkout_session_id = $1", [session.id])).toHaveLength(1);
     expect(await sql("SELECT id FROM audit_logs WHERE action = 'license.create' AND target_id = $1", [licenses[0].id])).toHaveLength(1);
     expect(await sql("SELECT status, attempts FROM stripe_events WHERE id = $1", [evt.id])).toEqual([{ status: "PROCESSED", attempts: 1 }]);
-    // One email attempt: repeats send nothing.
-    expect(errors.mock.calls.filter((args) => String(args[0]).startsWith("License email"))).toHaveLength(1);
+    // One key email queued: repeats queue nothing.
+    const queued = await sql(
+      "SELECT e.id FROM email_messages e JOIN users u ON u.email = e.to_address JOIN licenses l ON l.user_id = u.id WHERE l.id = $1",
+      [licenses[0].id],
+    );
+    expect(queued).toHaveLength(1);
+    expect(errors).not.toHaveBeenCalled();
   });
 
   it("mints once when completed and async_payment_succeeded both arrive paid, at once", async () => {
