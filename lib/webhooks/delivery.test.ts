@@ -61,7 +61,7 @@ describe("outbound webhooks", () => {
     ).rejects.toThrow("rolled back");
 
     await jobs.start();
-    const [event] = await receiver.waitFor((r) => r.some((e) => e.id === committed));
+    const event = (await receiver.waitFor((r) => r.some((e) => e.id === committed))).find((e) => e.id === committed);
     expect(event!.type).toBe("license.suspended");
     expect(event!.headers["webhook-id"]).toBe(committed);
     expect(webhookEnvelope("license.suspended", WEBHOOK_EVENT_DATA["license.suspended"]).parse(event)).toBeTruthy();
@@ -103,13 +103,13 @@ describe("outbound webhooks", () => {
 
   it("two instances: each event delivered once per endpoint", async () => {
     await jobs.start(); // a second instance's workers on the same database
+    const { license } = await createLicense(); // before the endpoints: its license.created goes nowhere
     const a = await createEndpoint({ actor }, { url: receiver.url });
     const b = await createEndpoint({ actor }, { url: receiver.url });
     // Both endpoints point at one receiver; it verifies with either secret, so use one and count per endpoint in the DB.
     await prisma().webhookEndpoint.update({ where: { id: b.id }, data: { secretCiphertext: (await prisma().webhookEndpoint.findUniqueOrThrow({ where: { id: a.id } })).secretCiphertext } });
     receiver.secret = a.secret;
     receiver.received.length = 0;
-    const { license } = await createLicense();
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push((await prisma().$transaction((tx) => recordLicenseEvent(tx, "license.renewed", license.id)))!);
     await receiver.waitFor((r) => r.length >= 40);
