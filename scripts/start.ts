@@ -5,24 +5,39 @@ import { usageRecorder } from "../lib/analytics/usage-recorder";
 import { prisma, closeDatabase } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { backfillKeyHeads } from "../lib/licensing/key-heads";
+import { assertDeployable, DeploymentConfigError } from "../lib/config/deployment";
 import { ensureSecrets } from "../lib/config/secrets";
 import { startLocalServices } from "../lib/dev/local-services";
 import { startJobs, stopJobs } from "../lib/jobs";
+import { markDraining } from "../lib/health/readiness";
+import { logger } from "../lib/logging/logger";
 import { startHttpServer } from "../lib/server/http-server";
 import { seedDemoData } from "../prisma/seed";
 import { buildIfStale } from "./build-if-stale";
 import { loadDotEnv } from "./env";
 
 const dev = process.argv.includes("--dev");
-const log = (line: string) => console.log(`[portal] ${line}`);
 
 loadDotEnv();
+// After .env: LOG_LEVEL and LOG_FORMAT may come from it.
+const log = (line: string) => logger().info(line);
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 // Links in emails, Stripe redirects and Auth.js callbacks need the public origin.
 process.env.APP_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
 process.env.AUTH_URL ??= process.env.APP_URL;
+// Before anything is built, started or generated: a public deployment that
+// lacks secrets, Stripe or SMTP stops here and says what to set.
+try {
+  for (const gap of assertDeployable()) {
+    logger().warn(`ALLOW_LOCAL_SERVICES is set: running without ${gap.variables.join(", ")}; ${gap.consequence}`);
+  }
+} catch (error) {
+  if (!(error instanceof DeploymentConfigError)) throw error;
+  logger().fatal({ variables: error.gaps.flatMap((g) => g.variables) }, `refusing to start: ${error.message}`);
+  process.exit(1);
+}
 for (const name of ensureSecrets()) {
-  console.warn(`[portal] warning: ${name} is not set; using a generated development value kept in .data/secrets.json. Production must set it.`);
+  logger().warn(`${name} is not set; using a generated development value kept in .data/secrets.json. Production must set it.`);
 }
 
 if (!dev) await buildIfStale(log);
@@ -31,7 +46,7 @@ let database: Awaited<ReturnType<typeof prepareDatabase>>;
 try {
   database = await prepareDatabase(log);
 } catch (error) {
-  console.error(`[portal] could not prepare the database: ${(error as Error).message}`);
+  logger().fatal({ err: error }, `could not prepare the database: ${(error as Error).message}`);
   process.exit(1);
 }
 // Licenses written before key heads were hashed become findable by the start of their key.
@@ -48,6 +63,8 @@ let stopping = false;
 async function shutdown(signal: string, server?: { close: () => Promise<void> }, exitCode = 0) {
   if (stopping) return;
   stopping = true;
+  // Readiness turns 503 at once, so a load balancer stops sending new requests while we drain.
+  markDraining();
   log(`${signal}: shutting down`);
   await server?.close().catch(() => {});
   // Running jobs finish (a delivery in flight is at most 10 s); queued ones wait in PostgreSQL for any instance.
@@ -73,8 +90,8 @@ try {
   // Webhook deliveries, emails and the license lifecycle: workers in every instance (lib/jobs),
   // started once the local mail catcher (if any) has set SMTP_URL.
   await startJobs({ log: (line) => log(`jobs: ${line}`) });
-  log(`ready on ${server.url}${dev ? " (development)" : ""}`);
+  log(`ready on ${server.url}${dev ? " (development)" : ""}${server.metricsPort ? `; metrics on port ${server.metricsPort}` : ""}`);
 } catch (error) {
-  console.error(`[portal] failed to start: ${(error as Error).stack ?? error}`);
+  logger().fatal({ err: error }, "failed to start");
   await shutdown("startup failure", server, 1);
 }

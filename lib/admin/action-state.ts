@@ -3,6 +3,7 @@
 // with messages written for the admin; anything else is logged and answered
 // generically, since its message may hold SQL or internals.
 import { ApiError } from "../http/errors";
+import { logger } from "../logging/logger";
 
 export type ActionState = {
   ok?: boolean;
@@ -34,6 +35,6 @@ export function actionError(error: unknown): ActionState {
     const fieldErrors = issueFields(error.issues);
     return fieldErrors ? { error: error.message, fieldErrors } : { error: error.message };
   }
-  console.error("Admin console action failed:", error);
+  logger().error({ err: error }, "admin console action failed");
   return { error: "That did not work: an unexpected error occurred. Try again, or check the server log." };
 }

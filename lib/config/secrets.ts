@@ -5,6 +5,8 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { logger } from "../logging/logger";
+import { DeploymentConfigError, deploymentGaps, describeGaps, isPublicDeployment, localServicesAllowed } from "./deployment";
 
 export type SecretName = "AUTH_SECRET" | "LICENSE_SIGNING_KEY" | "LICENSE_ENCRYPTION_KEY";
 
@@ -24,10 +26,16 @@ export function dataDir(): string {
  * Makes sure every secret is in process.env, generating and persisting the
  * missing ones. Returns the names that were taken from .data/ rather than
  * from the environment, for the caller to warn about.
+ * @throws DeploymentConfigError on a public deployment (APP_URL https) without ALLOW_LOCAL_SERVICES=1.
  */
 export function ensureSecrets(): SecretName[] {
   const missing = (Object.keys(generators) as SecretName[]).filter((name) => !process.env[name]);
   if (missing.length === 0) return [];
+  // A public deployment must bring its own (lib/config/deployment.ts), whichever entry point started it.
+  if (isPublicDeployment() && !localServicesAllowed()) {
+    const gaps = deploymentGaps().filter((g) => g.variables.some((v) => missing.includes(v as SecretName)));
+    throw new DeploymentConfigError(describeGaps(process.env.APP_URL ?? "", gaps), gaps);
+  }
   const file = path.join(dataDir(), "secrets.json");
   const stored: Partial<Record<SecretName, string>> = existsSync(file)
     ? JSON.parse(readFileSync(file, "utf8"))
@@ -51,7 +59,7 @@ export function ensureSecrets(): SecretName[] {
 export function secret(name: SecretName): string {
   if (!process.env[name]) {
     for (const n of ensureSecrets()) {
-      console.warn(`warning: ${n} is not set; using a generated development value from .data/secrets.json. Production must set it.`);
+      logger().warn(`${n} is not set; using a generated development value from .data/secrets.json. Production must set it.`);
     }
   }
   return process.env[name]!;

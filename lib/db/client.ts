@@ -85,6 +85,14 @@ export function prisma(): PrismaClient {
   return c.prisma;
 }
 
+/** Connection counts of the open pools (`pg`: the license API's, `prisma`: everything else), for /metrics. */
+export function poolStatistics(): { pool: "pg" | "prisma"; total: number; idle: number; waiting: number }[] {
+  const c = store[KEY];
+  if (!c) return [];
+  const stats = (pool: "pg" | "prisma", p: pg.Pool) => ({ pool, total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount });
+  return c.prismaPool ? [stats("pg", c.pool), stats("prisma", c.prismaPool)] : [stats("pg", c.pool)];
+}
+
 async function closeConnections(c: Connections): Promise<void> {
   c.breaker.stop();
   await Promise.allSettled([c.pool.end(), c.prisma?.$disconnect().then(() => c.prismaPool?.end())]);

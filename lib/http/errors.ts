@@ -1,6 +1,7 @@
 // The API's one error type and the one place that turns any thrown value into an
 // HTTP answer. Handlers throw; they never build error JSON themselves.
 import { ZodError, type ZodType } from "zod";
+import { logger } from "../logging/logger";
 
 export type ErrorCode =
   | "BAD_REQUEST"
@@ -126,7 +127,7 @@ export function errorResponse(error: unknown): ErrorResponse {
     };
   }
   // The message and stack may hold internals (SQL, file paths): log them, answer generically.
-  console.error("Unhandled error in request:", error);
+  logger().error({ err: error }, "unhandled error in request");
   return { status: 500, headers: {}, json: body("INTERNAL", "Internal error") };
 }
 

@@ -5,6 +5,7 @@
 // shares them.
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
+import { logger } from "../logging/logger";
 import { ApiError } from "./errors";
 
 export type RateLimitResult = { allowed: boolean; limit: number; remaining: number; resetSeconds: number };
@@ -83,7 +84,7 @@ export class RedisStore implements RateLimitStore {
       return { count, resetMs: ttl };
     } catch (error) {
       // Fail open: an outage of the rate limiter must not become an outage of the API.
-      if (!this.failing) console.error("Rate limiting is off until Redis answers again:", error);
+      if (!this.failing) logger().error({ err: error }, "rate limiting is off until Redis answers again");
       this.failing = true;
       return { count: 0, resetMs: windowMs };
     }
@@ -109,7 +110,7 @@ function limitFromEnv(): number {
   if (raw === undefined || raw.trim() === "") return DEFAULT_PER_MINUTE;
   const n = Number(raw);
   if (Number.isInteger(n) && n >= 0) return n;
-  console.warn(`RATE_LIMIT_PER_MINUTE=${JSON.stringify(raw)} is not a whole number; using ${DEFAULT_PER_MINUTE}`);
+  logger().warn(`RATE_LIMIT_PER_MINUTE=${JSON.stringify(raw)} is not a whole number; using ${DEFAULT_PER_MINUTE}`);
   return DEFAULT_PER_MINUTE;
 }
 

@@ -10,7 +10,9 @@ import type { ApiRequest, ApiResponse } from "../http/types";
 import { handleAdminApi } from "../admin-api/handlers";
 import { handleLemonSqueezyApi, isLemonSqueezyPath } from "../compat/lemonsqueezy/handler";
 import { isStreamingAdminRequest } from "../admin-api/releases";
+import { handleReady } from "../health/readiness";
 import { handleLicenseApi, isLicenseApiPath } from "../licensing/api/router";
+import { handleMetrics, METRICS_PATH } from "../metrics/endpoint";
 import { handleReleasesApi, isReleasesApiPath } from "../releases/api";
 
 type Handler = (req: ApiRequest) => Promise<ApiResponse>;
@@ -20,7 +22,14 @@ function route(path: string): Handler | undefined {
   if (path.startsWith("/api/v1/admin/")) return handleAdminApi;
   if (isLemonSqueezyPath(path)) return handleLemonSqueezyApi;
   if (isReleasesApiPath(path)) return handleReleasesApi;
+  if (path === "/api/ready") return handleReady;
+  if (path === METRICS_PATH) return handleMetrics;
   return undefined;
+}
+
+/** True when `handleFastRoute` answers `path` (a path without query string). */
+export function isFastRoute(path: string): boolean {
+  return route(path) !== undefined;
 }
 
 async function toApiRequest(req: IncomingMessage, path: string, query: string): Promise<ApiRequest> {

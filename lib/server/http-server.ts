@@ -9,11 +9,15 @@ import next from "next";
 import { appendPeerAddress } from "../http/client-ip";
 import { answerIfDatabaseUnreachable } from "./database-unavailable";
 import { apiSecurityHeaders } from "../http/security-headers";
-import { handleFastRoute } from "./fast-routes";
-import { refuseConnect, refuseRequest } from "./request-guard";
+import { refuseConnect } from "./request-guard";
+import { metricsPort, startMetricsServer } from "../metrics/endpoint";
+import { nextRouteMatcher } from "../metrics/routes";
+import { createRequestListener } from "./request-pipeline";
 
 export type RunningServer = {
   port: number;
+  /** The separate metrics listener's port (METRICS_PORT), when there is one. */
+  metricsPort?: number;
   url: string;
   /** Stops accepting connections and waits (at most `graceMs`) for open requests. */
   close: (graceMs?: number) => Promise<void>;
@@ -26,25 +30,18 @@ export async function startHttpServer(options: {
   dir?: string;
 }): Promise<RunningServer> {
   const hostname = options.hostname ?? "0.0.0.0";
-  const app = next({ dev: options.dev, dir: options.dir ?? process.cwd(), hostname, port: options.port });
+  const dir = options.dir ?? process.cwd();
+  const app = next({ dev: options.dev, dir, hostname, port: options.port });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   // LICENSE_API_FAST_PATH=0 sends the APIs through Next's route handlers too
   // (the benchmark compares both; it is also a way to rule the fast path out).
   const fastPath = process.env.LICENSE_API_FAST_PATH !== "0";
 
-  const server = http.createServer((req, res) => {
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const refused = refuseRequest(req, q === -1 ? url : url.slice(0, q));
-    if (refused) {
-      res.writeHead(refused.status, { ...apiSecurityHeaders(), ...refused.headers });
-      res.end(req.method === "HEAD" ? undefined : refused.body);
-      return;
-    }
-    (fastPath ? handleFastRoute(req, res) : Promise.resolve(false)).then(
-      (handled) => {
-        if (handled) return;
+  const server = http.createServer(
+    createRequestListener({
+      fastPath,
+      fallback: (req, res) => {
         // Every answer Next gives (pages, route handlers, static files, its 404s, the database-down page)
         // starts with these; proxy.ts replaces the API policy with a nonce-based one on pages.
         for (const [name, value] of Object.entries(apiSecurityHeaders())) res.setHeader(name, value);
@@ -52,13 +49,9 @@ export async function startHttpServer(options: {
         appendPeerAddress(req.headers, req.socket.remoteAddress);
         void handleNext(req, res);
       },
-      (error: unknown) => {
-        console.error("request failed:", error);
-        if (!res.headersSent) res.writeHead(500, { ...apiSecurityHeaders(), "Content-Type": "application/json" });
-        res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Internal error" } }));
-      },
-    );
-  });
+      fallbackRoute: nextRouteMatcher(dir),
+    }),
+  );
   server.on("connect", (_req, socket) => refuseConnect(socket));
   // Keep-alive sockets from load balancers outlive Node's 5 s default otherwise.
   server.keepAliveTimeout = 65_000;
@@ -68,16 +61,19 @@ export async function startHttpServer(options: {
     server.listen(options.port, hostname, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const metricsListenPort = metricsPort();
+  const metricsServer = metricsListenPort === undefined ? undefined : await startMetricsServer(metricsListenPort, hostname);
 
   return {
     port,
+    metricsPort: metricsServer?.port,
     url: `http://localhost:${port}`,
     close: (graceMs = 5_000) =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => server.closeAllConnections(), graceMs);
         server.close(() => {
           clearTimeout(timer);
-          resolve();
+          void (metricsServer?.close() ?? Promise.resolve()).then(resolve);
         });
         server.closeIdleConnections();
       }),

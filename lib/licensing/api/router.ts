@@ -6,6 +6,7 @@ import { usageRecorder } from "../../analytics/usage-recorder";
 import { ApiError, errorResponse, parseJsonBody } from "../../http/errors";
 import { defaultRateLimiter, enforceRateLimits } from "../../http/rate-limit";
 import { jsonResponse, type ApiRequest, type ApiResponse } from "../../http/types";
+import { observeLicenseApi } from "../../metrics/registry";
 import { issueOfflineFile } from "../offline-file";
 import { runtimeKeys } from "../runtime-keys";
 import { activate, deactivate, heartbeat, validate, type Outcome } from "../service";
@@ -13,7 +14,8 @@ import { signResponse } from "../signing";
 import { refusalStatus, seedReason, validationBody } from "./responses";
 import * as schemas from "./schemas";
 
-type Result = { status: number; json: unknown };
+/** `code`: the answer's code for /metrics when its body does not carry one as `code` (seed-compatible and deactivate answers). */
+type Result = { status: number; json: unknown; code?: string };
 /** A signed client endpoint: its body schema and what it answers (the status and JSON to sign). */
 export type Endpoint<S extends z.ZodType> = {
   schema: S;
@@ -62,7 +64,7 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
       if (!(await deactivate(body.key, body.fingerprint))) {
         throw new ApiError("NOT_FOUND", "No active machine with this fingerprint on this license");
       }
-      return { status: 200, json: { deactivated: true } };
+      return { status: 200, json: { deactivated: true }, code: "DEACTIVATED" };
     },
   }),
   "/api/v1/licenses/heartbeat": endpoint({
@@ -97,11 +99,18 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
         recordUsage(req, "seed-validate", o, now);
       }
       return o.decision.valid
-        ? { status: 200, json: { valid: true } }
-        : { status: 403, json: { valid: false, reason: seedReason(o.decision.code) } };
+        ? { status: 200, json: { valid: true }, code: o.decision.code }
+        : { status: 403, json: { valid: false, reason: seedReason(o.decision.code) }, code: o.decision.code };
     },
   }),
 };
+
+// The code /metrics counts an answer under: the validation code, or the error's code.
+function metricsCode(result: Result): string {
+  const json = result.json as { code?: unknown; error?: { code?: unknown } } | null;
+  const code = result.code ?? json?.code ?? json?.error?.code;
+  return typeof code === "string" ? code : result.status < 400 ? "OK" : String(result.status);
+}
 
 /**
  * Answers a signed client endpoint (API.md "Response signatures"): POST only, rate limited per IP and
@@ -109,6 +118,7 @@ const SIGNED: Record<string, Endpoint<z.ZodType>> = {
  * (lib/releases) go through here too.
  */
 export async function answerSigned(req: ApiRequest, e: Endpoint<z.ZodType> | undefined): Promise<ApiResponse> {
+  const started = performance.now();
   const now = new Date();
   let result: Result;
   let headers: Record<string, string> = {};
@@ -134,6 +144,7 @@ export async function answerSigned(req: ApiRequest, e: Endpoint<z.ZodType> | und
   }
   const response = jsonResponse(result.status, result.json, headers);
   Object.assign(response.headers, signResponse(runtimeKeys().signing, req, response.body, now));
+  observeLicenseApi(e ? req.path : "unknown", metricsCode(result), (performance.now() - started) / 1000);
   return response;
 }
 

@@ -27,6 +27,7 @@ import type { EventHandler, HandlerContext } from "./context";
 import { lockKeys } from "../../db/advisory-locks";
 import { claimEvent, eventsAwaitingLicense, finishEvent, recordFailure } from "./event-log";
 import { handlerFor, LICENSE_EVENT_TYPES } from "./registry";
+import { logger } from "../../logging/logger";
 
 export type Outcome = "processed" | "ignored" | "duplicate";
 
@@ -77,7 +78,7 @@ export async function processStripeEvent(event: Stripe.Event): Promise<Outcome> 
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`Stripe event ${event.id} (${event.type}) failed: ${message}`);
+    logger().error({ err: error, eventId: event.id, eventType: event.type }, "Stripe event failed");
     await recordFailure(event, message);
     throw new ApiError("INTERNAL", `Stripe event ${event.id} could not be processed; it is recorded as FAILED for a re-run`);
   }
