@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { ApiError, errorResponse, isDatabaseUnavailable, parseJsonBody, type ErrorCode } from "./errors";
+import { logger } from "../logging/logger";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -54,18 +55,18 @@ describe("errorResponse", () => {
   });
 
   it("maps anything else to 500 without its message, and logs it once", () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const log = vi.spyOn(logger(), "error").mockImplementation(() => {});
     const error = new Error("relation \"License\" does not exist at /srv/app/lib/secret.ts");
     const r = errorResponse(error);
     expect(r).toEqual({ status: 500, headers: {}, json: { error: { code: "INTERNAL", message: "Internal error" } } });
     expect(JSON.stringify(r)).not.toContain("License");
     expect(JSON.stringify(r)).not.toContain("secret.ts");
     expect(log).toHaveBeenCalledTimes(1);
-    expect(log.mock.calls[0]).toContain(error);
+    expect(log.mock.calls[0]?.[0]).toEqual({ err: error });
   });
 
   it("maps thrown non-errors to 500", () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(logger(), "error").mockImplementation(() => {});
     expect(errorResponse("boom").status).toBe(500);
     expect(errorResponse(undefined).status).toBe(500);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { logger } from "../logging/logger";
 import { ApiError } from "./errors";
 import {
   MemoryStore,
@@ -73,7 +74,7 @@ describe("rateLimiter", () => {
     expect(await rateLimiter().check("a")).toMatchObject({ limit: 120, resetSeconds: 60 });
     vi.stubEnv("RATE_LIMIT_PER_MINUTE", "7");
     expect(await rateLimiter().check("a")).toMatchObject({ limit: 7, remaining: 6 });
-    vi.spyOn(console, "warn").mockImplementation(() => {});
+    vi.spyOn(logger(), "warn").mockImplementation(() => {});
     vi.stubEnv("RATE_LIMIT_PER_MINUTE", "lots");
     expect(await rateLimiter().check("a")).toMatchObject({ limit: 120 });
   });
@@ -244,7 +245,7 @@ describe("RedisStore", () => {
   });
 
   it("fails open, logging once, when Redis does not answer", async () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const log = vi.spyOn(logger(), "error").mockImplementation(() => {});
     // Never connected and no offline queue: every command fails at once, as during an outage.
     const down = new Redis("redis://127.0.0.1:1", { lazyConnect: true, enableOfflineQueue: false });
     const limiter = rateLimiter({ limit: 1, store: new RedisStore(down) });

@@ -6,6 +6,7 @@ import { setupTestDatabase } from "../../test/database";
 import { createPlan } from "../../test/licenses";
 import { rerunStripeEvent } from "./process-event";
 import { checkoutSession, deliver, event, sql, stripeId, unix, setWebhookEnv, WEBHOOK_SECRET } from "./test-kit";
+import { logger } from "../../logging/logger";
 
 setupTestDatabase();
 setWebhookEnv();
@@ -77,7 +78,7 @@ describe("event types", () => {
 
 describe("failures", () => {
   it("records a checkout for an unknown plan as FAILED, answers 500, mints nothing, and re-runs once the plan exists", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(logger(), "error").mockImplementation(() => {});
     const slug = `plan-later-${stripeId("x")}`;
     const evt = event("checkout.session.completed", checkoutSession({ plan: slug }));
     const before = await counts();
@@ -113,7 +114,7 @@ describe("failures", () => {
   });
 
   it("answers 503 while the database is unreachable, so Stripe retries", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(logger(), "error").mockImplementation(() => {});
     const plan = await createPlan({ durationDays: 30 });
     const evt = event("checkout.session.completed", checkoutSession({ plan: plan.slug }));
     const url = process.env.DATABASE_URL;
