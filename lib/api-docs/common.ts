@@ -17,6 +17,8 @@ export function sameType<A, B>(..._proof: Same<A, B> extends true ? [] : [never]
 export const PUBLIC: SecurityRequirement[] = [];
 /** The admin API: `Authorization: Bearer <token>` (components.securitySchemes.adminToken). */
 export const ADMIN_SECURITY: SecurityRequirement[] = [{ adminToken: [] }];
+/** `/metrics`: METRICS_TOKEN or any admin API token (either requirement suffices). */
+export const METRICS_SECURITY: SecurityRequirement[] = [{ metricsToken: [] }, { adminToken: [] }];
 
 export const ERROR_CODES = [
   "BAD_REQUEST",

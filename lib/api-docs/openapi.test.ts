@@ -37,6 +37,8 @@ const EXPECTED_OPERATIONS = [
   "PATCH /api/v1/admin/licenses/{id}",
   "DELETE /api/v1/admin/licenses/{id}/machines/{machineId}",
   "GET /api/health",
+  "GET /api/ready",
+  "GET /metrics",
   "POST /api/validate",
 ];
 
@@ -162,6 +164,10 @@ describe("openApiDocument", () => {
       if (path.startsWith("/api/v1/admin/")) {
         expect(op.security, path).toEqual([{ adminToken: [] }]);
         expect(op.tags).toEqual(["Admin"]);
+        expect(op.responses, path).toHaveProperty("401");
+      } else if (path === "/metrics") {
+        // METRICS_TOKEN or an admin token: either requirement suffices.
+        expect(op.security, path).toEqual([{ metricsToken: [] }, { adminToken: [] }]);
         expect(op.responses, path).toHaveProperty("401");
       } else {
         expect(op.security, path).toEqual([]);

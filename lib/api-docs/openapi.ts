@@ -211,6 +211,7 @@ export function composeDocument(operations: OperationSpec[], webhooks: WebhookSp
       headers,
       securitySchemes: {
         adminToken: { type: "http", scheme: "bearer", description: "The `ADMIN_API_TOKEN` value or a token created in the admin console." },
+        metricsToken: { type: "http", scheme: "bearer", description: "The `METRICS_TOKEN` value (`GET /metrics` also takes admin API tokens)." },
       },
     },
   };

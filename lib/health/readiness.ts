@@ -6,19 +6,25 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
+import { z } from "zod";
 import { db } from "../db/client";
 import { jsonResponse, type ApiRequest, type ApiResponse } from "../http/types";
 
+/** The body of `GET /api/ready` (also its OpenAPI schema). */
+export const readinessSchema = z
+  .object({
+    ready: z.boolean().meta({ description: "True when every check passes; the status is then 200, else 503." }),
+    checks: z.object({
+      database: z.enum(["up", "down"]).meta({ description: "The database answered `SELECT 1` within 800 ms." }),
+      migrations: z.enum(["applied", "pending", "skipped"]).meta({ description: "Every migration the server ships is applied; `skipped` while the database is down." }),
+      redis: z.enum(["up", "down", "skipped"]).meta({ description: "Redis answered PING within 800 ms; `skipped` without REDIS_URL." }),
+      shutdown: z.enum(["no", "draining"]).meta({ description: "`draining` once the process got SIGTERM/SIGINT and is finishing its requests." }),
+    }),
+  })
+  .meta({ id: "Readiness" });
+
 /** Each check's state; `skipped` means not configured (Redis) or not reached (migrations without a database). */
-export type Readiness = {
-  ready: boolean;
-  checks: {
-    database: "up" | "down";
-    migrations: "applied" | "pending" | "skipped";
-    redis: "up" | "down" | "skipped";
-    shutdown: "no" | "draining";
-  };
-};
+export type Readiness = z.infer<typeof readinessSchema>;
 
 /** How long each check may take before it counts as down, in ms: probes have their own timeouts, typically 1 s. */
 const CHECK_TIMEOUT_MS = 800;
