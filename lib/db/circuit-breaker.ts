@@ -20,6 +20,7 @@
 // A slow query on a reachable database is left alone (the probe answers), so
 // long admin queries and transactions are never cut short by this.
 import pg from "pg";
+import { componentLogger } from "../logging/logger";
 
 /** How long a connection may be awaited or held before the database is probed. */
 const SUSPECT_AFTER_MS = 200;
@@ -150,7 +151,7 @@ export class CircuitBreaker {
           this.heard();
           if (this.open) {
             this.open = false;
-            console.warn("[db] the database answers again; circuit closed");
+            componentLogger("db").warn("the database answers again; circuit closed");
           }
           return true;
         },
@@ -184,7 +185,7 @@ export class CircuitBreaker {
 
   private trip(): void {
     this.open = true;
-    console.warn(`[db] the database did not answer a probe within ${PROBE_TIMEOUT_MS} ms; failing fast (503) until it does`);
+    componentLogger("db").warn(`the database did not answer a probe within ${PROBE_TIMEOUT_MS} ms; failing fast (503) until it does`);
     for (const pool of this.pools) pool.failEverything();
   }
 }

@@ -12,6 +12,7 @@
 // engine heard (all instances down at the time).
 import PgBoss from "pg-boss";
 import pg from "pg";
+import { componentLogger } from "../logging/logger";
 import { drainOutbox } from "./outbox";
 import type { QueueDefinition } from "./queue";
 
@@ -42,7 +43,7 @@ const SWEEP_QUEUE = "outbox.sweep";
  * migration with an advisory lock; createQueue and schedule are upserts).
  */
 export async function startJobEngine(options: JobEngineOptions): Promise<JobEngine> {
-  const log = options.log ?? ((line: string) => console.log(`[jobs] ${line}`));
+  const log = options.log ?? ((line: string) => componentLogger("jobs").info(line));
   const pollingIntervalSeconds = options.pollingIntervalSeconds ?? Number(process.env.JOBS_POLL_SECONDS ?? 2);
   const boss = new PgBoss({
     connectionString: options.connectionString,

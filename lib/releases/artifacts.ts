@@ -8,6 +8,7 @@ import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import { ApiError } from "../http/errors";
+import { logger } from "../logging/logger";
 import { blobStore } from "../storage/store";
 import { findRelease, type ArtifactView, type ChangeContext } from "./releases";
 import type { Arch, Platform } from "./schemas";
@@ -122,7 +123,7 @@ export async function uploadArtifact(upload: ArtifactUpload, ctx: ChangeContext)
     throw error;
   }
   // The old bytes are unreachable once the new row committed; a failed delete only leaves an orphan object.
-  if (replacedKey) await store.delete(replacedKey).catch((error) => console.warn("could not delete a replaced artifact object:", error));
+  if (replacedKey) await store.delete(replacedKey).catch((error: unknown) => logger().warn({ err: error }, "could not delete a replaced artifact object"));
   return result;
 }
 
@@ -147,5 +148,5 @@ export async function deleteArtifact(releaseId: string, filename: string, ctx: C
     });
     return row.storageKey;
   });
-  await blobStore().delete(storageKey).catch((error) => console.warn("could not delete an artifact object:", error));
+  await blobStore().delete(storageKey).catch((error: unknown) => logger().warn({ err: error }, "could not delete an artifact object"));
 }
