@@ -116,5 +116,5 @@ describe("npm start on a half-configured public deployment", () => {
     expect(line.variables).toEqual(["AUTH_SECRET", "STRIPE_WEBHOOK_SECRET", "SMTP_URL"]);
     expect(line.msg).toContain("refusing to start");
     expect(await readdir(dataDir)).toEqual([]); // no secrets.json, no embedded database
-  });
+  }, 120_000);
 });
