@@ -8,6 +8,7 @@ import Google from "next-auth/providers/google";
 import Nodemailer from "next-auth/providers/nodemailer";
 import { secret } from "../config/secrets";
 import { parseEmailAddress } from "../http/input";
+import { componentLogger } from "../logging/logger";
 import { portalAdapter } from "./adapter";
 import { mayRequestSignInEmail, sendSignInEmailRequest } from "./magic-link";
 import { InvalidSignInAddress, recordRefusal, refusalIn, refusalRecorded } from "./sign-in-outcome";
@@ -64,7 +65,7 @@ function config(): NextAuthConfig {
       // A refused sign-in (over the email budget, not one address) is answered with a message; it is not an error.
       error(error) {
         if (refusalIn(error) || refusalRecorded()) return;
-        console.error(`[auth][error] ${error.name}: ${error.message}`, error.cause ?? "");
+        componentLogger("auth").error({ err: error, cause: error.cause }, `${error.name}: ${error.message}`);
       },
     },
   };

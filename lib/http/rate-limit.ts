@@ -96,7 +96,7 @@ export class RedisStore implements RateLimitStore {
       this.failing = false;
       return count === null || ttl < 0 ? { count: 0, resetMs: 0 } : { count: Number(count), resetMs: ttl };
     } catch (error) {
-      if (!this.failing) console.error("Rate limiting is off until Redis answers again:", error);
+      if (!this.failing) logger().error({ err: error }, "rate limiting is off until Redis answers again");
       this.failing = true;
       return { count: 0, resetMs: 0 };
     }
