@@ -7,8 +7,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as serveDocument } from "@/app/api/v1/openapi.json/route";
 import { GET as health } from "@/app/api/health/route";
 import { handleAdminApi } from "../admin-api/handlers";
+import { handleReady } from "../health/readiness";
 import type { ApiRequest, ApiResponse } from "../http/types";
 import { handleLicenseApi, isLicenseApiPath } from "../licensing/api/router";
+import { handleMetrics } from "../metrics/endpoint";
 import { SIGNED_PATHS } from "../licensing/api/openapi";
 import { invalidValue, validValue } from "../test/openapi-arbitraries";
 import { documentOperations, validatorFor } from "../test/openapi-schemas";
@@ -26,6 +28,8 @@ let known: { key: string; licenseId: string; plan: string; product: string };
 async function send(req: ApiRequest): Promise<ApiResponse> {
   if (isLicenseApiPath(req.path)) return handleLicenseApi(req);
   if (req.path.startsWith("/api/v1/admin/")) return handleAdminApi(req);
+  if (req.path === "/api/ready") return handleReady(req);
+  if (req.path === "/metrics") return handleMetrics(req);
   const web = req.path === "/api/health" ? await health() : serveDocument();
   return { status: web.status, headers: Object.fromEntries(web.headers), body: Buffer.from(await web.arrayBuffer()) };
 }
