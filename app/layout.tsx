@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { SiteHeader } from "@/components/site-header";
 import { currentUser } from "@/lib/auth/session";
@@ -8,11 +9,14 @@ import "./globals.css";
 
 /** Page titles carry the vendor's store name (console → Storefront). */
 export async function generateMetadata(): Promise<Metadata> {
+  // Rendered per request: the store's name lives in the database, which a build never reaches.
+  await connection();
   const store = await storeSettings();
   return { title: { default: store.name, template: `%s · ${store.name}` }, description: store.headline ?? undefined };
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection(); // as above: every page shows the store's name from the database
   const [user, store] = await Promise.all([currentUser(), storeSettings()]);
   return (
     <html lang="en">

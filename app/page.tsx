@@ -5,6 +5,7 @@ import { formatPrice, listPublicProducts } from "@/lib/catalog/plans";
 import { storeSettings } from "@/lib/storefront/settings";
 
 export async function generateMetadata(): Promise<Metadata> {
+  await connection();
   const store = await storeSettings();
   return { title: { absolute: store.name }, description: store.headline ?? undefined };
 }
