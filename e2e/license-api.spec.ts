@@ -38,7 +38,7 @@ test("the API reference page is generated from the OpenAPI document", async ({ p
   expect(Object.keys(doc.paths)).toContain("/api/v1/licenses/validate");
 
   await page.goto("/");
-  await page.getByRole("main").getByRole("link", { name: "API docs" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API docs" }).click();
   await expect(page).toHaveURL(/\/docs\/api$/);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await expect(page.getByText("/api/v1/licenses/activate").first()).toBeVisible();

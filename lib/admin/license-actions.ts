@@ -83,7 +83,7 @@ async function keyOf(licenseId: string) {
 async function sendKeyEmail(admin: ConsoleAdmin, licenseId: string, ip: string | null, occasion: "issued" | "resend"): Promise<string> {
   const { row, key } = await keyOf(licenseId);
   // Queued with its audit entry in one transaction: the outbox sends it, retrying while SMTP is down
-  // (the console's Emails page shows it until it is sent).
+  // (the email_messages table holds it until it is sent).
   await prisma().$transaction(async (tx) => {
     const emailId = await queueLicenseEmail(tx, { to: row.user.email, productName: row.plan.product.name, planName: row.plan.name, key, expiresAt: row.expiresAt, occasion });
     await writeAudit(tx, {

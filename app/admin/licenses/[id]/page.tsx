@@ -31,7 +31,7 @@ export const metadata: Metadata = { title: "License" };
 
 const ISSUED: Record<string, { text: string; tone: string }> = {
   "1": { text: "License issued.", tone: "border-emerald-300 bg-emerald-50 text-emerald-900" },
-  mailed: { text: "License issued; the key email to the customer is on its way (see Emails if it is delayed).", tone: "border-emerald-300 bg-emerald-50 text-emerald-900" },
+  mailed: { text: "License issued; the key email to the customer is on its way.", tone: "border-emerald-300 bg-emerald-50 text-emerald-900" },
 };
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
