@@ -10,6 +10,7 @@ import { prisma } from "../db/client";
 import { ApiError } from "../http/errors";
 import { logger } from "../logging/logger";
 import { blobStore } from "../storage/store";
+import { toArtifactRecord } from "./catalog";
 import { findRelease, type ArtifactView, type ChangeContext } from "./releases";
 import type { Arch, Platform } from "./schemas";
 
@@ -99,16 +100,8 @@ export async function uploadArtifact(upload: ArtifactUpload, ctx: ChangeContext)
         ? await tx.artifact.update({ where: { id: previous.id }, data })
         : await tx.artifact.create({ data: { ...data, releaseId: release.id, filename: upload.filename } });
       replacedKey = previous?.storageKey ?? null;
-      const artifact: ArtifactView = {
-        id: row.id,
-        filename: row.filename,
-        platform: row.platform,
-        arch: row.arch,
-        size: Number(row.size),
-        sha256: row.sha256,
-        sha512: row.sha512,
-        signature: row.signature,
-      };
+      // The admin API's view of the stored row: every field but where the bytes live.
+      const { storageKey: _where, ...artifact }: ArtifactView & { storageKey: string } = toArtifactRecord(row);
       await writeAudit(tx, {
         actor: ctx.actor,
         action: previous ? "artifact.replace" : "artifact.upload",
