@@ -2,6 +2,7 @@
 // landing page's headline and introduction, one row set in the console. The
 // landing page is the vendor's shop window for their customers, not a pitch for
 // this portal.
+import { cache } from "react";
 import { z } from "zod";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
@@ -24,11 +25,15 @@ export const storeSettingsInput = z.object({
   description: z.preprocess(blankToNull, text({ max: 2000 }).nullable()),
 });
 
-/** The storefront's settings, or DEFAULT_STORE while none were saved. */
-export async function storeSettings(): Promise<StoreSettings> {
+/**
+ * The storefront's settings, or DEFAULT_STORE while none were saved. Read once per server render:
+ * the root layout, its metadata and the landing page all ask for them, and React's `cache` shares
+ * the one answer within a request (outside a render, e.g. in tests and actions, it reads each time).
+ */
+export const storeSettings = cache(async (): Promise<StoreSettings> => {
   const row = await prisma().storeSettings.findUnique({ where: { id: 1 } });
   return row ? { name: row.name, headline: row.headline, description: row.description } : DEFAULT_STORE;
-}
+});
 
 /** Saves the storefront's words (one row, id 1), audited as `store.update` with what changed. */
 export async function updateStoreSettings(admin: ConsoleAdmin, input: z.output<typeof storeSettingsInput>, ip: string | null): Promise<ActionResult> {
