@@ -65,12 +65,15 @@ export function parseLicenseSearch(params: Record<string, string | string[] | un
   return licenseSearchSchema.parse(flat);
 }
 
-/** A full key finds at most one license by hash; a start of a key by its head hash; a group by the hint. */
+/** A full key (ours, or an imported one as typed) finds at most one license by hash; a start of a key by its head hash; a group by the hint. */
 function keyWhere(input: string): Prisma.LicenseWhereInput {
   const secrets = runtimeKeys();
   const { keys, heads, hint } = readKeySearch(input, secrets.prefix);
+  // The typed text itself is a candidate too: an imported key of another format (a Lemon Squeezy
+  // UUID, say) is found by its exact hash, as the license API finds it.
+  const fullKeys = [...new Set([...keys, input.trim()])];
   const any: Prisma.LicenseWhereInput[] = [
-    ...keys.map((key) => ({ keyHash: hashLicenseKey(key, secrets.hmacKey) })),
+    ...fullKeys.map((key) => ({ keyHash: hashLicenseKey(key, secrets.hmacKey) })),
     ...heads.map((head) => ({ keyHeadHash: hashLicenseKeyHead(head, secrets.hmacKey) })),
     ...(hint ? [{ keyHint: hint }] : []),
   ];

@@ -9,6 +9,8 @@ import { activate, validate } from "../licensing/service";
 import { setupTestDatabase } from "../test/database";
 import { setupTestJobs } from "../test/jobs";
 import { backfillKeyHeads } from "../licensing/key-heads";
+import { licenseKeyColumns, NO_KEY_HEAD } from "../licensing/keys";
+import { runtimeKeys } from "../licensing/runtime-keys";
 import { createLicense, createPlan } from "../test/licenses";
 import type { ConsoleAdmin } from "./guard";
 import { deactivateMachine, issueLicenseByHand, resendKeyEmail, resetMachines, revealLicenseKey } from "./license-actions";
@@ -87,6 +89,17 @@ describe("searchLicenses", () => {
     expect(await backfillKeyHeads(process.env.DATABASE_URL!)).toBeGreaterThanOrEqual(1);
     expect((await searchLicenses(parseLicenseSearch({ key: head }))).items.map((l) => l.id)).toEqual([license.id]);
     expect(await backfillKeyHeads(process.env.DATABASE_URL!)).toBe(0);
+  });
+
+  it("marks a key of another format as having no head, so the backfill does not decrypt it at every start", async () => {
+    const { license } = await createLicense();
+    const foreign = licenseKeyColumns("38b1460a5104", runtimeKeys()); // a Lemon Squeezy-style key: one group
+    expect(foreign.keyHeadHash).toBe(NO_KEY_HEAD);
+    await prisma().license.update({ where: { id: license.id }, data: { ...foreign, keyHeadHash: null } });
+    expect(await backfillKeyHeads(process.env.DATABASE_URL!)).toBeGreaterThanOrEqual(1);
+    expect((await prisma().license.findUniqueOrThrow({ where: { id: license.id } })).keyHeadHash).toBe(NO_KEY_HEAD);
+    expect(await backfillKeyHeads(process.env.DATABASE_URL!)).toBe(0);
+    expect((await searchLicenses(parseLicenseSearch({ key: "38b1460a5104" }))).items.map((l) => l.id)).toEqual([license.id]);
   });
 
   it("filters by part of the email, by plan, and by the status the API would answer", async () => {

@@ -2,7 +2,7 @@
 // (migration 20261201141000). SQL cannot do it: the hash is keyed with a secret the
 // database never sees, and the key itself is only stored encrypted.
 import pg from "pg";
-import { decryptLicenseKey, hashLicenseKeyHead, licenseKeyHead } from "./keys";
+import { decryptLicenseKey, hashLicenseKeyHead, licenseKeyHead, NO_KEY_HEAD } from "./keys";
 import { runtimeKeys } from "./runtime-keys";
 
 const BATCH = 1000;
@@ -10,8 +10,9 @@ const BATCH = 1000;
 /**
  * Computes the head hash of every license that has none, in batches of 1,000 rows, and returns how
  * many rows it filled. Idempotent and safe to run on several instances at once (each row is only
- * ever set to the same value). Rows whose key has no head (imported keys of other formats) or whose
- * ciphertext cannot be decrypted are left null and not retried in this run.
+ * ever set to the same value). Rows whose key has no head (imported keys of other formats) get
+ * NO_KEY_HEAD, so the next start does not decrypt them again; rows whose ciphertext cannot be
+ * decrypted (another LICENSE_ENCRYPTION_KEY) are left null and not retried in this run.
  */
 export async function backfillKeyHeads(databaseUrl: string): Promise<number> {
   const keys = runtimeKeys();
@@ -36,9 +37,8 @@ export async function backfillKeyHeads(databaseUrl: string): Promise<number> {
         } catch {
           continue; // encrypted under another LICENSE_ENCRYPTION_KEY: nothing to learn here
         }
-        if (head === null) continue;
         ids.push(row.id);
-        hashes.push(hashLicenseKeyHead(head, keys.hmacKey));
+        hashes.push(head === null ? NO_KEY_HEAD : hashLicenseKeyHead(head, keys.hmacKey));
       }
       if (ids.length) {
         const result = await client.query(

@@ -93,9 +93,14 @@ export function hashLicenseKeyHead(head: string, hmacKey: Buffer): string {
   return createHmac("sha256", hmacKey).update(`head:${normalizeLicenseKey(head)}`).digest("hex");
 }
 
+/** `key_head_hash` of a key that has no head (a foreign format): computed, and nothing to search by. */
+export const NO_KEY_HEAD = "";
+
 /**
  * Every column a license stores about its key: the lookup hash, the ciphertext, the hint and the
- * head hash. The one way to write a key, so no writer forgets a column.
+ * head hash. The one way to write a key, so no writer forgets a column. A key of another format
+ * (imported) has no head: its head hash is the empty string, NO_KEY_HEAD, which no search hash
+ * equals; null is kept for "not computed yet" (rows from before the column, see key-heads.ts).
  */
 export function licenseKeyColumns(key: string, secrets: { hmacKey: Buffer; aesKey: Buffer }) {
   const head = licenseKeyHead(key);
@@ -103,7 +108,7 @@ export function licenseKeyColumns(key: string, secrets: { hmacKey: Buffer; aesKe
     keyHash: hashLicenseKey(key, secrets.hmacKey),
     keyCiphertext: encryptLicenseKey(key, secrets.aesKey),
     keyHint: licenseKeyHint(key),
-    keyHeadHash: head === null ? null : hashLicenseKeyHead(head, secrets.hmacKey),
+    keyHeadHash: head === null ? NO_KEY_HEAD : hashLicenseKeyHead(head, secrets.hmacKey),
   };
 }
 
