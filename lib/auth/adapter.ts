@@ -5,10 +5,7 @@
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import type { Adapter } from "next-auth/adapters";
 import { prisma } from "../db/client";
-import { parseEmailAddress } from "../http/input";
-
-/** The identity form, or, for an address a provider vouches for that our forms would refuse, trimmed and lower-cased. */
-const identity = (email: string) => parseEmailAddress(email) ?? email.trim().toLowerCase();
+import { vouchedEmailIdentity as identity } from "../http/input";
 
 /** The adapter Auth.js is configured with: PrismaAdapter on our client, addresses normalised. */
 export function portalAdapter(): Adapter {

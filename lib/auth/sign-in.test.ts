@@ -70,6 +70,12 @@ describe("POST /api/auth/signin/nodemailer", () => {
     "a@example.test;b@example.test",
     "a@example.test b@example.test",
     "Name <a@example.test>",
+    '"Kim Park" <a@example.test>',
+    "<a@example.test>",
+    "a@example.test (Kim)",
+    '"a"@example.test',
+    "a@example.test\nb@example.test",
+    "a@example.test\u0000",
     "0@com",
     "",
   ])("refuses %j: no mail, no account, a message on the sign-in page", async (email) => {
@@ -88,6 +94,30 @@ describe("POST /api/auth/signin/nodemailer", () => {
     expect(res.status).toBe(302);
     expect(res.location).toMatch(/verify-request|check-email/);
     expect(inboxOf("single@example.com")).toHaveLength(1);
+  });
+
+  it("signs KIM_PARK into kim_park's own account: case and space are folded, _ and % are never patterns", async () => {
+    const kim = await prisma().user.create({ data: { email: "kim.park@example.org" } });
+    expect((await requestLink("  KIM_PARK@Example.ORG ", "198.51.100.12")).status).toBe(302);
+    expect((await requestLink("kim%park@example.org", "198.51.100.12")).status).toBe(302);
+    expect(inboxOf("kim.park@example.org")).toHaveLength(0);
+    const [message] = inboxOf("kim_park@example.org");
+    expect(inboxOf("kim%park@example.org")).toHaveLength(1);
+
+    // Following the link signs in a new account for kim_park, and leaves kim.park's alone.
+    // The mail links to the confirmation page, which holds Auth.js's callback.
+    const confirm = new URL(/https?:\/\/\S+\/signin\/confirm\S+/.exec(message!.text)![0]);
+    const link = new URL(confirm.searchParams.get("callback")!, ORIGIN);
+    expect(link.searchParams.get("email")).toBe("kim_park@example.org");
+    const { GET } = await route();
+    const res = await GET(new NextRequest(`${ORIGIN}${link.pathname}${link.search}`));
+    expect(res.status).toBe(302);
+    const sessionToken = /authjs\.session-token=([^;]+)/.exec(res.headers.getSetCookie().join("\n"))?.[1];
+    expect(sessionToken).toBeTruthy();
+    const session = await prisma().session.findUnique({ where: { sessionToken }, include: { user: true } });
+    expect(session?.user.email).toBe("kim_park@example.org");
+    expect(await prisma().session.count({ where: { userId: kim.id } })).toBe(0);
+    expect(await prisma().user.count({ where: { email: { endsWith: "@example.org" } } })).toBe(2);
   });
 
   it(`past ${SIGN_IN_EMAILS_PER_ADDRESS_AND_IP} links from one client says when to try again, logs no error, and leaves the victim's own client alone`, async () => {

@@ -14,6 +14,7 @@ import {
   scrubJson,
   scrubText,
   text,
+  vouchedEmailIdentity,
 } from "./input";
 
 describe("text", () => {
@@ -243,6 +244,29 @@ describe("email", () => {
     fc.assert(
       fc.property(fc.emailAddress(), fc.emailAddress(), fc.constantFrom(",", ";", " ", ", ", "\n", "\t"), (a, b, sep) => {
         expect(parseEmailAddress(a + sep + b)).toBeNull();
+      }),
+    );
+  });
+});
+
+describe("vouchedEmailIdentity (addresses from OAuth profiles and Stripe)", () => {
+  it("is the identity form for every address parseEmailAddress accepts", () => {
+    expect(vouchedEmailIdentity("  Kim_Park@Example.TEST ")).toBe("kim_park@example.test");
+    fc.assert(
+      fc.property(fc.emailAddress(), (address) => {
+        const identity = parseEmailAddress(address);
+        if (identity) expect(vouchedEmailIdentity(address)).toBe(identity);
+      }),
+    );
+  });
+
+  it("keeps any other address in the form the users table's CHECK demands (trimmed, lower-case, well-formed)", () => {
+    expect(vouchedEmailIdentity(" Kim@Intranet ")).toBe("kim@intranet");
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (value) => {
+        const stored = vouchedEmailIdentity(value);
+        expect(stored).toBe(stored.trim().toLowerCase());
+        expect(isWellFormedText(stored)).toBe(true);
       }),
     );
   });

@@ -228,6 +228,19 @@ export function parseEmailAddress(input: string): string | null {
 }
 
 /**
+ * The stored form of an address that someone else vouches for (an OAuth
+ * provider's profile, the email a customer paid with at Stripe): its identity
+ * form ({@link parseEmailAddress}) when it has one; otherwise, since it is still
+ * that person's address and must not be refused, trimmed and lower-cased with
+ * U+0000 and unpaired surrogates replaced ({@link scrubText}), which is what the
+ * users table's CHECK (`email = lower(btrim(email))`) demands. Input from our own
+ * forms and APIs goes through {@link email} / parseEmailAddress and is refused instead.
+ */
+export function vouchedEmailIdentity(input: string): string {
+  return parseEmailAddress(input) ?? scrubText(input).trim().toLowerCase();
+}
+
+/**
  * The address as SMTP needs it: the domain in its ASCII (punycode) form, for
  * servers without SMTPUTF8. `address` must come from {@link parseEmailAddress}.
  */

@@ -3,13 +3,15 @@
 // disables it.
 import { sqlQuery, type Tx } from "../db/sql";
 import { enqueueEmail } from "../email/outbox";
+import { parseEmailAddress } from "../http/input";
 import { portalUrl } from "../portal/snippet";
 
 /** Everyone who is an admin: users with the ADMIN role and the addresses in ADMIN_EMAILS, each once. */
 export async function adminEmailAddresses(tx: Tx): Promise<string[]> {
   const rows = await sqlQuery<{ email: string }>(tx, `SELECT email FROM users WHERE role = 'ADMIN'`);
-  const fromEnv = (process.env.ADMIN_EMAILS ?? "").split(",").map((e) => e.trim().toLowerCase()).filter(Boolean);
-  return [...new Set([...rows.map((r) => r.email.toLowerCase()), ...fromEnv])];
+  // ADMIN_EMAILS read as lib/auth/roles.ts reads it: each entry in its identity form, non-addresses skipped.
+  const fromEnv = (process.env.ADMIN_EMAILS ?? "").split(",").flatMap((e) => parseEmailAddress(e) ?? []);
+  return [...new Set([...rows.map((r) => r.email), ...fromEnv])];
 }
 
 export async function notifyAdminsOfDisabledEndpoint(tx: Tx, endpoint: { id: string; url: string; failingSince: Date }): Promise<void> {

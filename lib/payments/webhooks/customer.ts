@@ -1,7 +1,7 @@
 // The portal account a paid Checkout Session belongs to.
 import type Stripe from "stripe";
 import { accountByAddress } from "../../auth/account-by-email";
-import { parseEmailAddress, scrubText } from "../../http/input";
+import { scrubText, vouchedEmailIdentity } from "../../http/input";
 import type { Prisma, User } from "../../generated/prisma/client";
 import { ApiError } from "../../http/errors";
 import { idOf } from "./stripe-objects";
@@ -24,7 +24,7 @@ export async function buyerOf(tx: Tx, session: Stripe.Checkout.Session): Promise
 
   const email = scrubText(session.customer_details?.email?.trim() ?? "");
   if (!email) throw new ApiError("BAD_REQUEST", `Checkout session ${session.id} has no customer email and no known client_reference_id`);
-  return accountByAddress(tx, parseEmailAddress(email) ?? email.toLowerCase());
+  return accountByAddress(tx, vouchedEmailIdentity(email));
 }
 
 /**
