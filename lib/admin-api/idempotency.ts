@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Actor } from "../audit/log";
 import { lockKeys } from "../db/advisory-locks";
+import { sqlQuery, type Tx } from "../db/sql";
 import type { Prisma } from "../generated/prisma/client";
 import { z } from "zod";
 import { ApiError } from "../http/errors";
@@ -11,6 +12,18 @@ import { ApiError } from "../http/errors";
 /** The header's form: 1-255 visible ASCII characters (an order id, a job run id). */
 export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/);
 const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Deletes the keys older than the 24-hour window (the lifecycle's hourly
+ * prune job, lib/lifecycle/prune.ts); a key past its window is already
+ * treated as absent, so this only keeps the table small. Returns the number deleted.
+ */
+export async function pruneIdempotencyKeys(tx: Tx, now: Date): Promise<number> {
+  const rows = await sqlQuery(tx, `DELETE FROM admin_idempotency_keys WHERE created_at < $1::timestamptz RETURNING 1`, [
+    new Date(now.getTime() - WINDOW_MS).toISOString(),
+  ]);
+  return rows.length;
+}
 
 /** The request's Idempotency-Key header, if any; 400 when it is not 1–255 visible ASCII characters. */
 export function idempotencyKeyOf(headers: Record<string, string | undefined>): string | undefined {

@@ -29,9 +29,9 @@ const MAX_PENDING_EVENTS = 20_000;
 // The admin page shows a license's latest answers; a client validating in a
 // tight loop should not write thousands of rows per batch for that.
 const MAX_EVENTS_PER_LICENSE_PER_BATCH = 20;
-// Answers older than this are deleted; the daily counters keep the totals.
+// Answers older than this are deleted (pruneValidationEvents, run by the
+// lifecycle's hourly prune job); the daily counters keep the totals.
 const EVENT_RETENTION_DAYS = 30;
-const PRUNE_EVERY_MS = 10 * 60_000;
 
 class UsageRecorder {
   private counters = new Map<string, Counters>(); // `${licenseId}|${day}`
@@ -39,7 +39,6 @@ class UsageRecorder {
   private machineSeen = new Map<string, Date>();
   private events: UsageEvent[] = [];
   private eventsPerLicense = new Map<string, number>();
-  private lastPrune = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -86,10 +85,8 @@ class UsageRecorder {
     this.machineSeen = new Map();
     this.events = [];
     this.eventsPerLicense = new Map();
-    const prune = Date.now() - this.lastPrune > PRUNE_EVERY_MS;
     try {
-      await writeBatch(counters, licenseSeen, machineSeen, events, prune);
-      if (prune) this.lastPrune = Date.now();
+      await writeBatch(counters, licenseSeen, machineSeen, events);
     } catch {
       // Put it back (merging with what arrived meanwhile) and try again later.
       for (const [k, c] of counters) {
@@ -137,7 +134,6 @@ async function writeBatch(
   licenseSeen: Map<string, Date>,
   machineSeen: Map<string, Date>,
   events: UsageEvent[],
-  prune: boolean,
 ): Promise<void> {
   const client = await db().connect();
   try {
@@ -188,9 +184,6 @@ async function writeBatch(
         ],
       );
     }
-    if (prune) {
-      await client.query(`DELETE FROM validation_events WHERE at < now() - make_interval(days => $1)`, [EVENT_RETENTION_DAYS]);
-    }
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
@@ -198,6 +191,19 @@ async function writeBatch(
   } finally {
     client.release();
   }
+}
+
+/**
+ * Deletes the recorded answers older than 30 days (the daily counters keep the
+ * totals). Run once an hour by one instance (lib/lifecycle/prune.ts), not by
+ * every instance's recorder. Returns the number deleted.
+ */
+export async function pruneValidationEvents(now: Date): Promise<number> {
+  const { rowCount } = await db().query(`DELETE FROM validation_events WHERE at < $1::timestamptz - make_interval(days => $2)`, [
+    now.toISOString(),
+    EVENT_RETENTION_DAYS,
+  ]);
+  return rowCount ?? 0;
 }
 
 const KEY = Symbol.for("license-portal.usage-recorder");

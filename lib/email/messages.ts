@@ -58,3 +58,44 @@ function licenseEmail(mail: LicenseEmail): OutgoingMail {
 export async function queueLicenseEmail(tx: Tx, mail: LicenseEmail): Promise<string> {
   return enqueueEmail(tx, { kind: "license_key", ...licenseEmail(mail) });
 }
+
+export type ReminderEmail = {
+  to: string;
+  productName: string;
+  planName: string;
+  /** the license's last 4-character group, so the customer knows which license */
+  keyHint: string;
+  expiresAt: Date;
+  /**
+   * `expiry`: the license simply ends then (no subscription renews it);
+   * `payment`: a subscription's renewal payment is failing, so it ends then unless the card is fixed.
+   */
+  reason: "expiry" | "payment";
+};
+
+/** The reminder sent some days before an expiry, or before a renewal whose payment is failing. */
+function reminderEmail(mail: ReminderEmail): OutgoingMail {
+  const product = `${mail.productName} ${mail.planName}`;
+  const day = mail.expiresAt.toISOString().slice(0, 10);
+  const signIn = `${portalUrl()}/signin`;
+  const lines =
+    mail.reason === "payment"
+      ? [
+          `The renewal payment for your ${product} license (key ending ${mail.keyHint}) has failed.`,
+          `Unless the payment goes through, the license ends on ${day} (UTC).`,
+          `Sign in to update your payment method: ${signIn}`,
+        ]
+      : [
+          `Your ${product} license (key ending ${mail.keyHint}) expires on ${day} (UTC).`,
+          `Sign in to see your licenses and renew before then: ${signIn}`,
+        ];
+  const text = [...lines, `Use this email address (${mail.to}) to sign in.`, ""].join("\n");
+  const html = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join("\n");
+  const subject = mail.reason === "payment" ? `Payment failed: your ${product} license ends on ${day}` : `Your ${product} license expires on ${day}`;
+  return { to: mail.to, subject, text, html };
+}
+
+/** Queues the reminder in the caller's transaction (kind "renewal_reminder" or "expiry_reminder"). Returns the email's id. */
+export async function queueReminderEmail(tx: Tx, mail: ReminderEmail): Promise<string> {
+  return enqueueEmail(tx, { kind: mail.reason === "payment" ? "renewal_reminder" : "expiry_reminder", ...reminderEmail(mail) });
+}

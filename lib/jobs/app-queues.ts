@@ -1,9 +1,10 @@
 // Every queue the portal's workers serve. A capability with background work
 // declares its queue next to its code and is listed here once.
 import { emailQueue } from "../email/outbox";
+import { lifecyclePruneQueue, lifecycleRemindersQueue, lifecycleTickQueue } from "../lifecycle/queues";
 import { deliveryQueue } from "../webhooks/deliver";
 import type { QueueDefinition } from "./queue";
 
 export function appQueues(): QueueDefinition[] {
-  return [deliveryQueue, emailQueue];
+  return [deliveryQueue, emailQueue, lifecycleTickQueue, lifecycleRemindersQueue, lifecyclePruneQueue];
 }

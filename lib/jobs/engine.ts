@@ -129,6 +129,7 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
 
   const listener = await listen(options.connectionString, drainQuietly, log, () => stopped);
   await drain();
+  for (const queue of queues) if (queue.runAtStart) await boss.send(queue.name, { atStart: true });
 
   return {
     boss,

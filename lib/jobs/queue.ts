@@ -1,6 +1,6 @@
 // What a queue is to the job engine: its pg-boss name, how its jobs are handled
 // and, for periodic work, its schedule. Each capability declares its own queues
-// (lib/webhooks/queues.ts, lib/email/queues.ts, lib/jobs/lifecycle.ts) and
+// (lib/webhooks/deliver.ts, lib/email/outbox.ts, lib/lifecycle/queues.ts) and
 // lib/jobs/app-queues.ts lists them for the engine.
 
 /** One job as a handler sees it. */
@@ -30,6 +30,12 @@ export type QueueDefinition<Data = Record<string, unknown>> = {
    * slot across all instances, whichever instance's worker takes it.
    */
   cron?: string;
+  /**
+   * Also send one job (data `{ atStart: true }`; a scheduled one has `{}`) when an engine starts, for periodic work that
+   * must catch up at once after every instance was down rather than at the
+   * next slot. Each starting instance sends one: the handler must be idempotent.
+   */
+  runAtStart?: boolean;
 };
 
 /** Keeps `Data` checked at the definition while the engine sees one list. */

@@ -1,0 +1,106 @@
+// The two moments the license lifecycle reports as events (API.md "Outbound
+// webhooks"): a license's expiresAt passing (license.expired) and a floating
+// machine's heartbeat deadline passing (machine.heartbeat_dead), each sent
+// once per moment. A marker column holds the moment an event was sent for
+// (licenses.expired_event_for, machines.dead_event_for), written in the same
+// transaction as the event, so a moment is reported once however many ticks
+// run at once (rows are claimed with SKIP LOCKED) and again only when the
+// moment itself moves (a renewal, a heartbeat).
+import { db } from "../db/client";
+import { recordLicenseEvent, recordMachineEvent } from "../webhooks/record";
+import { toMachine } from "../licensing/store";
+
+/** Rows per transaction: one event each; a big backlog (after downtime) is worked off in slices. */
+const BATCH = 100;
+
+/**
+ * Records license.expired for every ACTIVE license whose expiresAt is at or
+ * before `now` and not yet reported for that expiresAt. Licenses whose status
+ * already says so (EXPIRED by a cancelled subscription or an admin, SUSPENDED,
+ * REVOKED) got their status event when that status was written. Returns the
+ * number of events recorded.
+ */
+export async function reportExpiries(now: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const count = await inTransaction(async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `UPDATE licenses l SET expired_event_for = l.expires_at
+         FROM (SELECT id FROM licenses
+               WHERE status = 'ACTIVE' AND expires_at <= $1 AND expired_event_for IS DISTINCT FROM expires_at
+               ORDER BY expires_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED) due
+         WHERE l.id = due.id RETURNING l.id::text`,
+        [now],
+      );
+      for (const row of rows) await recordLicenseEvent(client, "license.expired", row.id, { now });
+      return rows.length;
+    });
+    total += count;
+    if (count < BATCH) return total;
+  }
+}
+
+/**
+ * Records machine.heartbeat_dead for every active machine of a floating plan
+ * whose heartbeat deadline is at or before `now` and not yet reported for
+ * that deadline. Returns the number of events recorded.
+ */
+export async function reportDeadMachines(now: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const count = await inTransaction(async (client) => {
+      const { rows } = await client.query<Parameters<typeof toMachine>[0] & { license_id: string }>(
+        `UPDATE machines m SET dead_event_for = m.heartbeat_deadline
+         FROM (SELECT m2.id FROM machines m2 JOIN licenses l ON l.id = m2.license_id JOIN plans p ON p.id = l.plan_id
+               WHERE p.floating AND m2.deactivated_at IS NULL AND m2.heartbeat_deadline <= $1
+                 AND m2.dead_event_for IS DISTINCT FROM m2.heartbeat_deadline
+               ORDER BY m2.heartbeat_deadline LIMIT ${BATCH} FOR UPDATE OF m2 SKIP LOCKED) due
+         WHERE m.id = due.id
+         RETURNING m.id::text, m.license_id::text, m.fingerprint, m.name, m.platform, m.hostname, m.activated_at,
+                   m.last_seen_at, m.heartbeat_deadline, m.deactivated_at`,
+        [now],
+      );
+      for (const row of rows) await recordMachineEvent(client, "machine.heartbeat_dead", row.license_id, toMachine(row), { now });
+      return rows.length;
+    });
+    total += count;
+    if (count < BATCH) return total;
+  }
+}
+
+/**
+ * The distinct instants (rounded up to the second) in (now, now + windowMs]
+ * at which a license expires or a floating machine's deadline passes, at most
+ * `limit` of them, earliest first: the minutely tick queues one precise tick
+ * at each, so an event goes out seconds after its moment, not at the next
+ * minute.
+ */
+export async function upcomingMoments(now: Date, windowMs: number, limit = 60): Promise<Date[]> {
+  const until = new Date(now.getTime() + windowMs);
+  const { rows } = await db().query<{ at: Date }>(
+    `SELECT DISTINCT to_timestamp(ceil(extract(epoch FROM at))) AS at FROM (
+       SELECT expires_at AS at FROM licenses
+       WHERE status = 'ACTIVE' AND expires_at > $1 AND expires_at <= $2
+       UNION ALL
+       SELECT m.heartbeat_deadline FROM machines m JOIN licenses l ON l.id = m.license_id JOIN plans p ON p.id = l.plan_id
+       WHERE p.floating AND m.deactivated_at IS NULL AND m.heartbeat_deadline > $1 AND m.heartbeat_deadline <= $2
+     ) moments ORDER BY at LIMIT $3`,
+    [now, until, limit],
+  );
+  return rows.map((r) => new Date(r.at));
+}
+
+async function inTransaction<T>(work: (client: import("pg").PoolClient) => Promise<T>): Promise<T> {
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,72 @@
+// Reminder emails before a license ends (issue 13): `plans.reminder_days`
+// (default 7; 0: none) before expiresAt, once per term
+// (licenses.reminder_sent_for holds the expiresAt reminded of, written in the
+// transaction that queues the email, so a renewal, which moves expiresAt,
+// starts a new term). A subscription that renews itself gets no reminder:
+// nothing ends. Only when its renewal payment is failing (the license is
+// suspended for payment, lib/payments/webhooks/license-changes.ts) is the
+// customer told, so they can fix the card before the term runs out.
+import { db } from "../db/client";
+import { queueReminderEmail } from "../email/messages";
+
+const BATCH = 100;
+
+type Due = {
+  id: string;
+  email: string;
+  product_name: string;
+  plan_name: string;
+  key_hint: string;
+  expires_at: Date;
+  subscription: boolean;
+};
+
+/**
+ * Queues (through the email outbox) every reminder due at `now`. Returns the
+ * number queued. Safe to run concurrently: rows are claimed with SKIP LOCKED.
+ */
+export async function queueDueReminders(now: Date): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const client = await db().connect();
+    let count = 0;
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<Due>(
+        `UPDATE licenses l SET reminder_sent_for = l.expires_at
+         FROM (SELECT l2.id FROM licenses l2 JOIN plans p ON p.id = l2.plan_id
+               WHERE l2.expires_at > $1 AND p.reminder_days > 0
+                 AND l2.expires_at <= $1 + make_interval(days => p.reminder_days)
+                 AND l2.reminder_sent_for IS DISTINCT FROM l2.expires_at
+                 AND ((l2.stripe_subscription_id IS NULL AND l2.status = 'ACTIVE')
+                   OR (l2.stripe_subscription_id IS NOT NULL AND l2.status = 'SUSPENDED'
+                       AND l2.status_reason IN ('payment_failed', 'past_due', 'unpaid')))
+               ORDER BY l2.expires_at LIMIT ${BATCH} FOR UPDATE OF l2 SKIP LOCKED) due,
+             users u, plans p, products pr
+         WHERE l.id = due.id AND u.id = l.user_id AND p.id = l.plan_id AND pr.id = p.product_id
+         RETURNING l.id::text, u.email, pr.name AS product_name, p.name AS plan_name, l.key_hint, l.expires_at,
+                   l.stripe_subscription_id IS NOT NULL AS subscription`,
+        [now],
+      );
+      for (const row of rows) {
+        await queueReminderEmail(client, {
+          to: row.email,
+          productName: row.product_name,
+          planName: row.plan_name,
+          keyHint: row.key_hint,
+          expiresAt: new Date(row.expires_at),
+          reason: row.subscription ? "payment" : "expiry",
+        });
+      }
+      await client.query("COMMIT");
+      count = rows.length;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+    total += count;
+    if (count < BATCH) return total;
+  }
+}
