@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DashboardCharts } from "@/components/admin/dashboard-charts";
+import { td } from "@/components/admin/styles";
+import { Table } from "@/components/admin/table";
 import { formatCount, formatMoney } from "@/components/format";
 import { loadDashboard, parseRange, RANGES } from "@/lib/admin/dashboard";
 import { requireAdmin } from "@/lib/admin/guard";
@@ -60,9 +62,32 @@ export default async function DashboardPage(props: { searchParams: Promise<{ ran
           value={data.revenue.length === 0 ? "—" : data.revenue.map((r) => formatMoney(r.totalCents, r.currency)).join(" + ")}
           testId="total-revenue"
         />
+        <Figure label={`Release downloads, ${range} days`} value={formatCount(totals.downloads)} testId="total-downloads" />
       </dl>
 
       <DashboardCharts data={data} />
+
+      <section aria-labelledby="downloads-by-release" className="space-y-3">
+        <h2 id="downloads-by-release" className="text-xl font-semibold tracking-tight">
+          Downloads by release, {range} days
+        </h2>
+        <Table
+          caption={`The most downloaded releases of the last ${range} days`}
+          columns={["Release", "Downloads"]}
+          empty={data.releaseDownloads.length === 0 ? "No downloads in this range." : undefined}
+        >
+          {data.releaseDownloads.map((r) => (
+            <tr key={r.releaseId} data-release={`${r.product}@${r.version}`}>
+              <th scope="row" className={`${td} text-left font-normal`}>
+                <Link className="underline" href="/admin/releases">
+                  {r.product} <span className="font-mono">{r.version}</span>
+                </Link>
+              </th>
+              <td className={`${td} tabular-nums`}>{formatCount(r.downloads)}</td>
+            </tr>
+          ))}
+        </Table>
+      </section>
     </div>
   );
 }

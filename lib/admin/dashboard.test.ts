@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../db/client";
 import { setupTestDatabase } from "../test/database";
+import { countDownload } from "../releases/downloads";
 import { createLicense } from "../test/licenses";
 import { loadDashboard, parseRange, type Dashboard } from "./dashboard";
 
@@ -48,6 +49,20 @@ beforeAll(async () => {
       { licenseId: floating.license.id, fingerprint: "m4", activatedAt: at("2040-01-01T10:00:00Z"), heartbeatDeadline: at("2040-01-10T14:00:00Z") },
     ],
   });
+  // Downloads as serving a file counts them (lib/releases/downloads.ts), on days in and out of the range.
+  const productId = a.plan.productId;
+  const release = async (version: string) => {
+    const r = await prisma().release.create({ data: { productId, version, publishedAt: at("2039-12-01T00:00:00Z") } });
+    const file = await prisma().artifact.create({
+      data: { releaseId: r.id, filename: `App-${version}.zip`, platform: "any", arch: "any", size: 1n, sha256: "0", sha512: "0", storageKey: `k/${version}` },
+    });
+    return { releaseId: r.id, artifactId: file.id };
+  };
+  const v1 = await release("1.0.0");
+  const v2 = await release("2.0.0");
+  for (const when of ["2040-01-05T01:00:00Z", "2040-01-05T23:00:00Z", "2040-01-10T09:00:00Z", "2040-01-02T09:00:00Z"]) await countDownload(v2.releaseId, v2.artifactId, at(when));
+  await countDownload(v1.releaseId, v1.artifactId, at("2040-01-06T12:00:00Z"));
+  await countDownload(v1.releaseId, v1.artifactId, at("2039-12-30T12:00:00Z"));
   week = await loadDashboard(7, NOW);
 });
 
@@ -89,6 +104,14 @@ describe("loadDashboard", () => {
       { status: "EXPIRED", count: 1 },
     ]);
     expect(week.totals.licenses).toBe(5);
+  });
+
+  it("counts release downloads per UTC day and per release, most downloaded first", async () => {
+    expect(week.days.map((d) => d.downloads)).toEqual([0, 2, 1, 0, 0, 0, 1]);
+    expect(week.totals.downloads).toBe(4);
+    expect(week.releaseDownloads.map((r) => [r.version, r.downloads])).toEqual([["2.0.0", 3], ["1.0.0", 1]]);
+    const month = await loadDashboard(30, NOW);
+    expect(month.releaseDownloads.map((r) => [r.version, r.downloads])).toEqual([["2.0.0", 4], ["1.0.0", 2]]);
   });
 
   it("widens to 30 and 90 days", async () => {

@@ -2,7 +2,8 @@
 // included): license API traffic per day (usage_daily, written in batches by
 // lib/analytics), machines in use at the end of each day, new licenses per day,
 // revenue per day per currency (one Payment row per sum Stripe collected, see
-// lib/payments/webhooks/payments.ts), and licenses by status now. Every query
+// lib/payments/webhooks/payments.ts), release downloads per day and per release
+// (release_downloads, counted by lib/releases/downloads.ts), and licenses by status now. Every query
 // groups in the database; days without rows are filled with zeros here.
 import { prisma } from "../db/client";
 import { LICENSE_STATUSES } from "./license-search";
@@ -12,7 +13,17 @@ export type Range = (typeof RANGES)[number];
 
 const DAY_MS = 86_400_000;
 
-export type DayFigures = { day: string; validations: number; activations: number; failures: number; activeMachines: number; newLicenses: number };
+export type DayFigures = {
+  day: string;
+  validations: number;
+  activations: number;
+  failures: number;
+  activeMachines: number;
+  newLicenses: number;
+  downloads: number;
+};
+/** Downloads of one release in the range (a download: its bytes requested from the start). */
+export type ReleaseDownloads = { releaseId: string; product: string; version: string; downloads: number };
 export type RevenueSeries = { currency: string; totalCents: number; days: { day: string; amountCents: number }[] };
 
 export type Dashboard = {
@@ -22,7 +33,9 @@ export type Dashboard = {
   days: DayFigures[];
   revenue: RevenueSeries[];
   byStatus: { status: (typeof LICENSE_STATUSES)[number]; count: number }[];
-  totals: { validations: number; activations: number; failures: number; newLicenses: number; activeMachinesNow: number; licenses: number };
+  /** the most downloaded releases of the range, most first (at most 10) */
+  releaseDownloads: ReleaseDownloads[];
+  totals: { validations: number; activations: number; failures: number; newLicenses: number; activeMachinesNow: number; licenses: number; downloads: number };
 };
 
 export function parseRange(value: unknown): Range {
@@ -44,7 +57,7 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
   const db = prisma();
 
   // Days travel as 'YYYY-MM-DD' text both ways, so no session time zone can shift them.
-  const [usage, machines, created, payments, statuses, activeNow] = await Promise.all([
+  const [usage, machines, created, payments, statuses, activeNow, downloads, byRelease] = await Promise.all([
     db.$queryRaw<{ day: string; validations: number; activations: number; failures: number }[]>`
       SELECT day::text AS day, sum(validations)::int AS validations, sum(activations)::int AS activations, sum(failures)::int AS failures
       FROM usage_daily WHERE day >= ${isoDay(from)}::date AND day < ${isoDay(end)}::date GROUP BY day`,
@@ -80,6 +93,14 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
         WHERE m.deactivated_at IS NULL AND (NOT p.floating OR m.heartbeat_deadline IS NULL OR m.heartbeat_deadline > ${now})
         GROUP BY m.license_id
       ) live JOIN licenses l ON l.id = live.license_id JOIN plans p ON p.id = l.plan_id`,
+    db.$queryRaw<{ day: string; count: number }[]>`
+      SELECT day::text AS day, sum(downloads)::int AS count
+      FROM release_downloads WHERE day >= ${isoDay(from)}::date AND day < ${isoDay(end)}::date GROUP BY day`,
+    db.$queryRaw<ReleaseDownloads[]>`
+      SELECT r.id AS "releaseId", p.slug AS product, r.version, sum(d.downloads)::int AS downloads
+      FROM release_downloads d JOIN releases r ON r.id = d.release_id JOIN products p ON p.id = r.product_id
+      WHERE d.day >= ${isoDay(from)}::date AND d.day < ${isoDay(end)}::date
+      GROUP BY r.id, p.slug, r.version ORDER BY downloads DESC, p.slug, r.version LIMIT 10`,
   ]);
 
   const byDay = <T extends { day: string }>(rows: T[]) => new Map(rows.map((r) => [r.day, r]));
@@ -94,6 +115,7 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
     }),
   );
   const createdBy = byDay(created);
+  const downloadsBy = byDay(downloads);
   const figures: DayFigures[] = days.map((day) => ({
     day,
     validations: usageBy.get(day)?.validations ?? 0,
@@ -101,6 +123,7 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
     failures: usageBy.get(day)?.failures ?? 0,
     activeMachines: machinesBy.get(day) ?? 0,
     newLicenses: createdBy.get(day)?.count ?? 0,
+    downloads: downloadsBy.get(day)?.count ?? 0,
   }));
 
   const currencies = [...new Set(payments.map((p) => p.currency))].sort();
@@ -121,6 +144,7 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
     days: figures,
     revenue,
     byStatus,
+    releaseDownloads: byRelease,
     totals: {
       validations: sum("validations"),
       activations: sum("activations"),
@@ -128,6 +152,7 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
       newLicenses: sum("newLicenses"),
       activeMachinesNow: activeNow[0]?.count ?? 0,
       licenses: byStatus.reduce((total, s) => total + s.count, 0),
+      downloads: sum("downloads"),
     },
   };
 }
