@@ -2,9 +2,10 @@
 // declares its queue next to its code and is listed here once.
 import { emailQueue } from "../email/outbox";
 import { lifecyclePruneQueue, lifecycleRemindersQueue, lifecycleTickQueue } from "../lifecycle/queues";
+import { fileCleanupQueue } from "../releases/blob-cleanup";
 import { deliveryQueue } from "../webhooks/deliver";
 import type { QueueDefinition } from "./queue";
 
 export function appQueues(): QueueDefinition[] {
-  return [deliveryQueue, emailQueue, lifecycleTickQueue, lifecycleRemindersQueue, lifecyclePruneQueue];
+  return [deliveryQueue, emailQueue, lifecycleTickQueue, lifecycleRemindersQueue, lifecyclePruneQueue, fileCleanupQueue];
 }

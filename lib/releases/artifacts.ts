@@ -2,14 +2,17 @@
 // hashes (SHA-256 and SHA-512, computed on the way in) into the store, a chunk
 // at a time, so a 2 GiB upload costs the process a few buffers, not 2 GiB. The
 // row naming the object is written only after every byte is stored; an upload
-// that fails or exceeds ARTIFACT_MAX_BYTES leaves no row and no object.
+// that fails or exceeds ARTIFACT_MAX_BYTES leaves no row and no object. Files a
+// row no longer names (deleted, replaced, orphaned by a crash) are removed by a
+// job recorded with the change (lib/releases/blob-cleanup.ts), never inline
+// after a transaction whose outcome the process may not know.
 import { createHash, randomUUID } from "node:crypto";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import { ApiError } from "../http/errors";
-import { logger } from "../logging/logger";
 import { blobStore } from "../storage/store";
+import { queueFileCleanup, UPLOAD_GRACE_MS } from "./blob-cleanup";
 import { toArtifactRecord } from "./catalog";
 import { findRelease, type ArtifactView, type ChangeContext } from "./releases";
 import type { Arch, Platform } from "./schemas";
@@ -56,7 +59,7 @@ export type ArtifactUpload = {
 
 /**
  * Stores an artifact of a release; a file of the same name in that release is replaced (its old
- * object deleted after the new row commits). Throws 404 for an unknown release, 413 past
+ * object deleted by a job recorded in the commit that replaces the row). Throws 404 for an unknown release, 413 past
  * ARTIFACT_MAX_BYTES (before reading anything when Content-Length says so), 400 for an empty or
  * interrupted body. Returns `created: false` when it replaced a file.
  */
@@ -67,6 +70,9 @@ export async function uploadArtifact(upload: ArtifactUpload, ctx: ChangeContext)
 
   const store = blobStore();
   const storageKey = `artifacts/${release.id}/${randomUUID()}`;
+  // Committed before a byte is stored: should this process die before the row commits, the file is
+  // removed a day later; once the row names it, the job leaves it alone.
+  await queueFileCleanup(prisma(), storageKey, new Date(Date.now() + UPLOAD_GRACE_MS));
   const counter = new HashingCounter(limit);
   // The request's own failure (client gone mid-body) reaches the store through the pipe.
   upload.body.on("error", (error) => counter.destroy(error));
@@ -90,7 +96,6 @@ export async function uploadArtifact(upload: ArtifactUpload, ctx: ChangeContext)
   }
 
   const digests = { size: BigInt(counter.size), sha256: counter.sha256.digest("hex"), sha512: counter.sha512.digest("hex") };
-  let replacedKey: string | null = null;
   let result: { artifact: ArtifactView; created: boolean };
   try {
     result = await prisma().$transaction(async (tx) => {
@@ -99,7 +104,8 @@ export async function uploadArtifact(upload: ArtifactUpload, ctx: ChangeContext)
       const row = previous
         ? await tx.artifact.update({ where: { id: previous.id }, data })
         : await tx.artifact.create({ data: { ...data, releaseId: release.id, filename: upload.filename } });
-      replacedKey = previous?.storageKey ?? null;
+      // The old bytes are unreachable once this commits; a rollback records no job and keeps them.
+      if (previous) await queueFileCleanup(tx, previous.storageKey);
       // The admin API's view of the stored row: every field but where the bytes live.
       const { storageKey: _where, ...artifact }: ArtifactView & { storageKey: string } = toArtifactRecord(row);
       await writeAudit(tx, {
@@ -112,11 +118,11 @@ export async function uploadArtifact(upload: ArtifactUpload, ctx: ChangeContext)
       return { artifact, created: !previous };
     });
   } catch (error) {
-    await store.delete(storageKey).catch(() => {});
+    // Not deleted here: the commit may have succeeded with only its answer lost. The job checks
+    // whether a row names the file first (and the upload's own delayed job remains, should this fail).
+    await queueFileCleanup(prisma(), storageKey).catch(() => {});
     throw error;
   }
-  // The old bytes are unreachable once the new row committed; a failed delete only leaves an orphan object.
-  if (replacedKey) await store.delete(replacedKey).catch((error: unknown) => logger().warn({ err: error }, "could not delete a replaced artifact object"));
   return result;
 }
 
@@ -125,10 +131,10 @@ function isAbort(error: unknown): boolean {
   return code === "ECONNRESET" || code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ABORT_ERR";
 }
 
-/** Removes one file of a release (row, then object). Throws 404 when the release has no such file. */
+/** Removes one file of a release: the row, and the object by a job recorded in the same commit. Throws 404 when the release has no such file. */
 export async function deleteArtifact(releaseId: string, filename: string, ctx: ChangeContext): Promise<void> {
   const release = await findRelease(releaseId);
-  const storageKey = await prisma().$transaction(async (tx) => {
+  await prisma().$transaction(async (tx) => {
     const row = await tx.artifact.findUnique({ where: { releaseId_filename: { releaseId: release.id, filename } } });
     if (!row) throw new ApiError("NOT_FOUND", `The release has no file named ${filename}`);
     await tx.artifact.delete({ where: { id: row.id } });
@@ -139,7 +145,6 @@ export async function deleteArtifact(releaseId: string, filename: string, ctx: C
       ip: ctx.ip,
       data: { version: release.version, filename, sha256: row.sha256 },
     });
-    return row.storageKey;
+    await queueFileCleanup(tx, row.storageKey);
   });
-  await blobStore().delete(storageKey).catch((error: unknown) => logger().warn({ err: error }, "could not delete an artifact object"));
 }
