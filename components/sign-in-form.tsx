@@ -6,6 +6,8 @@ import type { SignInState } from "@/app/signin/actions";
 export function SignInForm(props: {
   action: (prev: SignInState, data: FormData) => Promise<SignInState>;
   callbackUrl: string;
+  /** the button's words; default "Email me a sign-in link" */
+  submitLabel?: string;
 }) {
   const [state, formAction, pending] = useActionState(props.action, {});
   return (
@@ -37,7 +39,7 @@ export function SignInForm(props: {
         disabled={pending}
         className="w-full rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60"
       >
-        {pending ? "Sending…" : "Email me a sign-in link"}
+        {pending ? "Sending…" : (props.submitLabel ?? "Email me a sign-in link")}
       </button>
     </form>
   );

@@ -20,6 +20,8 @@ export const DEMO_PLANS = [
     billingInterval: null,
     stripePriceId: "price_demo_solo",
     sortOrder: 1,
+    // The pricing page offers "Start free trial"; buying Solo converts the trial license.
+    trialDays: 14,
   },
   {
     slug: "demo-pro-yearly",

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
+import { TrialLink } from "@/components/trial-link";
 import { formatPrice, listPublicProducts } from "@/lib/catalog/plans";
 import { buyPlan } from "./actions";
 
@@ -63,6 +64,7 @@ export default async function PricingPage(props: { searchParams: Promise<{ cance
                       Buy
                     </button>
                   </form>
+                  {plan.trialDays != null && <TrialLink plan={plan.slug} days={plan.trialDays} label={`${plan.productName} ${plan.name}`} />}
                 </li>
               ))}
             </ul>

@@ -19,6 +19,7 @@ export const PLAN_FIELD_LABELS: Record<string, string> = {
   billingInterval: "Billing",
   sortOrder: "Order",
   lemonSqueezyVariantId: "Lemon Squeezy variant id",
+  trialDays: "Free trial",
 };
 
 export function PlanFields({ plan, scope }: { plan?: Plan; scope: string }) {
@@ -66,6 +67,16 @@ export function PlanFields({ plan, scope }: { plan?: Plan; scope: string }) {
           { value: "month", label: "Monthly subscription" },
           { value: "year", label: "Yearly subscription" },
         ]}
+      />
+      <TextField
+        name="trialDays"
+        type="number"
+        min={1}
+        max={365}
+        label="Free trial (days)"
+        defaultValue={plan?.trialDays}
+        scope={scope}
+        hint="The pricing page offers a trial license for this many days, one per customer and machine. Empty: no trial."
       />
       <TextField name="sortOrder" type="number" label="Order on the pricing page" defaultValue={plan?.sortOrder ?? 0} scope={scope} />
       <TextField

@@ -294,6 +294,7 @@ describe("POST /plans", () => {
       billingInterval: null,
       sortOrder: 0,
       lemonSqueezyVariantId: null,
+      trialDays: null,
       archivedAt: null,
       createdAt: expect.any(String),
     });
@@ -308,6 +309,17 @@ describe("POST /plans", () => {
     const res = await call("POST", "plans", { body });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ durationDays: null, floating: true, heartbeatSeconds: 60, offlineGraceDays: 0, stripePriceId: "price_123" });
+  });
+
+  it("takes a free trial in days (1–365, null: none) and refuses anything else with 400", async () => {
+    const res = await call("POST", "plans", { body: { ...base, slug: "zapp-trial", trialDays: 14 } });
+    expect(res.status).toBe(201);
+    expect(res.json.trialDays).toBe(14);
+    for (const trialDays of [0, 366, 1.5, "14"]) {
+      const bad = await call("POST", "plans", { body: { ...base, slug: "zapp-trial-bad", trialDays } });
+      expect(bad.status).toBe(400);
+      expect(bad.json.error.issues[0].path).toBe("trialDays");
+    }
   });
 
   it("answers 400 for an unknown product and writes nothing", async () => {

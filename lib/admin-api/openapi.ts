@@ -26,6 +26,7 @@ const planSchema = z
     offlineGraceDays: z.int(),
     expirationStrategy: z.enum(["RESTRICT", "MAINTAIN"]),
     stripePriceId: z.string().nullable(),
+    trialDays: z.int().nullable().meta({ description: "Days of free trial offered; `null`: none." }),
   })
   .meta({ id: "Plan" });
 
@@ -183,6 +184,7 @@ export const adminApiOperations = defineOperations([
               offlineGraceDays: 7,
               expirationStrategy: "RESTRICT",
               stripePriceId: "price_1QxYzA2eZvKYlo2C",
+              trialDays: null,
             },
           },
         },

@@ -30,6 +30,7 @@ export function adminPlan(plan: Plan, productSlug: string) {
     sortOrder: plan.sortOrder,
     expirationStrategy: plan.expirationStrategy,
     lemonSqueezyVariantId: plan.lemonSqueezyVariantId,
+    trialDays: plan.trialDays,
     archivedAt: plan.archivedAt?.toISOString() ?? null,
     createdAt: plan.createdAt.toISOString(),
   };

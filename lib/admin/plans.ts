@@ -51,6 +51,8 @@ export const planFields = z.object({
   sortOrder: optional(integer(-10_000, 10_000)),
   // The Lemon Squeezy variant this plan replaces: the Lemon Squeezy-compatible API answers it as meta.variant_id.
   lemonSqueezyVariantId: optional(integer(1, 2_147_483_647)),
+  // Empty: no free trial.
+  trialDays: optional(integer(1, 365)),
 }).refine(
   // The price's decimals depend on the currency chosen beside it (0 for JPY, 3 for KWD, else 2).
   (input) => {
@@ -101,6 +103,7 @@ function columns(input: PlanFields) {
     billingInterval: input.billingInterval ?? null,
     sortOrder: input.sortOrder,
     lemonSqueezyVariantId: input.lemonSqueezyVariantId ?? null,
+    trialDays: input.trialDays ?? null,
   }) satisfies Partial<Plan>;
 }
 

@@ -54,6 +54,7 @@ const VALIDATION_CODES = [
   "MACHINE_MISMATCH",
   "TOO_MANY_MACHINES",
   "ENTITLEMENTS_MISSING",
+  "TRIAL_ALREADY_USED",
 ];
 
 const SIGNED_PATHS = ["/api/v1/licenses/validate", "/api/v1/licenses/activate", "/api/v1/licenses/deactivate", "/api/v1/licenses/heartbeat", "/api/v1/licenses/offline", "/api/validate"];

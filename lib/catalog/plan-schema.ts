@@ -62,6 +62,17 @@ export const planColumns = z.object({
     .default("usd"),
   billingInterval: z.enum(["month", "year"]).nullable().default(null),
   sortOrder: z.number().int().min(-10_000).max(10_000).default(0),
+  trialDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .nullable()
+    .default(null)
+    .meta({
+      description:
+        "Days of free trial the pricing page offers (one trial license per customer and product, expiring after these days; a subscription bought through Stripe Checkout starts with this trial too); `null` or absent: no trial.",
+    }),
   /** what the Lemon Squeezy-compatible API answers as meta.variant_id (null: the plan's number) */
   lemonSqueezyVariantId: lemonSqueezyId.nullable().default(null),
 });

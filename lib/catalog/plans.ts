@@ -17,6 +17,8 @@ export type PublicPlan = {
   priceCents: number | null;
   currency: string;
   billingInterval: string | null;
+  /** days of free trial offered (the trial page, lib/licensing/trials.ts); null: none */
+  trialDays: number | null;
 };
 
 /** Plans on sale: not archived, of a product that is not archived, in display order. */
@@ -41,6 +43,7 @@ export async function listPublicPlans(): Promise<PublicPlan[]> {
     priceCents: p.priceCents,
     currency: p.currency,
     billingInterval: p.billingInterval,
+    trialDays: p.trialDays,
   }));
 }
 

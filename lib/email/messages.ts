@@ -17,13 +17,14 @@ export type LicenseEmail = {
    * Why the customer gets the key: `purchase` after a paid checkout, `issued` when the vendor
    * issued the license by hand (no purchase to thank anyone for), `resend` when it is sent again.
    */
-  occasion: "purchase" | "issued" | "resend";
+  occasion: "purchase" | "issued" | "resend" | "trial";
 };
 
 const OPENING: Record<LicenseEmail["occasion"], (product: string) => string> = {
   purchase: (product) => `Thank you for buying ${product}.`,
   issued: (product) => `You have been given a license for ${product}.`,
   resend: (product) => `Here is your license key for ${product} again, as requested.`,
+  trial: (product) => `Your free trial of ${product} has started. Buy the plan before it ends to keep using the same key.`,
 };
 
 /** The message that hands a buyer their new license key. */

@@ -15,7 +15,8 @@ export type ValidationCode =
   | "NO_MACHINE"
   | "MACHINE_MISMATCH"
   | "ENTITLEMENTS_MISSING"
-  | "TOO_MANY_MACHINES";
+  | "TOO_MANY_MACHINES"
+  | "TRIAL_ALREADY_USED";
 
 export type LicenseSnapshot = {
   id: string;
@@ -28,6 +29,8 @@ export type LicenseSnapshot = {
   heartbeatSeconds: number;
   entitlements: string[];
   offlineGraceDays: number;
+  /** a free trial license (lib/licensing/trials.ts); absent: false */
+  trial?: boolean;
   /** the plan's: what an expired license keeps (absent: RESTRICT, nothing) */
   expirationStrategy?: ExpirationStrategy;
 };
@@ -239,6 +242,14 @@ export function mayFallBack(license: LicenseSnapshot | null, decision: Decision,
 
 function isPastExpiry(license: LicenseSnapshot, now: Date): boolean {
   return license.expiresAt !== null && license.expiresAt <= now;
+}
+
+/**
+ * Activation's refusal of a machine that held a trial license of this product before, on another
+ * trial license of it (lib/licensing/trials.ts claimTrialMachine decides, under the activation lock).
+ */
+export function trialAlreadyUsed(): Decision {
+  return refuse("TRIAL_ALREADY_USED", "This machine has used a free trial of this product already; buy a license to keep using it.");
 }
 
 function tooManyMachines(license: LicenseSnapshot): Decision {

@@ -24,6 +24,8 @@ export type IssueInput = {
   /** when the license was issued in the system it comes from; default `now` */
   createdAt?: Date;
   status?: "ACTIVE" | "SUSPENDED" | "REVOKED" | "EXPIRED";
+  /** a free trial (lib/licensing/trials.ts); default false */
+  trial?: boolean;
   stripe?: { customerId?: string | null; subscriptionId?: string | null; checkoutSessionId?: string | null; paymentIntentId?: string | null };
   now?: Date;
 };
@@ -45,6 +47,7 @@ export function licenseRow(input: IssueInput): { data: Prisma.LicenseUncheckedCr
     ...licenseKeyColumns(key, keys),
     expiresAt: input.expiresAt !== undefined ? input.expiresAt : defaultExpiry(input.plan.durationDays, input.createdAt ?? now),
     status: input.status ?? "ACTIVE",
+    trial: input.trial ?? false,
     ...(input.createdAt ? { createdAt: input.createdAt } : {}),
     maxMachines: input.maxMachines ?? null,
     userId: input.userId,

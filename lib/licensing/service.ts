@@ -4,11 +4,12 @@
 // license, so concurrent activations can never exceed its seats.
 import { db } from "../db/client";
 import { releasePublishedAt } from "../releases/published";
-import { decide, decideActivation, mayFallBack, type Decision, type LicenseSnapshot, type MachineSnapshot, type ValidationScope } from "./decision";
+import { decide, decideActivation, mayFallBack, trialAlreadyUsed, type Decision, type LicenseSnapshot, type MachineSnapshot, type ValidationScope } from "./decision";
 import { hashLicenseKey } from "./keys";
 import { findLicense } from "./license-lookup";
 import { recordMachineEvent } from "../webhooks/record";
 import { runtimeKeys } from "./runtime-keys";
+import { claimTrialMachine } from "./trials";
 import {
   deactivateByFingerprint,
   insertMachine,
@@ -94,6 +95,11 @@ async function activateLocked(key: string, fingerprint: string, details: Machine
         return { ...outcome(verdict.decision, found, fingerprint), created: false };
       }
       const { license } = found!; // an ok verdict implies the license exists
+      // A machine taking a seat of a trial license: refused when it ran another trial of the product before.
+      if (license.trial && verdict.kind !== "existing" && !(await claimTrialMachine(client, license.id, fingerprint))) {
+        await client.query("COMMIT");
+        return { ...outcome(trialAlreadyUsed(), found, fingerprint), created: false };
+      }
       const deadline = heartbeatDeadline(license, now);
       const machine =
         verdict.kind === "existing"

@@ -6,6 +6,7 @@ export type LicenseRowWithPlan = {
   status: LicenseStatus;
   expiresAt: Date | null;
   maxMachines: number | null;
+  trial?: boolean;
   plan: {
     slug: string;
     maxMachines: number;
@@ -32,5 +33,6 @@ export function licenseSnapshot(row: LicenseRowWithPlan): LicenseSnapshot {
     entitlements: row.plan.entitlements,
     offlineGraceDays: row.plan.offlineGraceDays,
     expirationStrategy: row.plan.expirationStrategy ?? "RESTRICT",
+    trial: row.trial ?? false,
   };
 }

@@ -9,7 +9,7 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
 const LICENSE_COLUMNS = `
   l.id, l.status, l.expires_at, coalesce(l.max_machines, p.max_machines) AS max_machines,
   p.slug AS plan, pr.slug AS product, p.floating, p.heartbeat_seconds, p.entitlements, p.offline_grace_days,
-  p.expiration_strategy`;
+  p.expiration_strategy, l.trial`;
 const LICENSE_FROM = `licenses l JOIN plans p ON p.id = l.plan_id JOIN products pr ON pr.id = p.product_id`;
 
 type LicenseRow = {
@@ -24,6 +24,7 @@ type LicenseRow = {
   entitlements: string[] | null;
   offline_grace_days: number;
   expiration_strategy: ExpirationStrategy;
+  trial: boolean;
 };
 
 type MachineRow = {
@@ -51,6 +52,7 @@ function toLicense(row: LicenseRow): LicenseSnapshot {
     entitlements: row.entitlements ?? [],
     offlineGraceDays: row.offline_grace_days,
     expirationStrategy: row.expiration_strategy,
+    trial: row.trial,
   };
 }
 

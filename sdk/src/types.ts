@@ -1,7 +1,10 @@
 // The shapes of the license API contract (docs: /work/shared/API.md, served as /api/v1/openapi.json),
 // restated here so the SDK stands alone.
 
-/** The server's validation codes, in the order it checks them; activation adds TOO_MANY_MACHINES. */
+/**
+ * The server's validation codes, in the order it checks them; activation adds TOO_MANY_MACHINES and
+ * TRIAL_ALREADY_USED (this machine held a free trial of the product before: a trial license refuses it).
+ */
 export type ValidationCode =
   | "VALID"
   | "NOT_FOUND"
@@ -13,7 +16,8 @@ export type ValidationCode =
   | "NO_MACHINE"
   | "MACHINE_MISMATCH"
   | "ENTITLEMENTS_MISSING"
-  | "TOO_MANY_MACHINES";
+  | "TOO_MANY_MACHINES"
+  | "TRIAL_ALREADY_USED";
 
 export const VALIDATION_CODES: readonly ValidationCode[] = [
   "VALID",
@@ -27,6 +31,7 @@ export const VALIDATION_CODES: readonly ValidationCode[] = [
   "MACHINE_MISMATCH",
   "ENTITLEMENTS_MISSING",
   "TOO_MANY_MACHINES",
+  "TRIAL_ALREADY_USED",
 ];
 
 /**

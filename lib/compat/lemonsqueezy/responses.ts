@@ -90,6 +90,9 @@ export function refusal(code: ValidationCode, detail: string): { status: 400 | 4
     case "HEARTBEAT_DEAD":
     case "TOO_MANY_MACHINES":
       return { status: 400, error: "This license key has reached the activation limit." };
+    // Lemon Squeezy has no trial licenses; the portal's own words, with its 400 for refusals.
+    case "TRIAL_ALREADY_USED":
+      return { status: 400, error: detail };
     default:
       return { status: 400, error: detail };
   }

@@ -18,6 +18,8 @@ export const SEATS_RULE =
 /**
  * In the order `decide` checks them (lib/licensing/decision.ts). TOO_MANY_MACHINES is validation's answer for an
  * active machine past the license's seats (SEATS_RULE), and activation's when all seats are taken.
+ * TRIAL_ALREADY_USED is activation's only: a machine that held a trial license of the product refused a seat
+ * of another trial license of it.
  */
 export const VALIDATION_CODES = [
   "VALID",
@@ -31,6 +33,7 @@ export const VALIDATION_CODES = [
   "MACHINE_MISMATCH",
   "TOO_MANY_MACHINES",
   "ENTITLEMENTS_MISSING",
+  "TRIAL_ALREADY_USED",
 ] as const satisfies readonly ValidationCode[];
 
 // ---------------------------------------------------------------- response schemas
@@ -80,7 +83,9 @@ const validationCodeSchema = z.enum(VALIDATION_CODES).meta({
   description:
     "Checked in this order: `NOT_FOUND`; `REVOKED`, then `SUSPENDED`; `EXPIRED`; `PRODUCT_MISMATCH` (when `product` was given); " +
     "with a `fingerprint` only: `HEARTBEAT_DEAD`, `NO_MACHINE`, `MACHINE_MISMATCH`, `TOO_MANY_MACHINES` (an active machine past the license's seats); " +
-    "`ENTITLEMENTS_MISSING` (when `entitlements` were given); then `VALID`. Activation answers `TOO_MANY_MACHINES` when all seats are taken. " +
+    "`ENTITLEMENTS_MISSING` (when `entitlements` were given); then `VALID`. Activation answers `TOO_MANY_MACHINES` when all seats are taken, " +
+    "and `TRIAL_ALREADY_USED` when the license is a free trial and this machine held a trial license of the same product before " +
+    "(one trial per machine and product; buying a license lifts it). " +
     SEATS_RULE,
 });
 
@@ -236,7 +241,7 @@ export const licenseApiOperations = defineOperations([
       "200": validation("The fingerprint was already active on this license.", validationExamples()),
       "201": validation("A seat was taken for this machine.", validationExamples()),
       "403": validation(
-        "Refused (`REVOKED`, `SUSPENDED`, `EXPIRED`, `TOO_MANY_MACHINES`, ...), `valid: false`.",
+        "Refused (`REVOKED`, `SUSPENDED`, `EXPIRED`, `TOO_MANY_MACHINES`, `TRIAL_ALREADY_USED`, ...), `valid: false`.",
         refusal("TOO_MANY_MACHINES", "All 3 machine seats are in use.", { ...licenseExample, activeMachines: 3 }),
       ),
       "404": validation("`NOT_FOUND`: no such key.", notFoundRefusal()),
