@@ -11,6 +11,7 @@ import { issueLicense, lockPlanForLicense } from "../licensing/issue";
 import { decryptLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
 import { applyFloatingChange } from "../licensing/seat-changes";
+import { moveLicenseToAddress } from "../licensing/owner";
 import { licenseSnapshot } from "../licensing/snapshot";
 import type { AdminContext } from "./context";
 import { isUniqueViolation, uniqueViolationTarget } from "./db-errors";
@@ -151,7 +152,7 @@ type Change = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | 
 export async function updateLicense({ req, actor }: AdminContext, [id]: string[]): Promise<ApiResponse> {
   const input = parseJsonBody(req.body, updateLicenseSchema);
   if (Object.values(input).every((value) => value === undefined)) {
-    throw new ApiError("BAD_REQUEST", "Nothing to change: give status, expiresAt, maxMachines or plan");
+    throw new ApiError("BAD_REQUEST", "Nothing to change: give status, expiresAt, maxMachines, plan or email");
   }
   if (!id || !isUuid(id)) throw licenseNotFound();
 
@@ -183,6 +184,11 @@ export async function updateLicense({ req, actor }: AdminContext, [id]: string[]
       changes.plan = { from: before.plan.slug, to: input.plan };
       // Onto or off a floating plan: heartbeat deadlines from now, or dead machines stay inactive.
       await applyFloatingChange(tx, { licenseIds: [id] }, { from: before.plan, to: plan }, new Date());
+    }
+    if (input.email !== undefined) {
+      // Written by moveLicenseToAddress itself (it may create the customer); machines and key stay.
+      const owner = await moveLicenseToAddress(tx, id, input.email);
+      if (owner) changes.email = owner;
     }
 
     // Only real changes are written and audited; a repeated PATCH is a harmless no-op.

@@ -280,7 +280,8 @@ export const adminApiOperations = defineOperations([
     operationId: "updateLicense",
     summary: "Update a license",
     description:
-      "Suspends, revokes or reinstates a license, changes its expiry or seats, or moves it to another plan. Only the fields given change; " +
+      "Suspends, revokes or reinstates a license, changes its expiry or seats, moves it to another plan, or gives it to another customer " +
+      "(`email`: created when new; the key and its machines stay). Only the fields given change; " +
       "a body with none of them answers `400`, and repeating a change is a no-op. Changes are recorded in the audit log.",
     request: {
       params: z.object({ id: licenseId }),
@@ -288,6 +289,7 @@ export const adminApiOperations = defineOperations([
       bodyExamples: {
         suspend: { summary: "Suspend", value: { status: "SUSPENDED" } },
         extend: { summary: "Extend and add seats", value: { expiresAt: "2028-03-01T00:00:00.000Z", maxMachines: 5 } },
+        owner: { summary: "Change the owner", value: { email: "grace@example.com" } },
       },
     },
     responses: {

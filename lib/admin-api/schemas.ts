@@ -68,6 +68,11 @@ export const updateLicenseSchema = z
     // null clears the per-license override: the plan's seats apply again.
     maxMachines: maxMachines.nullable().optional().meta({ description: "The license's own seats; `null` clears the override so the plan's apply." }),
     plan: slug.optional().meta({ description: "Move the license to another plan; an unknown one answers 400.", examples: ["zenpad-team"] }),
+    email: email.optional().meta({
+      description:
+        "Move the license to the customer with this address (an account is created for a new one). Its key and machines stay as they are; recorded in the audit log and sent as `license.updated` with `changes.email`.",
+      examples: ["grace@example.com"],
+    }),
   })
   // A body with none of the fields is refused by the handler ("Nothing to change"); the document says so.
   .meta({ minProperties: 1 });

@@ -11,6 +11,7 @@ import { checkbox, confirmed, endOfDay, id, integer, optional } from "./form-fie
 import type { ConsoleAction } from "./action-state";
 import { consoleActionFactory, type ActionDeps } from "./guard";
 import { deactivateMachine, issueLicenseByHand, resendKeyEmail, resetMachines, revealLicenseKey } from "./license-actions";
+import { changeLicenseOwner, regenerateLicenseKey } from "./license-owner-key";
 import {
   changeLicensePlan,
   changeLicenseSeats,
@@ -69,6 +70,8 @@ export function consoleActions(deps: ActionDeps) {
     resetMachines: action(license.extend({ confirm: confirmed }), (admin, input, { ip }) => resetMachines(admin, input, ip)),
     resendKeyEmail: action(license, (admin, input, { ip }) => resendKeyEmail(admin, input, ip)),
     revealLicenseKey: action(license, async (admin, input, { ip }) => ({ secret: await revealLicenseKey(admin, input, ip) })),
+    changeLicenseOwner: action(license.extend({ email }), (admin, input, { ip }) => changeLicenseOwner(admin, input, ip)),
+    regenerateLicenseKey: action(license.extend({ confirm: confirmed }), (admin, input, { ip }) => regenerateLicenseKey(admin, input, ip)),
 
     createProduct: action(createProductInput, (admin, input, { ip }) => createProduct(admin, input, ip)),
     createRelease: action(createReleaseInput, (admin, input, { ip }) => createReleaseByHand(admin, input, ip)),

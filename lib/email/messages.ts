@@ -15,9 +15,10 @@ export type LicenseEmail = {
   expiresAt: Date | null;
   /**
    * Why the customer gets the key: `purchase` after a paid checkout, `issued` when the vendor
-   * issued the license by hand (no purchase to thank anyone for), `resend` when it is sent again.
+   * issued the license by hand (no purchase to thank anyone for), `resend` when it is sent again, `trial` for a free trial,
+   * `regenerated` when the key was replaced (lib/licensing/regenerate.ts) and the old one no longer works.
    */
-  occasion: "purchase" | "issued" | "resend" | "trial";
+  occasion: "purchase" | "issued" | "resend" | "trial" | "regenerated";
 };
 
 const OPENING: Record<LicenseEmail["occasion"], (product: string) => string> = {
@@ -25,6 +26,8 @@ const OPENING: Record<LicenseEmail["occasion"], (product: string) => string> = {
   issued: (product) => `You have been given a license for ${product}.`,
   resend: (product) => `Here is your license key for ${product} again, as requested.`,
   trial: (product) => `Your free trial of ${product} has started. Buy the plan before it ends to keep using the same key.`,
+  regenerated: (product) =>
+    `Your license key for ${product} was replaced by a new one, and the old key no longer works. Enter the new key in the application on each of your machines: they keep their seats.`,
 };
 
 /** The message that hands a buyer their new license key. */

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { ActionForm } from "@/components/admin/action-form";
 import { AuditTable } from "@/components/admin/audit-table";
+import { LicenseOwnerKey } from "@/components/admin/license-owner-key";
 import { Checkbox, SelectField, TextField } from "@/components/admin/fields";
 import { formatDate, formatMoney } from "@/components/format";
 import { Section } from "@/components/admin/section";
@@ -14,10 +15,12 @@ import { planOptions } from "@/lib/admin/catalog-view";
 import { requireAdmin } from "@/lib/admin/guard";
 import { loadLicensePage, type LicensePage } from "@/lib/admin/license-page";
 import {
+  changeLicenseOwner,
   changeLicensePlan,
   changeLicenseSeats,
   deactivateMachine,
   extendLicense,
+  regenerateLicenseKey,
   reinstateLicense,
   resendKeyEmail,
   resetMachines,
@@ -299,6 +302,16 @@ export default async function AdminLicensePage(props: { params: Promise<{ id: st
 
       <Section id="status" title="Status and key">
         <StatusActions page={page} />
+      </Section>
+
+      <Section id="owner" title="Owner and key">
+        <LicenseOwnerKey
+          licenseId={page.license.id}
+          ownerEmail={page.owner.email}
+          revoked={page.license.storedStatus === "REVOKED"}
+          changeOwner={changeLicenseOwner}
+          regenerateKey={regenerateLicenseKey}
+        />
       </Section>
 
       <Section id="terms" title="Expiry, plan and seats">
