@@ -18,6 +18,7 @@ import { portalUrl } from "@/lib/portal/snippet";
 import { downloadsForLicense } from "@/lib/releases/portal";
 import { deactivateMachine, openBillingPortal, revealKey } from "../../actions";
 import { accountUser } from "../../session";
+import { OwnerSections } from "./owner-sections";
 
 export const metadata: Metadata = { title: "License" };
 
@@ -118,6 +119,8 @@ export default async function LicensePage(props: { params: Promise<{ id: string 
       <Section id="offline" title="Offline license file">
         <OfflineDownload licenseId={license.id} machines={license.machines} offline={license.offline} />
       </Section>
+
+      <OwnerSections userId={user.id} license={license} />
 
       <Section id="activate" title="How to activate">
         <p className="text-sm text-slate-700">
