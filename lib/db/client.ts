@@ -4,9 +4,10 @@
 // globalThis so that the custom server and Next's own bundle of this module, which
 // live in one process, share them instead of opening two of each.
 import { PrismaPg } from "@prisma/adapter-pg";
-import type pg from "pg";
+import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { CircuitBreaker, GuardedPool } from "./circuit-breaker";
+import { clampingTypes, clampStoredInstants } from "./stored-instants";
 
 type Connections = { url: string; pool: GuardedPool; breaker: CircuitBreaker; prisma?: PrismaClient; prismaPool?: GuardedPool };
 const KEY = Symbol.for("license-portal.db");
@@ -48,6 +49,8 @@ function poolOptions(url: string, max: number): pg.PoolConfig {
     // Lets the kernel notice a peer that vanished while a connection sat idle.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
+    // Instants outside years 0001..9999 (PostgreSQL's ±infinity, BC, 10000+) read as the range's ends (stored-instants.ts).
+    types: clampingTypes(pg.types),
   };
 }
 
@@ -55,6 +58,8 @@ function guardedPool(url: string, breaker: CircuitBreaker, max: number): Guarded
   const pool = new GuardedPool(poolOptions(url, max), breaker);
   // An idle client losing its connection (database restart) must not crash the process.
   pool.on("error", () => {});
+  // Prisma's adapter sends its own type parsers with each query: those read instants through the clamp too.
+  pool.on("connect", (client) => clampStoredInstants(client));
   return pool;
 }
 

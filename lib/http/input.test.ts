@@ -158,11 +158,18 @@ describe("instant", () => {
     );
   });
 
-  it("reads any stored value without throwing: infinity as null, extreme years as strings", () => {
+  it("shows any Date as an instant the instant input accepts back: outside years 0001..9999 clamped to the ends", () => {
     expect(instantToJson(null)).toBeNull();
     expect(instantToJson(new Date(Number.NaN))).toBeNull();
-    expect(instantToJson(new Date(8.64e15))).toBe("+275760-09-13T00:00:00.000Z");
+    expect(instantToJson(new Date(8.64e15))).toBe("9999-12-31T23:59:59.999Z");
+    expect(instantToJson(new Date(-8.64e15))).toBe("0001-01-01T00:00:00.000Z");
     expect(instantToJson(new Date("2026-01-01T00:00:00Z"))).toBe("2026-01-01T00:00:00.000Z");
+    fc.assert(
+      fc.property(fc.date({ noInvalidDate: true }), (date) => {
+        const shown = instantToJson(date)!;
+        expect(parseInstant(shown)?.getTime()).toBe(Math.min(Math.max(date.getTime(), INSTANT_MIN_MS), INSTANT_MAX_MS));
+      }),
+    );
   });
 });
 

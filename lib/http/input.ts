@@ -178,15 +178,19 @@ export const instant = z
   .meta({ format: "date-time", description: INSTANT_DESCRIPTION, examples: ["2027-01-31T23:59:59Z"] });
 
 /**
- * A stored or computed instant as an ISO 8601 string for answers and pages,
- * whatever the database holds: null for null, and also for an invalid Date
- * (PostgreSQL's `infinity`/`-infinity` arrive as such), so no reader throws
- * `RangeError: Invalid time value`. Years outside 0..9999 keep JavaScript's
- * expanded form (`+275760-09-13T00:00:00.000Z`), which is still a string.
+ * A stored or computed instant as an RFC 3339 string for answers and pages,
+ * whatever it is: null for null and for an invalid Date (NaN), and a Date
+ * outside the input domain clamped to its ends (9999-12-31T23:59:59.999Z,
+ * 0001-01-01T00:00:00.000Z), so every instant we show is one our own instant
+ * input accepts back and no reader throws `RangeError: Invalid time value`.
+ * Values read from the database are already clamped the same way
+ * (lib/db/stored-instants.ts: `infinity` reads as the last instant).
  */
 export function instantToJson(value: Date | null | undefined): string | null {
   if (!value) return null;
-  return Number.isFinite(value.getTime()) ? value.toISOString() : null;
+  const ms = value.getTime();
+  if (!Number.isFinite(ms)) return null;
+  return new Date(Math.min(Math.max(ms, INSTANT_MIN_MS), INSTANT_MAX_MS)).toISOString();
 }
 
 // ---------------------------------------------------------------- email addresses

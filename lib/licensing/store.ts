@@ -56,17 +56,10 @@ function toLicense(row: LicenseRow): LicenseSnapshot {
   };
 }
 
-// Whatever PostgreSQL holds must read as a Date (API.md: no stored value may make an endpoint fail):
-// node-postgres gives `infinity` / `-infinity` as the numbers ±Infinity, which become the last and
-// first instants JavaScript has (+275760-09-13 / -271821-04-20), so comparisons and toISOString work.
-const JS_DATE_LIMIT_MS = 8.64e15;
-const date = (v: Date | string | number): Date => {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? new Date(JS_DATE_LIMIT_MS) : v;
-  if (typeof v === "number") return new Date(v > 0 ? JS_DATE_LIMIT_MS : -JS_DATE_LIMIT_MS);
-  const parsed = new Date(v);
-  return Number.isNaN(parsed.getTime()) ? new Date(JS_DATE_LIMIT_MS) : parsed;
-};
-const dateOrNull = (v: Date | string | number | null) => (v == null ? null : date(v));
+// The pools read every stored instant as a Date inside years 0001..9999 (lib/db/stored-instants.ts:
+// `infinity` as 9999-12-31T23:59:59.999Z, `-infinity` as 0001-01-01), so comparisons and toISOString work.
+const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+const dateOrNull = (v: Date | string | null) => (v == null ? null : date(v));
 
 export function toMachine(row: MachineRow): MachineSnapshot {
   return {
