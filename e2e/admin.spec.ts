@@ -240,7 +240,7 @@ test("every console page fits a 375 px phone screen: no sideways scrolling of th
   const customer = await page.getByRole("link", { name: CUSTOMER }).getAttribute("href");
   await page.goto("/admin/products");
   const product = await page.locator('a[href^="/admin/products/"]').first().getAttribute("href");
-  const pages = ["/admin", "/admin/licenses", "/admin/licenses/new", license!, "/admin/products", product!, "/admin/customers", customer!, "/admin/events", "/admin/audit", "/admin/tokens", "/account"];
+  const pages = ["/admin", "/admin/licenses", "/admin/licenses/new", license!, "/admin/products", product!, "/admin/customers", customer!, "/admin/events", "/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/emails", "/account"];
   for (const path of pages) {
     await page.goto(path);
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));

@@ -12,6 +12,8 @@ const SECTIONS = [
   { href: "/admin/customers", label: "Customers" },
   { href: "/admin/events", label: "Stripe events" },
   { href: "/admin/audit", label: "Audit log" },
+  { href: "/admin/webhooks", label: "Webhooks" },
+  { href: "/admin/emails", label: "Emails" },
   { href: "/admin/tokens", label: "API tokens" },
 ];
 

@@ -12,6 +12,8 @@ import { startMailCatcher, type MailCatcher } from "../email/catcher";
 import { setupTestDatabase } from "../test/database";
 import { createLicense, createPlan } from "../test/licenses";
 import { createApiToken } from "../admin-api/auth";
+import { enqueueEmail } from "../email/outbox";
+import { createEndpoint, sendTestEvent } from "../webhooks/endpoints";
 import { consoleActions, type ConsoleActions } from "./console-actions";
 import { NOT_ALLOWED, SESSION_ENDED } from "./guard";
 import { createUser, databaseFingerprint, fakeDeps, form, RedirectedTo } from "./test-kit";
@@ -49,7 +51,12 @@ async function fixture() {
   });
   const { hash, hint } = createApiToken();
   const token = await prisma().apiToken.create({ data: { name: "CI", tokenHash: hash, hint } });
-  return { license, plan, machine, otherPlan, unusedPlan, event, token };
+  const endpoint = await createEndpoint({ actor: { type: "system" } }, { url: "http://127.0.0.1:9/hooks" });
+  const testEvent = await sendTestEvent({ actor: { type: "system" } }, endpoint.id);
+  const delivery = await prisma().webhookDelivery.findFirstOrThrow({ where: { eventId: testEvent.eventId } });
+  const emailId = await prisma().$transaction((tx) => enqueueEmail(tx, { kind: "license_key", to: "x@example.com", subject: "Key", text: "key" }));
+  await prisma().emailMessage.update({ where: { id: emailId }, data: { status: "FAILED", attempts: 12 } });
+  return { license, plan, machine, otherPlan, unusedPlan, event, token, endpoint, delivery, emailId };
 }
 
 type Fixture = Awaited<ReturnType<typeof fixture>>;
@@ -99,6 +106,17 @@ const forms = {
   rerunStripeEvent: (f: Fixture) => form({ eventId: f.event.id }),
   createApiToken: () => form({ name: "Deploy bot" }),
   revokeApiToken: (f: Fixture) => form({ tokenId: f.token.id, confirm: "yes" }),
+  createWebhookEndpoint: () => form({ url: "https://crm.example.com/hooks", "event:license.created": "on" }),
+  updateWebhookEndpoint: (f: Fixture) => form({ endpointId: f.endpoint.id, url: "https://crm.example.com/other", "event:license.revoked": "on" }),
+  enableWebhookEndpoint: async (f: Fixture) => {
+    await prisma().webhookEndpoint.update({ where: { id: f.endpoint.id }, data: { enabled: false } });
+    return form({ endpointId: f.endpoint.id });
+  },
+  disableWebhookEndpoint: (f: Fixture) => form({ endpointId: f.endpoint.id }),
+  sendWebhookTest: (f: Fixture) => form({ endpointId: f.endpoint.id }),
+  deleteWebhookEndpoint: (f: Fixture) => form({ endpointId: f.endpoint.id, confirm: "yes" }),
+  retryWebhookDelivery: (f: Fixture) => form({ deliveryId: f.delivery.id }),
+  resendEmail: (f: Fixture) => form({ emailId: f.emailId }),
 } satisfies Record<keyof ConsoleActions, (f: Fixture) => FormData | Promise<FormData>>;
 
 const names = Object.keys(forms) as (keyof ConsoleActions)[];

@@ -26,6 +26,20 @@ import { createProduct, createProductInput, productFields, setProductArchived, u
 import { createReleaseByHand, createReleaseInput, releaseStatusInput, setReleaseStatus } from "./releases";
 import { rerunFailedEvent } from "./stripe-events";
 import { entitlementNameLines, setEntitlementNames } from "../storefront/entitlement-names";
+import { resendOutboxEmail, resendOutboxEmailInput } from "./emails";
+import {
+  createWebhookEndpoint,
+  createWebhookEndpointInput,
+  deleteWebhookEndpoint,
+  deleteWebhookEndpointInput,
+  retryWebhookDelivery,
+  retryWebhookDeliveryInput,
+  sendWebhookTest,
+  setWebhookEndpointEnabled,
+  updateWebhookEndpoint,
+  updateWebhookEndpointInput,
+  webhookEndpointInput,
+} from "./webhooks";
 import { storeSettingsInput, updateStoreSettings } from "../storefront/settings";
 
 const license = z.object({ licenseId: id });
@@ -91,6 +105,15 @@ export function consoleActions(deps: ActionDeps) {
 
     createApiToken: action(createTokenInput, (admin, input, { ip }) => createToken(admin, input, ip)),
     revokeApiToken: action(revokeTokenInput, (admin, input, { ip }) => revokeToken(admin, input, ip)),
+
+    createWebhookEndpoint: action(createWebhookEndpointInput, (admin, input, { ip }) => createWebhookEndpoint(admin, input, ip)),
+    updateWebhookEndpoint: action(updateWebhookEndpointInput, (admin, input, { ip }) => updateWebhookEndpoint(admin, input, ip)),
+    enableWebhookEndpoint: action(webhookEndpointInput, (admin, input, { ip }) => setWebhookEndpointEnabled(admin, { ...input, enabled: true }, ip)),
+    disableWebhookEndpoint: action(webhookEndpointInput, (admin, input, { ip }) => setWebhookEndpointEnabled(admin, { ...input, enabled: false }, ip)),
+    sendWebhookTest: action(webhookEndpointInput, (admin, input, { ip }) => sendWebhookTest(admin, input, ip)),
+    deleteWebhookEndpoint: action(deleteWebhookEndpointInput, (admin, input, { ip }) => deleteWebhookEndpoint(admin, input, ip)),
+    retryWebhookDelivery: action(retryWebhookDeliveryInput, (admin, input, { ip }) => retryWebhookDelivery(admin, input, ip)),
+    resendEmail: action(resendOutboxEmailInput, (admin, input, { ip }) => resendOutboxEmail(admin, input, ip)),
   } satisfies Record<string, ConsoleAction>;
 }
 

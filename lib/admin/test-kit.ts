@@ -39,7 +39,23 @@ export function fakeDeps(user: SessionUser | null, ip = "192.0.2.10"): ActionDep
   return deps;
 }
 
-const TABLES = ["users", "products", "plans", "licenses", "machines", "payments", "stripe_events", "audit_logs", "api_tokens", "entitlement_names", "store_settings"];
+const TABLES = [
+  "users",
+  "products",
+  "plans",
+  "licenses",
+  "machines",
+  "payments",
+  "stripe_events",
+  "audit_logs",
+  "api_tokens",
+  "entitlement_names",
+  "store_settings",
+  "webhook_endpoints",
+  "webhook_deliveries",
+  "email_messages",
+  "job_outbox",
+];
 
 /** One hash per table over every row, so any insert, update or delete shows. */
 export async function databaseFingerprint(): Promise<Record<string, string>> {

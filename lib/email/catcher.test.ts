@@ -106,6 +106,11 @@ describe("mail catcher inbox", () => {
     expect(catcher.messages()).toEqual([]);
   });
 
+  it("refuses a recipient under the reserved .invalid domain with 550, as a real server refuses a domain that cannot exist", async () => {
+    await expect(sendMail({ to: "someone@bounce.invalid", subject: "Bounce", text: "x" })).rejects.toThrow(/550/);
+    expect(catcher.messages()).toEqual([]);
+  });
+
   it("waitFor rejects when no matching message arrives in time", async () => {
     await expect(catcher.waitFor((m) => m.subject === "never", 100)).rejects.toThrow(
       "No matching email arrived within 100 ms",

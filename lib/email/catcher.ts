@@ -52,6 +52,12 @@ export async function startMailCatcher(
     disabledCommands: ["STARTTLS"],
     size: MAX_MESSAGE_BYTES,
     logger: false,
+    // A domain under the reserved .invalid TLD (RFC 2606) cannot exist: refuse it as a real server
+    // would (550), so a bounced email can be shown locally (the console's Emails page, its e2e test).
+    onRcptTo(address, _session, callback) {
+      if (/\.invalid$/i.test(address.address)) return callback(Object.assign(new Error("No such domain"), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {

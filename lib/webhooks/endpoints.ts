@@ -9,6 +9,7 @@ import type { Prisma, WebhookDelivery, WebhookEndpoint } from "../generated/pris
 import { ApiError } from "../http/errors";
 import { text } from "../http/input";
 import { enqueueJob } from "../jobs/outbox";
+import { deliveryBody } from "./deliver";
 import { DELIVERY_QUEUE, recordTestEvent, type DeliveryJob } from "./record";
 import { WEBHOOK_EVENT_TYPES } from "./schemas";
 import { generateWebhookSecret, sealWebhookSecret } from "./secret";
@@ -238,4 +239,56 @@ export async function sendTestEvent(ctx: Context, endpointId: string): Promise<{
     await writeAudit(tx, { actor: ctx.actor, action: "webhook_endpoint.test", target: { type: "webhook_endpoint", id: endpointId }, ip: ctx.ip ?? null, data: { eventId } });
     return { eventId };
   });
+}
+
+/** One attempt of a delivery as the console's log shows it: what was sent and what came back. */
+export type AttemptLogEntry = {
+  number: number;
+  startedAt: Date;
+  durationMs: number;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  error: string | null;
+};
+
+/** A delivery with its request body (the exact bytes every attempt sends) and its attempts, oldest first. */
+export type DeliveryLogEntry = DeliveryView & { requestBody: string; attemptLog: AttemptLogEntry[] };
+
+/**
+ * The endpoint's deliveries newest first (`perPage` from `(page - 1) * perPage`),
+ * each with its attempts: the console's delivery log. `total` counts at most
+ * 10,001 rows. Throws NOT_FOUND for an unknown endpoint.
+ */
+export async function deliveryLog(endpointId: string, page: { page: number; perPage: number }): Promise<{ items: DeliveryLogEntry[]; counted: number }> {
+  if (!UUID.test(endpointId) || !(await prisma().webhookEndpoint.findUnique({ where: { id: endpointId }, select: { id: true } }))) throw notFound();
+  const [rows, counted] = await Promise.all([
+    prisma().webhookDelivery.findMany({
+      where: { endpointId },
+      include: { event: { select: { type: true, payload: true } }, tries: { orderBy: { number: "asc" } } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: page.perPage,
+      skip: (page.page - 1) * page.perPage,
+    }),
+    prisma().webhookDelivery.count({ where: { endpointId }, take: 10_001 }),
+  ]);
+  const items = rows.map((row) => {
+    const payload = row.event.payload as { id: string; type: string; createdAt: string; data: unknown };
+    return {
+      ...deliveryView(row),
+      requestBody: deliveryBody(payload),
+      attemptLog: row.tries.map((t) => ({
+        number: t.number,
+        startedAt: t.startedAt,
+        durationMs: t.durationMs,
+        requestHeaders: t.requestHeaders as Record<string, string>,
+        responseStatus: t.responseStatus,
+        responseHeaders: t.responseHeaders as Record<string, string> | null,
+        responseBody: t.responseBody,
+        error: t.error,
+      })),
+    };
+  });
+  return { items, counted };
 }
