@@ -232,6 +232,7 @@ test("a signed-out visitor is sent to sign in, with the console page to return t
 });
 
 test("every console page fits a 375 px phone screen: no sideways scrolling of the page itself", async ({ page }) => {
+  test.setTimeout(120_000); // 14 pages, one after another, on a shared machine
   await signIn(page, ADMIN);
   await page.setViewportSize({ width: 375, height: 800 });
   await page.goto("/admin/licenses?email=customer%40example.com");
