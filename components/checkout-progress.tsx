@@ -2,8 +2,9 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { CopyButton } from "./copy-button";
 
-type Status = { state: "pending" } | { state: "ready"; licenseId: string; mine: boolean } | { state: "error" };
+type Status = { state: "pending" } | { state: "unknown" } | { state: "ready"; licenseId: string; mine: boolean } | { state: "error" };
 
 /**
  * Waits for the webhook to mint the license (it usually takes a second or
@@ -33,6 +34,8 @@ export function CheckoutProgress(props: {
         const res = await fetch(`/api/checkout/status?session_id=${encodeURIComponent(props.sessionId)}`, { cache: "no-store" });
         const next = (await res.json()) as Status;
         if (stopped) return;
+        // 404 {state: "unknown"}: Stripe has no such session, so no license will ever come: stop asking.
+        if (res.status === 404 && next.state === "unknown") return setStatus(next);
         if (!res.ok) return setStatus({ state: "error" });
         setStatus(next);
         if (next.state === "ready") return;
@@ -49,6 +52,14 @@ export function CheckoutProgress(props: {
     };
   }, [props.sessionId]);
 
+  if (status.state === "unknown") {
+    return (
+      <p role="alert" data-testid="unknown-session">
+        We have no purchase with this checkout session. Nothing was charged with it. If you did pay, your license key is in the
+        email we sent to the address you paid with.
+      </p>
+    );
+  }
   if (status.state === "error") {
     return <p role="alert">We could not look up this purchase. If you paid, your key is on its way by email.</p>;
   }
@@ -68,12 +79,13 @@ export function CheckoutProgress(props: {
       <div role="status" className="space-y-3">
         <p className="font-medium">Your license is ready.</p>
         {key && (
-          <p>
-            Your license key:{" "}
+          <div className="flex flex-wrap items-center gap-2">
+            <span>Your license key:</span>
             <code className="rounded bg-slate-100 px-2 py-1 font-mono break-all" data-testid="purchased-key">
               {key}
             </code>
-          </p>
+            <CopyButton value={key} label="Copy key" />
+          </div>
         )}
         <Link href="/account" className="inline-block rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-700">
           Manage your license
@@ -84,10 +96,15 @@ export function CheckoutProgress(props: {
   return (
     <div role="status" className="space-y-2">
       <p className="font-medium">Your license is ready — check your email.</p>
-      <p className="text-slate-600">
-        We sent the license key and a sign-in link to the address you paid with.
-        {props.signedIn ? "" : " Sign in with that address to manage your machines."}
-      </p>
+      <p className="text-slate-600">We sent the license key to the address you paid with.</p>
+      {!props.signedIn && (
+        <p className="text-slate-600">
+          <Link href="/signin?callbackUrl=%2Faccount" className="font-medium text-indigo-700 underline">
+            Sign in
+          </Link>{" "}
+          with that address to see your orders and manage your machines.
+        </p>
+      )}
     </div>
   );
 }

@@ -6,8 +6,9 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { currentUser, requireUser } from "@/lib/auth/session";
-import { billingPortalUrl } from "@/lib/payments/checkout";
+import { billingPortalFor } from "@/lib/payments/billing-portal";
 import { clientIpFromHeaders } from "@/lib/http/next-adapter";
+import { parseId } from "@/lib/portal/ids";
 import { revealKeyForUser } from "@/lib/portal/licenses";
 import { deactivateMachineForUser } from "@/lib/portal/machines";
 
@@ -22,11 +23,17 @@ export async function revealKey(licenseId: string): Promise<{ key?: string; erro
   return key ? { key } : { error: "Unknown license." };
 }
 
-/** Sends the customer to Stripe's Billing Portal for their subscriptions and invoices. */
-export async function openBillingPortal(): Promise<void> {
+/**
+ * Sends the customer to Stripe's Billing Portal (card, invoices, subscriptions). From a license page
+ * (`licenseId` in the form) Stripe's Return link leads back to it. When there is no portal to open,
+ * the page says why (`?billing=none|missing|unavailable`) instead of failing.
+ */
+export async function openBillingPortal(data?: FormData): Promise<void> {
   const user = await requireUser("/account");
-  const url = await billingPortalUrl(user.id);
-  redirect(url ?? "/account?billing=none");
+  const licenseId = parseId(data?.get("licenseId"));
+  const back = licenseId ? `/account/licenses/${licenseId}` : "/account";
+  const portal = await billingPortalFor(user.id, back);
+  redirect("url" in portal ? portal.url : `${back}?billing=${portal.problem}`);
 }
 
 export type DeactivateState = { error?: string };

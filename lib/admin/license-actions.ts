@@ -7,7 +7,7 @@ import { lockLicense } from "../admin-api/license-view";
 import { writeAudit } from "../audit/log";
 import { recordMachineEvent } from "../webhooks/record";
 import { prisma } from "../db/client";
-import { queueLicenseEmail } from "../email/messages";
+import { queueLicenseEmail, renewsAutomatically } from "../email/messages";
 import { decryptLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
 import { callAdminApi } from "./admin-api-bridge";
@@ -85,7 +85,7 @@ async function sendKeyEmail(admin: ConsoleAdmin, licenseId: string, ip: string |
   // Queued with its audit entry in one transaction: the outbox sends it, retrying while SMTP is down
   // (the email_messages table holds it until it is sent).
   await prisma().$transaction(async (tx) => {
-    const emailId = await queueLicenseEmail(tx, { to: row.user.email, productName: row.plan.product.name, planName: row.plan.name, key, expiresAt: row.expiresAt, occasion });
+    const emailId = await queueLicenseEmail(tx, { to: row.user.email, productName: row.plan.product.name, planName: row.plan.name, key, expiresAt: row.expiresAt, renews: renewsAutomatically(row), occasion });
     await writeAudit(tx, {
       actor: adminActor(admin),
       action: "license.email_key",

@@ -4,6 +4,8 @@
 // would be (environment variables read by lib/email and lib/payments), so the
 // app has no code path that exists only for them.
 import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { dataDir } from "../config/secrets";
 import { prisma } from "../db/client";
 import { startMailCatcher } from "../email/catcher";
 import { startStripeEmulator } from "../payments/emulator/server";
@@ -42,6 +44,8 @@ export async function startLocalServices(appPort: number, log: (line: string) =>
       webhookUrl: `http://127.0.0.1:${appPort}/api/stripe/webhook`,
       webhookSecret,
       lookupPrice: priceOfPlan,
+      // Beside the embedded database: the customers and subscriptions its rows name survive a restart.
+      stateFile: path.join(dataDir(), "stripe-emulator.json"),
     });
     Object.assign(process.env, {
       STRIPE_SECRET_KEY: "sk_test_emulator",

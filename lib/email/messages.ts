@@ -14,6 +14,11 @@ export type LicenseEmail = {
   /** null: perpetual */
   expiresAt: Date | null;
   /**
+   * A subscription that renews by itself (not set to end at its period's end): `expiresAt` is
+   * then the next renewal, written "Renews on …", not an end. Use `renewsAutomatically(license)`.
+   */
+  renews?: boolean;
+  /**
    * Why the customer gets the key: `purchase` after a paid checkout, `issued` when the vendor
    * issued the license by hand (no purchase to thank anyone for), `resend` when it is sent again, `trial` for a free trial,
    * `regenerated` when the key was replaced (lib/licensing/regenerate.ts) and the old one no longer works.
@@ -30,11 +35,25 @@ const OPENING: Record<LicenseEmail["occasion"], (product: string) => string> = {
     `Your license key for ${product} was replaced by a new one, and the old key no longer works. Enter the new key in the application on each of your machines: they keep their seats.`,
 };
 
+/**
+ * Whether a license renews by itself: a Stripe subscription not set to cancel at its period's end,
+ * not ended. The one rule for "Renews on" in emails and on the portal's pages.
+ */
+export function renewsAutomatically(license: { stripeSubscriptionId: string | null; cancelAtPeriodEnd: boolean; status: string; expiresAt: Date | null }): boolean {
+  return Boolean(license.stripeSubscriptionId) && !license.cancelAtPeriodEnd && license.expiresAt !== null && license.status !== "EXPIRED" && license.status !== "REVOKED";
+}
+
+function validityLine(mail: Pick<LicenseEmail, "expiresAt" | "renews">): string {
+  if (!mail.expiresAt) return "It does not expire.";
+  const day = mail.expiresAt.toISOString().slice(0, 10);
+  return mail.renews ? `Renews on ${day} (UTC); cancel any time before then from your account.` : `Valid until ${day} (UTC).`;
+}
+
 /** The message that hands a buyer their new license key. */
 function licenseEmail(mail: LicenseEmail): OutgoingMail {
   const product = `${mail.productName} ${mail.planName}`;
   const signIn = `${portalUrl()}/signin`;
-  const validity = mail.expiresAt ? `Valid until ${mail.expiresAt.toISOString().slice(0, 10)} (UTC).` : "It does not expire.";
+  const validity = validityLine(mail);
   const text = [
     OPENING[mail.occasion](product),
     "",

@@ -3,6 +3,7 @@
 import { prisma } from "../db/client";
 import { portalUrl } from "../portal/snippet";
 import { stripe } from "./stripe-client";
+import { isMissingStripeObject } from "./stripe-errors";
 
 /** A purchase that cannot start; `code` is what the pricing page explains. */
 export class CheckoutError extends Error {
@@ -21,37 +22,28 @@ export async function createCheckoutSession(planSlug: string, buyer: { id: strin
   const user = buyer ? await prisma().user.findUnique({ where: { id: buyer.id } }) : null;
   const subscription = plan.billingInterval != null;
   const metadata = { plan: plan.slug };
-  const session = await stripe().checkout.sessions.create({
-    mode: subscription ? "subscription" : "payment",
-    line_items: [{ price: plan.stripePriceId, quantity: 1 }],
+  const params = (customer: "id" | "email") => ({
+    mode: subscription ? ("subscription" as const) : ("payment" as const),
+    line_items: [{ price: plan.stripePriceId!, quantity: 1 }],
     metadata,
     // Stripe copies these onto the subscription / payment, so later events name the plan too.
     ...(subscription ? { subscription_data: { metadata } } : { payment_intent_data: { metadata } }),
     ...(user ? { client_reference_id: user.id } : {}),
-    ...(user?.stripeCustomerId ? { customer: user.stripeCustomerId } : user ? { customer_email: user.email } : {}),
+    ...(user?.stripeCustomerId && customer === "id" ? { customer: user.stripeCustomerId } : user ? { customer_email: user.email } : {}),
     success_url: `${portalUrl()}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,
     cancel_url: `${portalUrl()}/pricing?canceled=1`,
   });
+  let session;
+  try {
+    session = await stripe().checkout.sessions.create(params("id"));
+  } catch (error) {
+    // The customer id we kept is unknown to Stripe (another account, a deleted customer, a reset local
+    // emulator): buy as a new Stripe customer with the same email rather than refuse the purchase.
+    // The stale id is forgotten, so the purchase's new customer is linked to the account (linkStripeCustomer).
+    if (!user?.stripeCustomerId || !isMissingStripeObject(error)) throw error;
+    await prisma().user.updateMany({ where: { id: user.id, stripeCustomerId: user.stripeCustomerId }, data: { stripeCustomerId: null } });
+    session = await stripe().checkout.sessions.create(params("email"));
+  }
   if (!session.url) throw new CheckoutError("unavailable", "Stripe did not return a checkout page.");
-  return session.url;
-}
-
-export type CheckoutStatus = { state: "pending" } | { state: "ready"; licenseId: string; mine: boolean };
-
-/** Whether the webhook has minted the license of a checkout session yet. */
-export async function checkoutStatus(sessionId: string, viewerId: string | null): Promise<CheckoutStatus> {
-  const license = await prisma().license.findUnique({
-    where: { stripeCheckoutSessionId: sessionId },
-    select: { id: true, userId: true },
-  });
-  if (!license) return { state: "pending" };
-  return { state: "ready", licenseId: license.id, mine: license.userId === viewerId };
-}
-
-/** The Stripe Billing Portal for a signed-in customer's subscriptions and invoices. */
-export async function billingPortalUrl(userId: string): Promise<string | null> {
-  const user = await prisma().user.findUnique({ where: { id: userId }, select: { stripeCustomerId: true } });
-  if (!user?.stripeCustomerId) return null;
-  const session = await stripe().billingPortal.sessions.create({ customer: user.stripeCustomerId, return_url: `${portalUrl()}/account` });
   return session.url;
 }

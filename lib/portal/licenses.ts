@@ -1,6 +1,7 @@
 // What a signed-in customer may see of their licenses. Every function takes the
 // user id and only ever returns that user's rows: authorization lives in the
 // query, not in the page that calls it.
+import { renewsAutomatically } from "../email/messages";
 import { licenseSnapshot } from "../licensing/snapshot";
 import { prisma } from "../db/client";
 import { activeMachines, effectiveStatus, seatHolders, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
@@ -45,6 +46,12 @@ export type LicenseSummary = {
   entitlements: string[];
   maskedKey: string;
   stripeSubscriptionId: string | null;
+  /** why it is suspended or ended ("payment_failed", "past_due", "unpaid", "dispute", "canceled", …) */
+  statusReason: string | null;
+  /** a subscription that renews by itself: expiresAt is its next renewal ("Renews on") */
+  renews: boolean;
+  /** a subscription set to end at its period's end ("Ends on", and Resume is offered) */
+  cancelAtPeriodEnd: boolean;
 };
 
 export type LicenseDetail = LicenseSummary & {
@@ -71,6 +78,9 @@ function summarize(row: LicenseRow, now: Date): LicenseSummary {
     entitlements: license.entitlements,
     maskedKey: maskLicenseKey(decryptLicenseKey(row.keyCiphertext, runtimeKeys().aesKey)),
     stripeSubscriptionId: row.stripeSubscriptionId,
+    statusReason: row.statusReason,
+    renews: renewsAutomatically(row),
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd && row.status !== "EXPIRED" && row.status !== "REVOKED",
   };
 }
 

@@ -2,18 +2,22 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { LicenseKey } from "@/components/license-key";
 import { BillingButton } from "@/components/portal/billing-button";
+import { BillingNotice } from "@/components/portal/billing-notice";
 import { secondaryButton } from "@/components/portal/buttons";
 import { LicenseFacts } from "@/components/portal/license-facts";
+import { Orders } from "@/components/portal/orders";
+import { hasPaymentProblem, PaymentProblem } from "@/components/portal/payment-problem";
 import { StatusBadge } from "@/components/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { listLicensesForUser } from "@/lib/portal/licenses";
+import { listOrdersForUser } from "@/lib/portal/orders";
 import { openBillingPortal, revealKey } from "../actions";
 
 export const metadata: Metadata = { title: "My licenses" };
 
-export default async function AccountPage(props: { searchParams: Promise<{ billing?: string }> }) {
+export default async function AccountPage(props: { searchParams: Promise<{ billing?: string; receipt?: string }> }) {
   const user = await requireUser("/account");
-  const [licenses, { billing }] = await Promise.all([listLicensesForUser(user.id), props.searchParams]);
+  const [licenses, orders, { billing, receipt }] = await Promise.all([listLicensesForUser(user.id), listOrdersForUser(user.id), props.searchParams]);
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -23,11 +27,7 @@ export default async function AccountPage(props: { searchParams: Promise<{ billi
         </div>
         {licenses.some((l) => l.stripeSubscriptionId) && <BillingButton action={openBillingPortal} />}
       </div>
-      {billing === "none" && (
-        <p role="status" className="rounded-md border border-slate-300 bg-white p-3 text-sm">
-          There is no billing account for you yet: it appears after your first subscription payment.
-        </p>
-      )}
+      <BillingNotice problem={billing} />
       {licenses.length === 0 ? (
         <div className="rounded-lg border border-slate-200 bg-white p-6">
           <p>You have no licenses yet.</p>
@@ -45,6 +45,13 @@ export default async function AccountPage(props: { searchParams: Promise<{ billi
                 </h2>
                 <StatusBadge status={l.status} />
               </div>
+              {hasPaymentProblem(l) && (
+                <div className="mt-3">
+                  <PaymentProblem license={l}>
+                    <BillingButton action={openBillingPortal} licenseId={l.id} label="Update payment method" />
+                  </PaymentProblem>
+                </div>
+              )}
               <div className="mt-3">
                 <LicenseFacts {...l} />
               </div>
@@ -61,6 +68,7 @@ export default async function AccountPage(props: { searchParams: Promise<{ billi
           ))}
         </ul>
       )}
+      <Orders orders={orders} receiptProblem={receipt} />
     </div>
   );
 }

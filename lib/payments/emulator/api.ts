@@ -35,7 +35,7 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
   ["GET", /^\/v1\/prices\/([^/]+)$/, (b, id) => renderPrice(b.price(id))],
   ["GET", /^\/v1\/invoices\/([^/]+)$/, (b, id) => renderInvoice(b.store, found(b.store.invoices.get(id), "invoice", id))],
   ["GET", /^\/v1\/payment_intents\/([^/]+)$/, (b, id) => renderPaymentIntent(found(b.store.paymentIntents.get(id), "payment_intent", id))],
-  ["GET", /^\/v1\/charges\/([^/]+)$/, (b, id) => renderCharge(found(b.store.charges.get(id), "charge", id))],
+  ["GET", /^\/v1\/charges\/([^/]+)$/, (b, id) => renderCharge(b.store, found(b.store.charges.get(id), "charge", id))],
   ["POST", /^\/v1\/refunds$/, createRefund],
   ["GET", /^\/v1\/disputes\/([^/]+)$/, (b, id) => renderDispute(b.store, found(b.store.disputes.get(id), "dispute", id))],
   ["GET", /^\/v1\/events\/([^/]+)$/, (b, id) => b.event(id)],
@@ -164,7 +164,7 @@ function renderAny(billing: Billing, id: string): StripeObject | null {
   const intent = store.paymentIntents.get(id);
   if (intent) return renderPaymentIntent(intent);
   const charge = store.charges.get(id);
-  if (charge) return renderCharge(charge);
+  if (charge) return renderCharge(store, charge);
   const price = store.prices.get(id);
   return price ? renderPrice(price) : null;
 }

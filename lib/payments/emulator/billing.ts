@@ -166,6 +166,28 @@ export class Billing {
     ]);
   }
 
+  /**
+   * The customer gave a new card in the billing portal: like Stripe, every open invoice of the
+   * customer's past-due subscriptions is charged to it at once, and those subscriptions are active
+   * again (invoice.paid, then customer.subscription.updated, per subscription).
+   */
+  updatePaymentMethod(customerId: string): Published {
+    const customer = this.customer(customerId);
+    const events: EmulatorEvent[] = [];
+    for (const sub of this.store.subscriptions.values()) {
+      if (sub.customer !== customer.id || sub.status !== "past_due") continue;
+      const unpaid = sub.latestInvoice ? this.store.invoices.get(sub.latestInvoice) : undefined;
+      const before = renderSubscription(this.store, sub);
+      if (unpaid?.status === "open") {
+        this.payInvoice(unpaid, sub);
+        events.push(buildEvent("invoice.paid", renderInvoice(this.store, unpaid)));
+      }
+      sub.status = "active";
+      events.push(this.subscriptionEvent("customer.subscription.updated", sub, { before }));
+    }
+    return this.publish(events);
+  }
+
   /** The renewal payment is declined: like Stripe, the period still advances and the subscription goes past_due. */
   failPayment(id: string): Published {
     const sub = this.subscription(id);
@@ -192,10 +214,10 @@ export class Billing {
         "amount",
       );
     }
-    const before = renderCharge(charge);
+    const before = renderCharge(this.store, charge);
     const refund = { id: stripeId("re"), created: now(), amount: value };
     charge.refunds.push(refund);
-    return { charge, refund, ...this.publish([buildEvent("charge.refunded", renderCharge(charge), { before })]) };
+    return { charge, refund, ...this.publish([buildEvent("charge.refunded", renderCharge(this.store, charge), { before })]) };
   }
 
   dispute(chargeId: string): Published {

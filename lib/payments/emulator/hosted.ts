@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { Billing } from "./billing";
 import { StripeApiError } from "./errors";
 import { parseForm } from "./form";
-import { checkoutPage, formatPrice, messagePage, portalPage } from "./pages";
+import { checkoutPage, formatPrice, invoicePage, messagePage, portalPage, receiptPage } from "./pages";
 import { redirect, sendHtml } from "./respond";
 import type { CheckoutSessionRecord, PortalSessionRecord } from "./store";
 
@@ -11,7 +11,7 @@ import type { CheckoutSessionRecord, PortalSessionRecord } from "./store";
  * Session or a billing portal session.
  */
 
-export type PageRequest = { method: string; path: string; body: string };
+export type PageRequest = { method: string; path: string; body: string; query: URLSearchParams };
 
 /** Handles a hosted-page request; returns false when the path is not one of them. */
 export async function handlePage(billing: Billing, req: PageRequest, res: ServerResponse): Promise<boolean> {
@@ -23,11 +23,25 @@ export async function handlePage(billing: Billing, req: PageRequest, res: Server
     if (req.method === "POST" && checkout[2] === "/pay") return pay(billing, session, req.body, res);
     if (req.method === "POST" && checkout[2] === "/cancel") return cancelCheckout(session, res);
   }
+  const document = /^\/(invoices|receipts)\/([^/]+)$/.exec(req.path);
+  if (document && req.method === "GET") {
+    const id = decodeURIComponent(document[2] ?? "");
+    return document[1] === "invoices" ? showInvoice(billing, id, res) : showReceipt(billing, id, res);
+  }
+  const card = /^\/billing\/([^/]+)\/payment-method$/.exec(req.path);
+  if (card && req.method === "POST") {
+    const session = billing.store.portalSessions.get(decodeURIComponent(card[1] ?? ""));
+    if (!session) return notFound(res);
+    // Like Stripe, the portal charges the new card for what is overdue before it shows the result.
+    await billing.updatePaymentMethod(session.customer).delivered;
+    redirect(res, `/billing/${encodeURIComponent(session.id)}?updated=1`);
+    return true;
+  }
   const portal = /^\/billing\/([^/]+)(?:\/subscriptions\/([^/]+)\/cancel)?$/.exec(req.path);
   if (portal) {
     const session = billing.store.portalSessions.get(decodeURIComponent(portal[1] ?? ""));
     if (!session) return notFound(res);
-    if (req.method === "GET" && !portal[2]) return showPortal(billing, session, res);
+    if (req.method === "GET" && !portal[2]) return showPortal(billing, session, res, req.query.get("updated") === "1");
     if (req.method === "POST" && portal[2]) {
       const sub = billing.store.subscriptions.get(decodeURIComponent(portal[2]));
       if (!sub || sub.customer !== session.customer) return notFound(res);
@@ -37,6 +51,52 @@ export async function handlePage(billing: Billing, req: PageRequest, res: Server
     }
   }
   return false;
+}
+
+/** Stripe's hosted invoice page (`hosted_invoice_url`), in brief: who, what, how much, paid or not. */
+function showInvoice(billing: Billing, id: string, res: ServerResponse): true {
+  const invoice = billing.store.invoices.get(id);
+  if (!invoice) return notFound(res);
+  const price = billing.price(invoice.priceId);
+  const intent = billing.store.paymentIntents.get(invoice.paymentIntent);
+  const charge = intent?.latestCharge ? billing.store.charges.get(intent.latestCharge) : undefined;
+  sendHtml(
+    res,
+    200,
+    invoicePage({
+      number: invoice.number,
+      created: invoice.created,
+      email: billing.store.customers.get(invoice.customer)?.email ?? null,
+      description: `${invoice.quantity} × ${price.nickname ?? price.id}`,
+      period: { start: invoice.periodStart, end: invoice.periodEnd },
+      total: formatPrice(price.unitAmount * invoice.quantity, price.currency, null),
+      status: invoice.status,
+      refunds: (charge?.refunds ?? []).map((r) => ({ created: r.created, amount: formatPrice(r.amount, price.currency, null) })),
+    }),
+  );
+  return true;
+}
+
+/** Stripe's receipt page of a charge (`receipt_url`). */
+function showReceipt(billing: Billing, id: string, res: ServerResponse): true {
+  const charge = billing.store.charges.get(id);
+  if (!charge) return notFound(res);
+  const intent = billing.store.paymentIntents.get(charge.paymentIntent);
+  const session = [...billing.store.checkoutSessions.values()].find((s) => s.paymentIntent === charge.paymentIntent);
+  const price = session ? billing.store.prices.get(session.priceId) : undefined;
+  sendHtml(
+    res,
+    200,
+    receiptPage({
+      id: charge.id,
+      created: charge.created,
+      email: charge.email ?? intent?.email ?? null,
+      description: price?.nickname ?? price?.id ?? "Payment",
+      amount: formatPrice(charge.amount, charge.currency, null),
+      refunds: charge.refunds.map((r) => ({ created: r.created, amount: formatPrice(r.amount, charge.currency, null) })),
+    }),
+  );
+  return true;
 }
 
 function notFound(res: ServerResponse): true {
@@ -99,7 +159,7 @@ function cancelCheckout(session: CheckoutSessionRecord, res: ServerResponse): tr
   return true;
 }
 
-function showPortal(billing: Billing, session: PortalSessionRecord, res: ServerResponse): true {
+function showPortal(billing: Billing, session: PortalSessionRecord, res: ServerResponse, updated: boolean): true {
   const subscriptions = [...billing.store.subscriptions.values()]
     .filter((sub) => sub.customer === session.customer)
     .sort((a, b) => b.created - a.created)
@@ -115,6 +175,10 @@ function showPortal(billing: Billing, session: PortalSessionRecord, res: ServerR
       };
     });
   const customer = billing.store.customers.get(session.customer);
-  sendHtml(res, 200, portalPage({ id: session.id, customerEmail: customer?.email ?? null, returnUrl: session.returnUrl, subscriptions }));
+  sendHtml(
+    res,
+    200,
+    portalPage({ id: session.id, customerEmail: customer?.email ?? null, returnUrl: session.returnUrl, subscriptions, cardUpdated: updated }),
+  );
   return true;
 }

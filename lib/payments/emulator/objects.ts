@@ -360,7 +360,8 @@ export function renderInvoice(store: Store, invoice: InvoiceRecord): StripeObjec
     ending_balance: 0,
     footer: null,
     from_invoice: null,
-    hosted_invoice_url: null,
+    // The emulator serves these pages itself (hosted.ts), as Stripe hosts its invoice and receipt pages.
+    hosted_invoice_url: `${store.baseUrl}/invoices/${invoice.id}`,
     invoice_pdf: null,
     issuer: { type: "self" },
     last_finalization_error: null,
@@ -491,7 +492,7 @@ export function renderRefund(charge: ChargeRecord, refund: RefundRecord): Stripe
   };
 }
 
-export function renderCharge(charge: ChargeRecord): StripeObject {
+export function renderCharge(store: Store, charge: ChargeRecord): StripeObject {
   const amountRefunded = charge.refunds.reduce((sum, refund) => sum + refund.amount, 0);
   const refunds = charge.refunds.map((refund) => renderRefund(charge, refund));
   return {
@@ -538,7 +539,7 @@ export function renderCharge(charge: ChargeRecord): StripeObject {
     },
     receipt_email: charge.email,
     receipt_number: null,
-    receipt_url: null,
+    receipt_url: `${store.baseUrl}/receipts/${charge.id}`,
     refunded: amountRefunded === charge.amount,
     refunds: list(refunds, `/v1/charges/${charge.id}/refunds`),
     review: null,

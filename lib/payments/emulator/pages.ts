@@ -79,6 +79,8 @@ export type PortalView = {
   customerEmail: string | null;
   returnUrl: string | null;
   subscriptions: { id: string; product: string; price: string; status: string; periodEnd: number; cancelAtPeriodEnd: boolean }[];
+  /** just back from "Update payment method" */
+  cardUpdated?: boolean;
 };
 
 export function portalPage(view: PortalView): string {
@@ -94,13 +96,68 @@ export function portalPage(view: PortalView): string {
     return `<li><strong>${escapeHtml(sub.product)}</strong> · ${escapeHtml(sub.price)} · <span>${escapeHtml(sub.status)}</span>${escapeHtml(when)}
 ${cancel}</li>`;
   });
+  const pastDue = view.subscriptions.some((sub) => sub.status === "past_due");
   return layout(
     "Billing",
     `<h1>Billing</h1>
 ${view.customerEmail ? `<p>${escapeHtml(view.customerEmail)}</p>` : ""}
+${view.cardUpdated ? `<p role="status">Payment method updated.${pastDue ? "" : " Overdue invoices were paid."}</p>` : ""}
+<h2>Payment method</h2>
+${pastDue ? `<p class="error" role="alert">Your last payment failed. Update your payment method to pay what is due.</p>` : ""}
+<form method="post" action="/billing/${encodeURIComponent(view.id)}/payment-method">
+<label for="card">Card number</label>
+<input id="card" name="card" inputmode="numeric" autocomplete="cc-number" value="4242 4242 4242 4242">
+<button type="submit">Update payment method</button>
+</form>
 <h2>Subscriptions</h2>
 ${items.length ? `<ul>${items.join("\n")}</ul>` : "<p>No subscriptions.</p>"}
 ${view.returnUrl ? `<p><a href="${escapeHtml(view.returnUrl)}">Return to the portal</a></p>` : ""}`,
+  );
+}
+
+type Refund = { created: number; amount: string };
+
+function refundList(refunds: Refund[]): string {
+  if (refunds.length === 0) return "";
+  const items = refunds.map((r) => `<li>Refunded ${escapeHtml(r.amount)} on ${formatDate(r.created)}</li>`);
+  return `<h2>Refunds</h2><ul>${items.join("")}</ul>`;
+}
+
+export type InvoiceView = {
+  number: string;
+  created: number;
+  email: string | null;
+  description: string;
+  period: { start: number; end: number };
+  total: string;
+  status: "open" | "paid";
+  refunds: Refund[];
+};
+
+/** The hosted invoice page (Stripe's `hosted_invoice_url`). */
+export function invoicePage(view: InvoiceView): string {
+  return layout(
+    `Invoice ${view.number}`,
+    `<h1>Invoice ${escapeHtml(view.number)}</h1>
+<p>${view.status === "paid" ? "Paid" : "Due"} · issued ${formatDate(view.created)}${view.email ? ` · ${escapeHtml(view.email)}` : ""}</p>
+<p><strong>${escapeHtml(view.description)}</strong> · ${formatDate(view.period.start)} – ${formatDate(view.period.end)}</p>
+<p>Total: <strong>${escapeHtml(view.total)}</strong></p>
+${refundList(view.refunds)}`,
+  );
+}
+
+export type ReceiptView = { id: string; created: number; email: string | null; description: string; amount: string; refunds: Refund[] };
+
+/** A charge's receipt page (Stripe's `receipt_url`). */
+export function receiptPage(view: ReceiptView): string {
+  return layout(
+    "Receipt",
+    `<h1>Receipt</h1>
+<p>Paid ${formatDate(view.created)}${view.email ? ` · ${escapeHtml(view.email)}` : ""} · Visa •••• 4242</p>
+<p><strong>${escapeHtml(view.description)}</strong></p>
+<p>Amount paid: <strong>${escapeHtml(view.amount)}</strong></p>
+<p>Receipt for ${escapeHtml(view.id)}</p>
+${refundList(view.refunds)}`,
   );
 }
 

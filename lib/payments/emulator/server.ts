@@ -7,6 +7,7 @@ import { WebhookSender, type Delivery, type EmulatorEvent } from "./events";
 import { parseForm, type FormObject } from "./form";
 import { handlePage } from "./hosted";
 import { messagePage } from "./pages";
+import { loadStore, saveStore } from "./persist";
 import { readBody, sendHtml, sendJson } from "./respond";
 import { Store, stripeId, type PriceConfig } from "./store";
 
@@ -28,6 +29,11 @@ export type StripeEmulatorOptions = {
    * as prices created in Stripe's dashboard would.
    */
   lookupPrice?: (id: string) => Promise<PriceConfig | undefined>;
+  /**
+   * Keep the state (customers, subscriptions, invoices, charges…) in this JSON file across restarts:
+   * loaded at start, rewritten after every change (persist.ts). Unset: in memory only (tests).
+   */
+  stateFile?: string;
 };
 
 /** The price ids an API call names: Checkout line items, or the price retrieved. */
@@ -61,11 +67,16 @@ const HOST = "127.0.0.1";
 
 export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<StripeEmulator> {
   const store = new Store(opts.prices ?? {});
+  if (opts.stateFile) loadStore(store, opts.stateFile);
+  const save = () => {
+    if (opts.stateFile) saveStore(store, opts.stateFile);
+  };
   const webhooks = new WebhookSender(opts.webhookUrl, opts.webhookSecret);
   const billing = new Billing(store, webhooks);
   const idempotent = new Map<string, { fingerprint: string; status: number; body: unknown }>();
 
   const settle = async (published: Published) => {
+    save();
     await published.delivered;
     return published.events;
   };
@@ -167,9 +178,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
           if (req.method === "GET" && path === "/_emulator/deliveries") return sendJson(res, 200, webhooks.deliveries());
           if (req.method === "POST") return handleTrigger(res, path, body);
         }
-        if (await handlePage(billing, { method: req.method ?? "GET", path, body }, res)) return;
+        if (await handlePage(billing, { method: req.method ?? "GET", path, body, query: url.searchParams }, res)) return;
         sendHtml(res, 404, messagePage("Not found", `Nothing at ${path} in the Stripe emulator.`));
       })
+      // Any request may have changed the state (a payment, a price learnt from the portal): keep it.
+      .finally(save)
       .catch((error: unknown) => {
         if (res.headersSent) return res.end();
         if (error instanceof StripeApiError) return sendJson(res, error.status, error);

@@ -14,7 +14,8 @@ import type { License, LicenseStatus, Prisma } from "../../generated/prisma/clie
 import { recordLicenseChanges } from "../../webhooks/record";
 import type { HandlerContext } from "./context";
 
-export type LicensePatch = { status?: LicenseStatus; statusReason?: string | null; expiresAt?: Date | null };
+/** `cancelAtPeriodEnd`: the subscription ends at its period's end instead of renewing (Stripe's flag). */
+export type LicensePatch = { status?: LicenseStatus; statusReason?: string | null; expiresAt?: Date | null; cancelAtPeriodEnd?: boolean };
 
 const PAYMENT_REASONS = new Set(["payment_failed", "past_due", "unpaid"]);
 
@@ -52,7 +53,7 @@ export function later(expiresAt: Date | null, other: Date): Date | null {
 
 type Change = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null };
 
-const json = (value: Date | string | null | undefined) => (value instanceof Date ? value.toISOString() : (value ?? null));
+const json = (value: Date | string | boolean | null | undefined) => (value instanceof Date ? value.toISOString() : (value ?? null));
 
 /**
  * Writes the fields of `patch` that differ from `license`, with an audit entry
@@ -61,7 +62,7 @@ const json = (value: Date | string | null | undefined) => (value instanceof Date
  */
 export async function changeLicense(ctx: HandlerContext, license: License, patch: LicensePatch): Promise<License> {
   const changes: Record<string, Change> = {};
-  for (const field of ["status", "statusReason", "expiresAt"] as const) {
+  for (const field of ["status", "statusReason", "expiresAt", "cancelAtPeriodEnd"] as const) {
     const to = patch[field];
     if (to !== undefined && json(to) !== json(license[field])) changes[field] = { from: json(license[field]), to: json(to) };
   }

@@ -5,9 +5,14 @@
 // - invoice.paid records every later invoice of a subscription; it skips
 //   billing_reason "subscription_create", which the checkout recorded.
 // - stripeInvoiceId is unique, so an invoice is counted once whatever the order.
+// Refunds and disputes are written onto the Payment they concern (refundPayment,
+// disputePayment), so the customer's orders show them against their order.
+import type Stripe from "stripe";
 import { writeAudit } from "../../audit/log";
+import type { License, Payment } from "../../generated/prisma/client";
 import { recordPaymentEvent } from "../../webhooks/record";
 import type { HandlerContext } from "./context";
+import { invoiceOfPaymentIntent } from "./event-log";
 
 export type PaymentInput = {
   userId: string;
@@ -16,11 +21,16 @@ export type PaymentInput = {
   currency: string;
   stripeCheckoutSessionId?: string | null;
   stripeInvoiceId?: string | null;
+  /** a one-time payment's intent, whose charge carries the receipt */
+  stripePaymentIntentId?: string | null;
+  /** the plan paid for; unset: the license's plan at this moment */
+  planId?: string | null;
 };
 
 export async function recordPayment(ctx: HandlerContext, input: PaymentInput): Promise<void> {
   if (input.stripeInvoiceId && (await ctx.tx.payment.findUnique({ where: { stripeInvoiceId: input.stripeInvoiceId } }))) return;
-  const payment = await ctx.tx.payment.create({ data: { ...input, currency: input.currency.toLowerCase() } });
+  const planId = input.planId ?? (await ctx.tx.license.findUnique({ where: { id: input.licenseId }, select: { planId: true } }))?.planId ?? null;
+  const payment = await ctx.tx.payment.create({ data: { ...input, planId, currency: input.currency.toLowerCase() } });
   await recordPaymentEvent(ctx.tx, "payment.succeeded", {
     id: payment.id,
     amountCents: payment.amountCents,
@@ -41,4 +51,47 @@ export async function recordPayment(ctx: HandlerContext, input: PaymentInput): P
       stripeInvoiceId: input.stripeInvoiceId ?? null,
     },
   });
+}
+
+/**
+ * The Payment row a payment intent paid: a one-time purchase names it (stripePaymentIntentId, or
+ * its license's checkout session for rows written before that column); a subscription's payment is
+ * traced through its invoice (event-log.ts).
+ */
+export async function paymentOfPaymentIntent(ctx: HandlerContext, paymentIntentId: string | null, license: License): Promise<Payment | null> {
+  if (paymentIntentId) {
+    const direct = await ctx.tx.payment.findFirst({ where: { stripePaymentIntentId: paymentIntentId }, orderBy: { createdAt: "asc" } });
+    if (direct) return direct;
+    const invoiceId = await invoiceOfPaymentIntent(ctx.tx, paymentIntentId);
+    const viaInvoice = invoiceId ? await ctx.tx.payment.findUnique({ where: { stripeInvoiceId: invoiceId } }) : null;
+    if (viaInvoice) return viaInvoice;
+  }
+  return license.stripeCheckoutSessionId ? ctx.tx.payment.findUnique({ where: { stripeCheckoutSessionId: license.stripeCheckoutSessionId } }) : null;
+}
+
+/**
+ * Writes a charge's refunds onto its Payment: one PaymentRefund per Stripe refund the event lists
+ * (by its re_ id, so a repeated or reordered event adds nothing), and, when the charge's
+ * `amount_refunded` is more than the rows add up to (the list is not expanded in every API
+ * version), one row for the difference. The Payment's total only grows: an older event arriving
+ * late cannot undo a later refund.
+ */
+export async function refundPayment(ctx: HandlerContext, payment: Payment, charge: Stripe.Charge): Promise<void> {
+  const listed = (charge.refunds?.data ?? []).filter((r) => r.status !== "failed" && r.status !== "canceled");
+  await ctx.tx.paymentRefund.createMany({
+    data: listed.map((r) => ({ paymentId: payment.id, stripeRefundId: r.id, amountCents: r.amount, createdAt: new Date(r.created * 1000) })),
+    skipDuplicates: true,
+  });
+  const recorded = await ctx.tx.paymentRefund.aggregate({ where: { paymentId: payment.id }, _sum: { amountCents: true } });
+  const missing = charge.amount_refunded - (recorded._sum.amountCents ?? 0);
+  if (missing > 0) await ctx.tx.paymentRefund.create({ data: { paymentId: payment.id, amountCents: missing, createdAt: ctx.now } });
+  if (charge.amount_refunded > payment.amountRefundedCents) {
+    await ctx.tx.payment.update({ where: { id: payment.id }, data: { amountRefundedCents: charge.amount_refunded } });
+  }
+}
+
+/** Marks a Payment disputed (charge.dispute.created), once. */
+export async function disputePayment(ctx: HandlerContext, payment: Payment, dispute: Stripe.Dispute): Promise<void> {
+  if (payment.disputedAt) return;
+  await ctx.tx.payment.update({ where: { id: payment.id }, data: { disputedAt: new Date(dispute.created * 1000) } });
 }

@@ -5,10 +5,13 @@ import type { ReactNode } from "react";
 import { LicenseKey } from "@/components/license-key";
 import { ActivationSnippet } from "@/components/portal/activation-snippet";
 import { BillingButton } from "@/components/portal/billing-button";
+import { BillingNotice } from "@/components/portal/billing-notice";
 import { DeactivateMachine } from "@/components/portal/deactivate-machine";
 import { LicenseFacts } from "@/components/portal/license-facts";
 import { MachineTable } from "@/components/portal/machine-table";
 import { OfflineDownload } from "@/components/portal/offline-download";
+import { PaymentProblem } from "@/components/portal/payment-problem";
+import { RenewalControl } from "@/components/portal/renewal-control";
 import { ReleaseDownloads } from "@/components/portal/release-downloads";
 import { TransferSteps } from "@/components/portal/transfer-steps";
 import { StatusBadge } from "@/components/status-badge";
@@ -17,6 +20,7 @@ import { getLicenseForUser, type LicenseDetail } from "@/lib/portal/licenses";
 import { portalUrl } from "@/lib/portal/snippet";
 import { downloadsForLicense } from "@/lib/releases/portal";
 import { deactivateMachine, openBillingPortal, revealKey } from "../../actions";
+import { changeRenewal } from "../../subscription-actions";
 import { accountUser } from "../../session";
 import { OwnerSections } from "./owner-sections";
 
@@ -44,13 +48,13 @@ function DeactivatedNotice({ license, machineId }: { license: LicenseDetail; mac
   );
 }
 
-export default async function LicensePage(props: { params: Promise<{ id: string }>; searchParams: Promise<{ deactivated?: string }> }) {
+export default async function LicensePage(props: { params: Promise<{ id: string }>; searchParams: Promise<{ deactivated?: string; billing?: string }> }) {
   const { id } = await props.params;
   // The layout has checked already; a page never relies on another file for authorization.
   const user = await accountUser(`/account/licenses/${parseId(id) ?? ""}`);
   const license = await getLicenseForUser(user.id, id);
   if (!license) notFound();
-  const { deactivated } = await props.searchParams;
+  const { deactivated, billing } = await props.searchParams;
   const downloads = await downloadsForLicense(user.id, license.id);
 
   return (
@@ -66,11 +70,18 @@ export default async function LicensePage(props: { params: Promise<{ id: string 
           </h1>
           <StatusBadge status={license.status} />
         </div>
+        <PaymentProblem license={license}>
+          <BillingButton action={openBillingPortal} licenseId={license.id} label="Update payment method" />
+        </PaymentProblem>
+        <BillingNotice problem={billing} />
         <LicenseFacts {...license} />
         <div className="flex flex-wrap items-center justify-between gap-3">
           <LicenseKey licenseId={license.id} masked={license.maskedKey} reveal={revealKey} />
-          {license.stripeSubscriptionId && <BillingButton action={openBillingPortal} />}
+          {license.stripeSubscriptionId && <BillingButton action={openBillingPortal} licenseId={license.id} />}
         </div>
+        {license.stripeSubscriptionId && (license.renews || license.cancelAtPeriodEnd) && (
+          <RenewalControl licenseId={license.id} cancelAtPeriodEnd={license.cancelAtPeriodEnd} periodEnd={license.expiresAt} action={changeRenewal} />
+        )}
       </div>
 
       <DeactivatedNotice license={license} machineId={parseId(deactivated)} />

@@ -1,11 +1,12 @@
 // charge.refunded: a full refund takes the license back (REVOKED, "refunded");
-// a partial refund (a goodwill discount) leaves it as it is; the event row records it.
+// a partial refund (a goodwill discount) leaves it as it is. Either way the
+// refund is written onto its Payment, where the customer's orders show it.
 import type Stripe from "stripe";
 import { licenseEvent } from "../context";
 import { recordPaymentEvent } from "../../../webhooks/record";
-import { invoiceOfPaymentIntent } from "../event-log";
 import { changeLicense } from "../license-changes";
 import { licenseOfPaymentIntent } from "../license-lookup";
+import { paymentOfPaymentIntent, refundPayment } from "../payments";
 import { idOf, isFullRefund } from "../stripe-objects";
 
 export const chargeRefunded = licenseEvent<Stripe.Charge>({
@@ -14,12 +15,10 @@ export const chargeRefunded = licenseEvent<Stripe.Charge>({
 
   async apply(ctx, license, charge) {
     const after = !isFullRefund(charge) || license.status === "REVOKED" ? license : await changeLicense(ctx, license, { status: "REVOKED", statusReason: "refunded" });
-    // The vendor hears of every refund, full or partial: the Payment row it refunds (the
-    // subscription invoice's, else the purchase's) with the amount refunded so far.
-    const invoiceId = await invoiceOfPaymentIntent(ctx.tx, idOf(charge.payment_intent) ?? "");
-    const payment =
-      (invoiceId ? await ctx.tx.payment.findUnique({ where: { stripeInvoiceId: invoiceId } }) : null) ??
-      (license.stripeCheckoutSessionId ? await ctx.tx.payment.findUnique({ where: { stripeCheckoutSessionId: license.stripeCheckoutSessionId } }) : null);
+    // The Payment row it refunds (the one-time purchase's, else the subscription invoice's).
+    const payment = await paymentOfPaymentIntent(ctx, idOf(charge.payment_intent), license);
+    if (payment) await refundPayment(ctx, payment, charge);
+    // The vendor hears of every refund, full or partial, with the amount refunded so far.
     await recordPaymentEvent(ctx.tx, "payment.refunded", {
       id: payment?.id ?? null,
       amountCents: charge.amount_refunded,

@@ -5,7 +5,7 @@
 // email in the same transaction.
 import type Stripe from "stripe";
 import { writeAudit } from "../../../audit/log";
-import { queueLicenseEmail } from "../../../email/messages";
+import { queueLicenseEmail, renewsAutomatically } from "../../../email/messages";
 import type { Prisma } from "../../../generated/prisma/client";
 import { ApiError } from "../../../http/errors";
 import { issueLicense, lockPlanForLicense } from "../../../licensing/issue";
@@ -93,10 +93,12 @@ export const checkoutSessionCompleted: EventHandler<Stripe.Checkout.Session> = {
       currency: session.currency ?? plan.currency,
       stripeCheckoutSessionId: session.id,
       stripeInvoiceId: idOf(session.invoice),
+      stripePaymentIntentId: idOf(session.payment_intent),
+      planId: plan.id,
     });
     const current = await ctx.applyWaitingEvents(license);
 
     // In this transaction: an SMTP outage delays the key email but cannot lose it (lib/email/outbox.ts).
-    await queueLicenseEmail(tx, { to: buyer.email, productName: plan.product.name, planName: plan.name, key, expiresAt: current.expiresAt, occasion: "purchase" });
+    await queueLicenseEmail(tx, { to: buyer.email, productName: plan.product.name, planName: plan.name, key, expiresAt: current.expiresAt, renews: renewsAutomatically(current), occasion: "purchase" });
   },
 };

@@ -2,6 +2,8 @@
 // past_due / unpaid suspend it (reason = that status); active / trialing lift a
 // payment suspension; canceled ends it at the end of the period paid for.
 // Other statuses (incomplete, incomplete_expired, paused) leave it as it is.
+// Whatever the status, the license follows cancel_at_period_end, so the portal
+// says "Ends on" or "Renews on" and offers Resume or Cancel as Stripe has it.
 import type Stripe from "stripe";
 import type { License } from "../../../generated/prisma/client";
 import { isOutdated, licenseEvent } from "../context";
@@ -15,24 +17,35 @@ function canceledAt(license: License, subscription: Stripe.Subscription, now: Da
   return expiresAt <= now ? { expiresAt, ...cancellation(license) } : { expiresAt };
 }
 
+/**
+ * Set to end instead of renewing: `cancel_at_period_end`, or (since API version 2025-03-31, which
+ * the Billing Portal uses) a `cancel_at` instant on or before the period's end.
+ */
+function endsAtPeriodEnd(subscription: Stripe.Subscription): boolean {
+  if (subscription.cancel_at_period_end) return true;
+  const end = subscriptionPeriodEnd(subscription);
+  return subscription.cancel_at != null && end !== null && subscription.cancel_at * 1000 <= end.getTime();
+}
+
 export const customerSubscriptionUpdated = licenseEvent<Stripe.Subscription>({
   lockKeys: (subscription) => [subscription.id],
   findLicense: (ctx, subscription) => licenseOfSubscription(ctx, subscription.id),
 
   async apply(ctx, license, subscription) {
     if (await isOutdated(ctx, subscription.id)) return license;
+    const renewal: LicensePatch = { cancelAtPeriodEnd: endsAtPeriodEnd(subscription) };
     switch (subscription.status) {
       case "past_due":
-        return changeLicense(ctx, license, paymentSuspension(license, "past_due"));
+        return changeLicense(ctx, license, { ...renewal, ...paymentSuspension(license, "past_due") });
       case "unpaid":
-        return changeLicense(ctx, license, paymentSuspension(license, "unpaid"));
+        return changeLicense(ctx, license, { ...renewal, ...paymentSuspension(license, "unpaid") });
       case "active":
       case "trialing":
-        return changeLicense(ctx, license, reinstatement(license));
+        return changeLicense(ctx, license, { ...renewal, ...reinstatement(license) });
       case "canceled":
         return changeLicense(ctx, license, canceledAt(license, subscription, ctx.now));
       default:
-        return license;
+        return changeLicense(ctx, license, renewal);
     }
   },
 });
