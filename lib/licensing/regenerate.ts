@@ -7,7 +7,7 @@
 import type { Actor } from "../audit/log";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
-import { queueLicenseEmail } from "../email/messages";
+import { queueLicenseEmail, renewsAutomatically } from "../email/messages";
 import { ApiError } from "../http/errors";
 import { recordLicenseChanges } from "../webhooks/record";
 import { generateLicenseKey, licenseKeyColumns } from "./keys";
@@ -67,6 +67,7 @@ export async function regenerateLicenseKey(input: {
       planName: before.plan.name,
       key,
       expiresAt: before.expiresAt,
+      renews: renewsAutomatically(before),
       occasion: "regenerated",
     });
     return { key, keyHint: columns.keyHint, previousKeyHint: before.keyHint, emailedTo: before.user.email, emailId };
