@@ -6,11 +6,28 @@ import { defineOperations } from "../api-docs/registry";
 import { licenseExample, licenseSchema, licenseStatusSchema } from "../licensing/api/openapi";
 import { idempotencyKeySchema } from "./idempotency";
 import type { AdminLicense, AdminMachine } from "./license-view";
-import { createLicenseSchema, createPlanSchema, createProductSchema, listLicensesQuery, updateLicenseSchema } from "./schemas";
+import type { adminPlan } from "./plans";
+import type { adminProduct } from "./products";
+import { createLicenseSchema, createPlanSchema, createProductSchema, listCustomersQuery, listLicensesQuery, listPlansQuery, updateLicenseSchema } from "./schemas";
 
 // ---------------------------------------------------------------- response schemas
 
-const productSchema = z.object({ id: z.guid(), slug: z.string(), name: z.string() }).meta({ id: "Product" });
+const lsId = z.int().nullable();
+
+const productSchema = z
+  .object({
+    id: z.guid(),
+    slug: z.string(),
+    name: z.string(),
+    number: z.int().meta({ description: "Stable numeric id (the Lemon Squeezy-compatible API's default `product_id`)." }),
+    description: z.string().nullable(),
+    lemonSqueezyStoreId: lsId.meta({ description: "Answered as `meta.store_id` by the Lemon Squeezy-compatible API; `null`: 1." }),
+    lemonSqueezyProductId: lsId.meta({ description: "Answered as `meta.product_id`; `null`: `number`." }),
+    archivedAt: instantOut().nullable(),
+    createdAt: instantOut(),
+  })
+  .meta({ id: "Product" });
+sameType<z.output<typeof productSchema>, ReturnType<typeof adminProduct>>();
 
 const planSchema = z
   .object({
@@ -27,8 +44,29 @@ const planSchema = z
     expirationStrategy: z.enum(["RESTRICT", "MAINTAIN"]),
     stripePriceId: z.string().nullable(),
     trialDays: z.int().nullable().meta({ description: "Days of free trial offered; `null`: none." }),
+    number: z.int().meta({ description: "Stable numeric id (the Lemon Squeezy-compatible API's default `variant_id`)." }),
+    description: z.string().nullable(),
+    priceCents: z.int().nullable().meta({ description: "The pricing page's price, in the currency's minor units." }),
+    currency: z.string(),
+    billingInterval: z.string().nullable().meta({ description: "`month` or `year` for subscriptions; `null`: a one-time price." }),
+    sortOrder: z.int(),
+    lemonSqueezyVariantId: lsId.meta({ description: "Answered as `meta.variant_id`; `null`: `number`." }),
+    archivedAt: instantOut().nullable(),
+    createdAt: instantOut(),
   })
   .meta({ id: "Plan" });
+sameType<z.output<typeof planSchema>, ReturnType<typeof adminPlan>>();
+
+const customerSchema = z
+  .object({
+    id: z.guid(),
+    number: z.int().meta({ description: "Stable numeric id (`meta.customer_id` of the Lemon Squeezy-compatible API)." }),
+    email: z.string(),
+    name: z.string().nullable(),
+    createdAt: instantOut(),
+    licenses: z.int().min(0).meta({ description: "How many licenses the customer has." }),
+  })
+  .meta({ id: "Customer" });
 
 const createdLicenseSchema = z
   .object({
@@ -118,6 +156,43 @@ const adminMachineExample: AdminMachine = {
   deactivatedAt: null,
 };
 
+const productExample: ReturnType<typeof adminProduct> = {
+  id: "0f8fad5b-d9cb-469f-a165-70867728950e",
+  slug: "zenpad",
+  name: "ZenPad",
+  number: 1,
+  description: null,
+  lemonSqueezyStoreId: null,
+  lemonSqueezyProductId: null,
+  archivedAt: null,
+  createdAt: "2026-03-01T08:00:00.000Z",
+};
+
+const planExample: ReturnType<typeof adminPlan> = {
+  id: "6ecd8c99-4036-403d-bf84-cf8400f67836",
+  product: "zenpad",
+  slug: "zenpad-pro",
+  name: "Pro",
+  maxMachines: 3,
+  durationDays: 365,
+  entitlements: ["export-pdf", "sync"],
+  floating: false,
+  heartbeatSeconds: 600,
+  offlineGraceDays: 7,
+  expirationStrategy: "RESTRICT",
+  stripePriceId: "price_1QxYzA2eZvKYlo2C",
+  trialDays: null,
+  number: 1,
+  description: null,
+  priceCents: 4900,
+  currency: "usd",
+  billingInterval: "year",
+  sortOrder: 0,
+  lemonSqueezyVariantId: null,
+  archivedAt: null,
+  createdAt: "2026-03-01T08:00:00.000Z",
+};
+
 const adminLicenseDetail = { license: adminLicenseExample, machines: [adminMachineExample] };
 const licenseNotFound = errorResponse("No such license.", errorExample("NOT_FOUND", "The license does not exist"));
 const admin = { tags: ["Admin"] as [string], security: ADMIN_SECURITY };
@@ -138,7 +213,7 @@ export const adminApiOperations = defineOperations([
       "201": {
         description: "Created.",
         schema: productSchema,
-        examples: { product: { summary: "The product", value: { id: "0f8fad5b-d9cb-469f-a165-70867728950e", slug: "zenpad", name: "ZenPad" } } },
+        examples: { product: { summary: "The product", value: productExample } },
       },
       "409": errorResponse("The slug is already in use.", errorExample("CONFLICT", 'The product slug "zenpad" is already in use')),
       ...adminErrors(),
@@ -169,24 +244,7 @@ export const adminApiOperations = defineOperations([
         description: "Created.",
         schema: planSchema,
         examples: {
-          plan: {
-            summary: "The plan",
-            value: {
-              id: "6ecd8c99-4036-403d-bf84-cf8400f67836",
-              product: "zenpad",
-              slug: "zenpad-pro",
-              name: "Pro",
-              maxMachines: 3,
-              durationDays: 365,
-              entitlements: ["export-pdf", "sync"],
-              floating: false,
-              heartbeatSeconds: 600,
-              offlineGraceDays: 7,
-              expirationStrategy: "RESTRICT",
-              stripePriceId: "price_1QxYzA2eZvKYlo2C",
-              trialDays: null,
-            },
-          },
+          plan: { summary: "The plan", value: planExample },
         },
       },
       "409": errorResponse("The plan slug or the Stripe price is already in use.", errorExample("CONFLICT", 'The plan slug "zenpad-pro" is already in use')),
@@ -320,6 +378,63 @@ export const adminApiOperations = defineOperations([
       },
       "404": errorResponse("No such license, or no active machine with this id on it.", errorExample("NOT_FOUND", "The machine does not exist or is already deactivated")),
       ...adminErrors("none"),
+    },
+  },
+  {
+    ...admin,
+    method: "get",
+    path: "/api/v1/admin/products",
+    operationId: "listProducts",
+    summary: "List products",
+    description: "Every product, archived ones included, by slug.",
+    responses: {
+      "200": {
+        description: "The products.",
+        schema: z.object({ data: z.array(productSchema) }).meta({ id: "ProductList" }),
+        examples: { list: { summary: "One product", value: { data: [productExample] } } },
+      },
+      ...adminErrors("none"),
+    },
+  },
+  {
+    ...admin,
+    method: "get",
+    path: "/api/v1/admin/plans",
+    operationId: "listPlans",
+    summary: "List plans",
+    description: "Every plan, or those of one product, by product and pricing-page order.",
+    request: { query: listPlansQuery },
+    responses: {
+      "200": {
+        description: "The plans.",
+        schema: z.object({ data: z.array(planSchema) }).meta({ id: "PlanList" }),
+        examples: { list: { summary: "One plan", value: { data: [planExample] } } },
+      },
+      ...adminErrors("query"),
+    },
+  },
+  {
+    ...admin,
+    method: "get",
+    path: "/api/v1/admin/customers",
+    operationId: "listCustomers",
+    summary: "List customers",
+    description: "Customers (every account), newest first, with how many licenses each has. `email` is an exact, case-insensitive match, never a pattern.",
+    request: { query: listCustomersQuery },
+    responses: {
+      "200": {
+        description: "The customers.",
+        schema: z
+          .object({ data: z.array(customerSchema), total: z.int().min(0).meta({ description: "How many match, across all pages." }) })
+          .meta({ id: "CustomerList" }),
+        examples: {
+          list: {
+            summary: "One customer",
+            value: { data: [{ id: "1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed", number: 6, email: "ada@example.com", name: "Ada", createdAt: "2026-03-01T08:59:12.000Z", licenses: 1 }], total: 1 },
+          },
+        },
+      },
+      ...adminErrors("query"),
     },
   },
 ]);

@@ -100,28 +100,34 @@ export const listLicensesQuery = z.object({
     .meta({ description: "Licenses to skip, for the next page.", examples: ["0"] }),
 });
 
-export const listPlansQuery = z.object({ product: slug.optional() });
+export const listPlansQuery = z.object({ product: slug.optional().meta({ description: "Only this product's plans (slug).", examples: ["zenpad"] }) });
 
 export const listCustomersQuery = z.object({
   // Exact, case-insensitive equality (API.md "Input domain"), never a pattern.
-  email: email.optional(),
+  email: email.optional().meta({ description: "Only the customer with this address (exact, case-insensitive).", examples: ["ada@example.com"] }),
   limit: z
     .string()
     .regex(/^\d{1,4}$/, "Must be an integer")
     .transform(Number)
     .pipe(z.number().int().min(1).max(500))
-    .default(100),
+    .default(100)
+    .meta({ description: "Page size, 1-500.", examples: ["100"] }),
   offset: z
     .string()
     .regex(/^\d{1,9}$/, "Must be a non-negative integer")
     .transform(Number)
-    .default(0),
+    .default(0)
+    .meta({ description: "Customers to skip, for the next page.", examples: ["0"] }),
 });
 
 export const exportQuery = z.object({
-  format: z.enum(["json", "csv"]).default("json"),
+  format: z.enum(["json", "csv"]).default("json").meta({ description: "`json` (default) or `csv`." }),
   // Keys leave the portal only when asked for by name: keys=true.
-  keys: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  keys: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true")
+    .meta({ description: "`true` to include license keys (licenses and machines only); the export is audited either way." }),
 });
 
 /**

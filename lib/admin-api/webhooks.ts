@@ -45,9 +45,9 @@ export async function deleteWebhookEndpoint(ctx: AdminContext, [id]: string[]): 
 }
 
 export const deliveriesQuery = z.object({
-  status: z.enum(["PENDING", "SUCCEEDED", "FAILED"]).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  status: z.enum(["PENDING", "SUCCEEDED", "FAILED"]).optional().meta({ description: "Only deliveries in this state." }),
+  limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: "Page size, 1-500." }),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).meta({ description: "Deliveries to skip, for the next page." }),
 });
 
 export async function getWebhookDeliveries(ctx: AdminContext, [id]: string[]): Promise<ApiResponse> {

@@ -17,6 +17,8 @@ export function sameType<A, B>(..._proof: Same<A, B> extends true ? [] : [never]
 export const PUBLIC: SecurityRequirement[] = [];
 /** The admin API: `Authorization: Bearer <token>` (components.securitySchemes.adminToken). */
 export const ADMIN_SECURITY: SecurityRequirement[] = [{ adminToken: [] }];
+/** The update feeds: the license key as `Authorization: License <key>` or as `?key=` (either suffices). */
+export const LICENSE_KEY_SECURITY: SecurityRequirement[] = [{ licenseKey: [] }, { licenseKeyQuery: [] }];
 /** `/metrics`: METRICS_TOKEN or any admin API token (either requirement suffices). */
 export const METRICS_SECURITY: SecurityRequirement[] = [{ metricsToken: [] }, { adminToken: [] }];
 
@@ -27,6 +29,7 @@ export const ERROR_CODES = [
   "NOT_FOUND",
   "METHOD_NOT_ALLOWED",
   "CONFLICT",
+  "GONE",
   "PAYLOAD_TOO_LARGE",
   "RATE_LIMITED",
   "UNAVAILABLE",
@@ -157,3 +160,6 @@ export const CACHE_5_MINUTES: Record<string, HeaderSpec> = { "Cache-Control": { 
 
 /** An ISO 8601 UTC instant as the server writes it (`Date.prototype.toISOString`). */
 export const instantOut = () => z.iso.datetime();
+
+/** `{"deleted": true}`: what a successful DELETE of a resource answers. */
+export const deletedSchema = z.object({ deleted: z.literal(true) }).meta({ id: "Deleted" });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { GET as serveDocument } from "@/app/api/v1/openapi.json/route";
 import { createLicenseSchema, createPlanSchema, updateLicenseSchema } from "../admin-api/schemas";
 import { validatorFor, documentOperations } from "../test/openapi-schemas";
+import { WEBHOOK_EVENT_DATA, WEBHOOK_EVENT_TYPES, webhookEnvelope } from "../webhooks/schemas";
 import { adminErrors, errorSchema, PUBLIC } from "./common";
 import { composeDocument, OPERATIONS, openApiDocument, operations } from "./openapi";
 import { defineOperations, defineWebhooks, type OperationSpec } from "./registry";
@@ -40,6 +41,39 @@ const EXPECTED_OPERATIONS = [
   "GET /api/ready",
   "GET /metrics",
   "POST /api/validate",
+  // Admin API additions
+  "GET /api/v1/admin/products",
+  "GET /api/v1/admin/plans",
+  "GET /api/v1/admin/customers",
+  "POST /api/v1/admin/licenses/import",
+  "GET /api/v1/admin/export/{kind}",
+  // Outbound webhooks
+  "POST /api/v1/admin/webhook-endpoints",
+  "GET /api/v1/admin/webhook-endpoints",
+  "GET /api/v1/admin/webhook-endpoints/{id}",
+  "PATCH /api/v1/admin/webhook-endpoints/{id}",
+  "DELETE /api/v1/admin/webhook-endpoints/{id}",
+  "GET /api/v1/admin/webhook-endpoints/{id}/deliveries",
+  "POST /api/v1/admin/webhook-endpoints/{id}/test",
+  "POST /api/v1/admin/webhook-deliveries/{id}/retry",
+  // Releases and downloads
+  "POST /api/v1/admin/releases",
+  "GET /api/v1/admin/releases",
+  "GET /api/v1/admin/releases/{id}",
+  "PATCH /api/v1/admin/releases/{id}",
+  "DELETE /api/v1/admin/releases/{id}",
+  "PUT /api/v1/admin/releases/{id}/artifacts/{filename}",
+  "DELETE /api/v1/admin/releases/{id}/artifacts/{filename}",
+  "POST /api/v1/releases/latest",
+  "GET /api/v1/downloads/{token}",
+  "GET /api/v1/updates/electron/{product}/{file}",
+  "GET /api/v1/updates/tauri/{product}/{target}/{arch}/{current_version}",
+  // Lemon Squeezy-compatible license endpoints
+  "POST /v1/licenses/activate",
+  "POST /v1/licenses/validate",
+  "POST /v1/licenses/deactivate",
+  // Stripe
+  "POST /api/stripe/webhook",
 ];
 
 const VALIDATION_CODES = [
@@ -170,6 +204,10 @@ describe("openApiDocument", () => {
         // METRICS_TOKEN or an admin token: either requirement suffices.
         expect(op.security, path).toEqual([{ metricsToken: [] }, { adminToken: [] }]);
         expect(op.responses, path).toHaveProperty("401");
+      } else if (path.startsWith("/api/v1/updates/")) {
+        // The update feeds: the license key as `Authorization: License <key>` or `?key=`.
+        expect(op.security, path).toEqual([{ licenseKey: [] }, { licenseKeyQuery: [] }]);
+        expect(op.responses, path).toHaveProperty("401");
       } else {
         expect(op.security, path).toEqual([]);
         expect(op.responses, path).not.toHaveProperty("401");
@@ -220,7 +258,9 @@ describe("openApiDocument", () => {
 
   it("gives every request body and every success response an example that fits the document's own schema", () => {
     for (const { method, path, op } of allOperations()) {
-      if (op.requestBody) expect(operations(doc).find((o) => o.method === method && o.path === path)?.requestExample, `${method} ${path}`).toBeDefined();
+      // Raw bytes (an artifact upload) have no example to show.
+      const raw = Object.keys(((op.requestBody as Json | undefined)?.content ?? {}) as Json).every((type) => type === "application/octet-stream");
+      if (op.requestBody && !raw) expect(operations(doc).find((o) => o.method === method && o.path === path)?.requestExample, `${method} ${path}`).toBeDefined();
     }
     const examples = examplesWithSchemas(doc);
     expect(examples.length).toBeGreaterThan(60);
@@ -346,7 +386,6 @@ describe("composeDocument (the registration API)", () => {
   });
 
   it("puts registered outbound webhooks under OpenAPI 3.1 `webhooks`", () => {
-    expect(doc.webhooks).toBeUndefined();
     const payload = z.object({ id: z.string(), type: z.literal("license.created") }).meta({ id: "LicenseCreatedEvent" });
     const built = composeDocument(
       [],
@@ -428,5 +467,30 @@ describe("operations", () => {
     expect(operations(tiny)).toEqual([
       expect.objectContaining({ method: "GET", path: "/x", tag: "System", requestExample: undefined, responses: [{ status: "204", description: "Nothing" }] }),
     ]);
+  });
+});
+
+describe("the `webhooks` section", () => {
+  const hooks = doc.webhooks as Record<string, Json>;
+  const payloadOf = (type: string) => validatorFor(doc, (((hooks[type]!.post as Json).requestBody as Json).content as Record<string, Json>)["application/json"]!.schema);
+
+  it("describes every event type API.md lists, and the test event, signed as Standard Webhooks says", () => {
+    expect(Object.keys(hooks).sort()).toEqual([...WEBHOOK_EVENT_TYPES, "webhook.test"].sort());
+    for (const [type, item] of Object.entries(hooks)) {
+      const post = item.post as Json;
+      expect(post.tags, type).toEqual(["Webhooks"]);
+      expect(((post.parameters ?? []) as Json[]).map((p) => `${p.in}:${p.name}`), type).toEqual(["header:webhook-id", "header:webhook-timestamp", "header:webhook-signature"]);
+    }
+  });
+
+  it("documents each payload from the schema deliveries are built against: a real event fits, a wrong one does not", () => {
+    const license = { id: "7c9e6679-7425-40de-944b-e07fc1f90ae7", email: "a@example.com", product: "p", plan: "q", status: "ACTIVE", expiresAt: null, keyHint: "B5N8Z", maxMachines: 1, activeMachines: 0, createdAt: "2026-03-01T00:00:00.000Z" };
+    const event = { id: "evt_1", type: "license.revoked", createdAt: "2026-03-01T00:00:00.000Z", data: { license: { ...license, status: "REVOKED" } } };
+    expect(webhookEnvelope("license.revoked", WEBHOOK_EVENT_DATA["license.revoked"]).safeParse(event).success).toBe(true);
+    expect(payloadOf("license.revoked").safeParse(event).success).toBe(true);
+    expect(payloadOf("license.revoked").safeParse({ ...event, type: "license.created" }).success).toBe(false);
+    expect(payloadOf("machine.activated").safeParse(event).success).toBe(false);
+    const payment = { id: null, amount: 4900, currency: "usd", licenseId: null, stripeId: "re_1" };
+    expect(payloadOf("payment.refunded").safeParse({ id: "evt_2", type: "payment.refunded", createdAt: "2026-03-01T00:00:00.000Z", data: { payment, license: null } }).success).toBe(true);
   });
 });

@@ -32,7 +32,11 @@
  */
 import type { z } from "zod";
 import { adminApiOperations } from "../admin-api/openapi";
+import { lemonSqueezyOperations } from "../compat/lemonsqueezy/openapi";
 import { licenseApiOperations } from "../licensing/api/openapi";
+import { releaseOperations } from "../releases/openapi";
+import { transferOperations } from "../transfer/openapi";
+import { outboundWebhooks, webhookAdminOperations } from "../webhooks/openapi";
 import { SHARED_HEADERS } from "./common";
 import { SchemaCollector, type Example, type HeaderSpec, type JsonSchema, type OperationSpec, type ResponseSpec, type WebhookSpec } from "./registry";
 import { systemOperations } from "./system-operations";
@@ -41,15 +45,27 @@ export { apiInfo, operations, tagList, type OperationDoc } from "./read";
 export { VALIDATION_CODES } from "../licensing/api/openapi";
 
 /** Every registered operation, in the order the reference page shows them. */
-export const OPERATIONS: OperationSpec[] = [...licenseApiOperations, ...adminApiOperations, ...systemOperations];
+export const OPERATIONS: OperationSpec[] = [
+  ...licenseApiOperations,
+  ...releaseOperations.filter((op) => op.tags[0] === "Releases"),
+  ...lemonSqueezyOperations,
+  ...adminApiOperations,
+  ...transferOperations,
+  ...releaseOperations.filter((op) => op.tags[0] === "Admin"),
+  ...webhookAdminOperations,
+  ...systemOperations,
+];
 
-/** Outbound webhooks (OpenAPI 3.1 `webhooks`). */
-export const WEBHOOKS: WebhookSpec[] = [];
+/** Outbound webhooks (OpenAPI 3.1 `webhooks`): every event type, its payload from lib/webhooks/schemas.ts. */
+export const WEBHOOKS: WebhookSpec[] = outboundWebhooks;
 
 export const TAGS = [
   { name: "License", description: "Client endpoints, authenticated by the license key itself. Their responses are signed." },
   { name: "Admin", description: "Catalogue and license management for the vendor, with `Authorization: Bearer <token>`." },
-  { name: "System", description: "Health and this API description." },
+  { name: "Releases", description: "Downloads and update feeds for applications in the field, gated by their license." },
+  { name: "Lemon Squeezy", description: "Lemon Squeezy's License API, answered in its shapes: an application written against Lemon Squeezy only needs a new base URL." },
+  { name: "Payments", description: "Stripe's webhook endpoint." },
+  { name: "System", description: "Health, metrics and this API description." },
   { name: "Webhooks", description: "Events this server sends to your endpoints, signed as the Standard Webhooks specification says." },
 ] as const;
 
@@ -98,7 +114,14 @@ function responseObject(collector: SchemaCollector, spec: ResponseSpec): JsonSch
   return {
     description: spec.description,
     ...(headers ? { headers } : {}),
-    ...(spec.schema ? { content: { [spec.contentType ?? JSON_TYPE]: media(collector.convert(spec.schema, "output"), spec.examples) } } : {}),
+    ...(spec.schema
+      ? {
+          content: {
+            [spec.contentType ?? JSON_TYPE]: media(collector.convert(spec.schema, "output"), spec.examples),
+            ...Object.fromEntries(Object.entries(spec.alternatives ?? {}).map(([type, alt]) => [type, media(collector.convert(alt.schema, "output"), alt.examples)])),
+          },
+        }
+      : {}),
   };
 }
 
@@ -211,6 +234,8 @@ export function composeDocument(operations: OperationSpec[], webhooks: WebhookSp
       headers,
       securitySchemes: {
         adminToken: { type: "http", scheme: "bearer", description: "The `ADMIN_API_TOKEN` value or a token created in the admin console." },
+        licenseKey: { type: "apiKey", in: "header", name: "Authorization", description: "`License <key>`: the license key itself, as issued." },
+        licenseKeyQuery: { type: "apiKey", in: "query", name: "key", description: "The license key as a query parameter, for updaters that cannot send headers." },
         metricsToken: { type: "http", scheme: "bearer", description: "The `METRICS_TOKEN` value (`GET /metrics` also takes admin API tokens)." },
       },
     },

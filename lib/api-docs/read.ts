@@ -13,6 +13,7 @@ export type OperationDoc = {
   operationId: string;
   /** The status of `responseExample`. */
   responseExampleStatus?: string;
+  /** A bearer token is needed (admin API, metrics). */
   requiresAuth: boolean;
   parameters: { name: string; in: string; required: boolean; description: string }[];
   responses: { status: string; description: string }[];
@@ -34,9 +35,9 @@ function resolve(doc: Record<string, unknown>, value: unknown): unknown {
   return target;
 }
 
-/** The `example`, else the first of `examples`, of a media type's JSON content. */
+/** The `example`, else the first of `examples`, of a media type's JSON content (else of its first media type, e.g. a form). */
 function firstExample(content: unknown): unknown {
-  const media = isRecord(content) ? content["application/json"] : undefined;
+  const media = isRecord(content) ? (content["application/json"] ?? Object.values(content)[0]) : undefined;
   if (!isRecord(media)) return undefined;
   if ("example" in media) return media.example;
   const first = isRecord(media.examples) ? Object.values(media.examples)[0] : undefined;
@@ -58,6 +59,9 @@ export function operations(doc: object): OperationDoc[] {
   const root = doc as Record<string, unknown>;
   const paths = isRecord(root.paths) ? root.paths : {};
   const topLevelSecurity = Array.isArray(root.security) && root.security.length > 0;
+  // "Requires a bearer token" is what the page says; other schemes (a license key) are explained in the description.
+  const schemes = isRecord(root.components) && isRecord(root.components.securitySchemes) ? root.components.securitySchemes : {};
+  const bearerSchemes = new Set(Object.entries(schemes).filter(([, s]) => isRecord(s) && s.type === "http" && str(s.scheme).toLowerCase() === "bearer").map(([name]) => name));
   const result: OperationDoc[] = [];
 
   for (const [path, item] of Object.entries(paths)) {
@@ -87,7 +91,7 @@ export function operations(doc: object): OperationDoc[] {
         requestExample: isRecord(requestBody) ? firstExample(requestBody.content) : undefined,
         responseExample: isRecord(successResponse) ? firstExample(successResponse.content) : undefined,
         responseExampleStatus: success?.[0],
-        requiresAuth: security ? security.length > 0 : topLevelSecurity,
+        requiresAuth: security ? security.some((requirement) => isRecord(requirement) && Object.keys(requirement).some((name) => bearerSchemes.has(name))) : topLevelSecurity,
         parameters,
         responses: responses
           .map(([status, r]) => {

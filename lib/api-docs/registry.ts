@@ -21,6 +21,8 @@ export type ResponseSpec = {
   contentType?: string;
   examples?: Record<string, Example>;
   headers?: Record<string, HeaderSpec>;
+  /** Other media types the same status may answer with (an export as CSV besides JSON), by content type. */
+  alternatives?: Record<string, { schema: z.ZodType; examples?: Record<string, Example> }>;
 };
 
 /** One OpenAPI security requirement, e.g. `{ adminToken: [] }`; `security: []` marks a public operation. */

@@ -1,7 +1,7 @@
 // The portal's own endpoints in the OpenAPI document: health, readiness, metrics and the document itself.
 import { z } from "zod";
 import { readinessSchema } from "../health/readiness";
-import { CACHE_5_MINUTES, errorExample, errorResponse, METRICS_SECURITY, PUBLIC } from "./common";
+import { CACHE_5_MINUTES, errorExample, errorResponse, METRICS_SECURITY, PUBLIC, RETRY_AFTER } from "./common";
 import { defineOperations } from "./registry";
 
 const healthSchema = z.object({ ok: z.boolean(), db: z.enum(["up", "down"]) }).meta({ id: "Health" });
@@ -95,6 +95,40 @@ export const systemOperations = defineOperations([
         "WWW-Authenticate": { description: '`Bearer realm="metrics"`.', schema: z.string() },
       }),
       "404": errorResponse("Metrics are served on METRICS_PORT.", errorExample("NOT_FOUND", "Metrics are served on METRICS_PORT")),
+    },
+  },
+  {
+    tags: ["Payments"],
+    security: PUBLIC,
+    method: "post",
+    path: "/api/stripe/webhook",
+    operationId: "stripeWebhook",
+    summary: "Receive Stripe events",
+    description:
+      "Point a Stripe webhook endpoint here. The raw body is verified with `STRIPE_WEBHOOK_SECRET` (Stripe's default 5-minute tolerance) before anything is read: " +
+      "a missing, wrong or stale signature answers `400` and changes nothing. Every event recorded answers `200`, handled or not, and so does every repeat " +
+      "delivery; a paid `checkout.session.completed` with `metadata.plan` mints the license once, however often it arrives. Up to 1 MiB.",
+    request: {
+      body: z
+        .looseObject({ id: z.string(), type: z.string(), data: z.looseObject({ object: z.looseObject({}) }) })
+        .meta({ id: "StripeEvent", description: "A Stripe event, exactly as Stripe sends it." }),
+      bodyExamples: {
+        event: {
+          summary: "A paid checkout",
+          value: { id: "evt_1QxYzA2eZvKYlo2C", type: "checkout.session.completed", data: { object: { id: "cs_test_a1B2c3D4", payment_status: "paid", metadata: { plan: "zenpad-pro" } } } },
+        },
+      },
+      headers: z.object({ "Stripe-Signature": z.string().meta({ description: "Stripe's signature of the raw body.", examples: ["t=1772532900,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"] }) }),
+    },
+    responses: {
+      "200": {
+        description: "Recorded (handled, ignored or repeated).",
+        schema: z.object({ received: z.literal(true) }).meta({ id: "StripeWebhookReceived" }),
+        examples: { received: { summary: "Received", value: { received: true } } },
+      },
+      "400": errorResponse("No, a wrong or a stale signature, or a signed body that is not an event.", errorExample("BAD_REQUEST", "Missing Stripe-Signature header")),
+      "413": errorResponse("The body is over 1 MiB.", errorExample("PAYLOAD_TOO_LARGE", "Request body exceeds 1048576 bytes")),
+      "503": errorResponse("The database is unreachable: Stripe retries.", errorExample("UNAVAILABLE", "The database is unavailable; retry shortly"), RETRY_AFTER),
     },
   },
 ]);

@@ -5,7 +5,6 @@
 //   GET  /api/v1/downloads/<token>                  expiring link: bytes, Range
 //   GET  /api/v1/updates/electron/<product>/<file>  electron-updater generic feed and its files
 //   GET  /api/v1/updates/tauri/<product>/<target>/<arch>/<current_version>
-import { z } from "zod";
 import { ApiError, errorResponse } from "../http/errors";
 import { defaultRateLimiter, enforceRateLimits } from "../http/rate-limit";
 import { jsonResponse, type ApiRequest, type ApiResponse } from "../http/types";
@@ -21,8 +20,7 @@ import { serveArtifact } from "./downloads";
 import { electronFeedYaml, isUpdateFile, parseFeedFile } from "./electron-feed";
 import { downloadLink, downloadToken } from "./links";
 import { downloadableReleases, isOffered, latestOffer, releaseAccess, type ReleaseRecord } from "./offers";
-import { channel as channelSchema, latestBody } from "./schemas";
-import { isSemVer } from "./semver";
+import { channel as channelSchema, feedSegment, latestBody, tauriFeedParams } from "./schemas";
 import { pickTauriArtifact, tauriArch, tauriPlatform } from "./tauri-feed";
 
 type Found = { license: LicenseSnapshot; machines: MachineSnapshot[] } | null;
@@ -181,26 +179,27 @@ async function electron(req: ApiRequest, product: string, name: string): Promise
   };
 }
 
-async function tauri(req: ApiRequest, product: string, target: string, archName: string, currentVersion: string): Promise<ApiResponse> {
+async function tauri(req: ApiRequest, segments: string[]): Promise<ApiResponse> {
   const now = new Date();
-  const platform = tauriPlatform(target);
-  if (!platform) throw new ApiError("BAD_REQUEST", `Unknown target "${target}": use darwin, linux or windows`);
-  if (!isSemVer(currentVersion)) throw new ApiError("BAD_REQUEST", `current_version "${currentVersion}" is not a SemVer version`);
+  const [product, target, archName, currentVersion] = segments;
+  const params = tauriFeedParams.safeParse({ product, target, arch: archName, current_version: currentVersion });
+  if (!params.success) throw new ApiError("BAD_REQUEST", params.error.issues[0]!.message);
+  const platform = tauriPlatform(params.data.target)!;
   const channel = channelSchema.safeParse(req.query.get("channel") ?? "stable");
   if (!channel.success) throw new ApiError("BAD_REQUEST", "channel must be stable, beta or alpha");
   const { found, headers } = await feedRequest(req);
-  const arch = tauriArch(archName);
-  const releases = found ? await publishedReleases(product) : [];
+  const arch = tauriArch(params.data.arch);
+  const releases = found ? await publishedReleases(params.data.product) : [];
   const offer = latestOffer({
     license: found?.license ?? null,
     machines: found?.machines ?? [],
-    product,
+    product: params.data.product,
     releases,
     channel: channel.data,
     platform,
     // An architecture we have no builds for (i686, armv7) still gets the license checked, then 204.
     arch: arch ?? "x64",
-    currentVersion,
+    currentVersion: params.data.current_version,
     accept: (a) => arch !== null && a.signature !== null,
     now,
   });
@@ -223,7 +222,6 @@ function withHeaders(res: ApiResponse, headers: Record<string, string>): ApiResp
 
 // ---------------------------------------------------------------- routing
 
-const segment = z.string().min(1).max(255);
 
 function decodeSegments(rest: string): string[] | null {
   try {
@@ -248,14 +246,14 @@ async function route(req: ApiRequest): Promise<ApiResponse> {
     return download(req, token[0]!);
   }
   const parts = decodeSegments(req.path.slice("/api/v1/updates/".length));
-  if (!parts || !parts.every((p) => segment.safeParse(p).success)) throw new ApiError("NOT_FOUND", "No such update feed");
+  if (!parts || !parts.every((p) => feedSegment.safeParse(p).success)) throw new ApiError("NOT_FOUND", "No such update feed");
   if (parts[0] === "electron" && parts.length === 3) {
     if (!get) throw only();
     return electron(req, parts[1]!, parts[2]!);
   }
   if (parts[0] === "tauri" && parts.length === 5) {
     if (!get) throw only();
-    return tauri(req, parts[1]!, parts[2]!, parts[3]!, parts[4]!);
+    return tauri(req, parts.slice(1));
   }
   throw new ApiError("NOT_FOUND", "No such update feed");
 }

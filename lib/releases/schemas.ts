@@ -3,7 +3,8 @@
 // ignored, every bound keeps bad input a 400.
 import { z } from "zod";
 import { instant, text } from "../http/input";
-import { MAX_VERSION_LENGTH, parseSemVer } from "./semver";
+import { MAX_VERSION_LENGTH, isSemVer, parseSemVer } from "./semver";
+import { tauriPlatform } from "./tauri-feed";
 
 export const CHANNELS = ["stable", "beta", "alpha"] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -94,4 +95,23 @@ export const latestBody = z.object({
   channel: channel.default("stable"),
   currentVersion: version.optional(),
   nonce: z.string().max(64).optional(),
+});
+
+/** One path segment of an update feed URL, decoded. */
+export const feedSegment = z.string().min(1).max(255);
+
+/**
+ * The path parameters of Tauri's updater endpoint (`…/tauri/{product}/{target}/{arch}/{current_version}`),
+ * with the values Tauri fills in: `target` its OS name, `arch` Rust's `target_arch` (one we have no builds
+ * for still gets the license checked, then 204), `current_version` the app's SemVer version.
+ */
+export const tauriFeedParams = z.object({
+  product: feedSegment.meta({ description: "Product slug.", examples: ["zenpad"] }),
+  target: feedSegment
+    .refine((t) => tauriPlatform(t) !== null, { error: (issue) => `Unknown target "${String(issue.input)}": use darwin, linux or windows` })
+    .meta({ description: "Tauri's `{{target}}`: `darwin` (or `macos`), `linux` or `windows`.", examples: ["darwin"] }),
+  arch: feedSegment.meta({ description: "Tauri's `{{arch}}`: `x86_64` or `aarch64` have builds; others answer `204`.", examples: ["aarch64"] }),
+  current_version: feedSegment
+    .refine((v) => isSemVer(v), { error: (issue) => `current_version "${String(issue.input)}" is not a SemVer version` })
+    .meta({ description: "Tauri's `{{current_version}}`: the running app's SemVer version.", examples: ["1.4.1"] }),
 });

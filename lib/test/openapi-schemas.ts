@@ -16,7 +16,7 @@ export function validatorFor(doc: Json, schema: unknown): z.ZodType {
 
 /** Every (method, path, operation) of a document. */
 export function documentOperations(doc: Json): { method: string; path: string; op: Json }[] {
-  const methods = ["get", "put", "post", "delete", "patch", "head", "options", "trace"];
+  const methods = ["get", "post", "put", "patch", "delete", "head", "options", "trace"];
   return Object.entries(doc.paths as Record<string, Json>).flatMap(([path, item]) =>
     methods.filter((m) => typeof item[m] === "object" && item[m] !== null).map((m) => ({ method: m.toUpperCase(), path, op: item[m] as Json })),
   );

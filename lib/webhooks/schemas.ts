@@ -36,7 +36,7 @@ export const webhookLicense = z.object({
   maxMachines: z.number().int(),
   activeMachines: z.number().int(),
   createdAt: z.iso.datetime(),
-});
+}).meta({ id: "WebhookLicense", description: "The admin API's license item (`GET /api/v1/admin/licenses`)." });
 
 /** The admin API's machine (GET /api/v1/admin/licenses/{id}). */
 export const webhookMachine = z.object({
@@ -48,7 +48,7 @@ export const webhookMachine = z.object({
   lastSeenAt: z.iso.datetime(),
   heartbeatDeadline: z.iso.datetime().nullable(),
   deactivatedAt: z.iso.datetime().nullable(),
-});
+}).meta({ id: "WebhookMachine", description: "The admin API's machine (`GET /api/v1/admin/licenses/{id}`)." });
 
 /** One changed field of license.updated: its value before and after. */
 const change = z.object({ from: z.unknown(), to: z.unknown() });
@@ -62,7 +62,7 @@ export const webhookPayment = z.object({
   licenseId: z.uuid().nullable(),
   /** the Stripe object the money came with: checkout session, invoice, charge or refund id */
   stripeId: z.string().nullable(),
-});
+}).meta({ id: "WebhookPayment" });
 
 export const licenseEventData = z.object({ license: webhookLicense });
 export const licenseUpdatedData = z.object({ license: webhookLicense, changes: z.record(z.string(), change) });
@@ -107,7 +107,7 @@ export const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEventType, string> = {
 /** The body of every delivery: `{id, type, createdAt, data}`. */
 export function webhookEnvelope<T extends z.ZodType>(type: string, data: T) {
   return z.object({
-    id: z.string().describe("evt_…: also the webhook-id header; the same on every attempt"),
+    id: z.string().meta({ description: "`evt_…`: also the `webhook-id` header; the same on every attempt." }),
     type: z.literal(type),
     createdAt: z.iso.datetime(),
     data,

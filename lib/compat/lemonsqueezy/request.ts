@@ -6,6 +6,7 @@
 // Field errors answer 422 with Laravel's wording ("The license key field is
 // required."), as Lemon Squeezy documents: "422: A required field was invalid
 // or missing"; a body that cannot be decoded at all answers 400.
+import { z } from "zod";
 import { isWellFormedText } from "../../http/input";
 import type { ApiRequest } from "../../http/types";
 
@@ -67,23 +68,54 @@ async function rawFields(req: ApiRequest): Promise<Record<string, unknown>> {
 /** `license_key` → "license key", as Laravel names a field in its messages. */
 const label = (field: string) => field.replace(/_/g, " ");
 
-function textField(raw: Record<string, unknown>, field: keyof LemonSqueezyFields, required: boolean): string | undefined {
-  let value = raw[field];
-  if (typeof value === "number" && Number.isFinite(value)) value = String(value);
-  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
-    if (required) throw new LemonSqueezyRequestError(422, `The ${label(field)} field is required.`);
-    return undefined;
+/**
+ * One text field, with Laravel's messages: missing → "field is required", not a string → "must be a string",
+ * U+0000, an unpaired surrogate (or, for an instance id, a control character) → "is invalid", over 256
+ * characters → "may not be greater than 256 characters". Trimmed.
+ */
+function textField(field: keyof LemonSqueezyFields, opts: { controlFree?: boolean; description: string; example: string }) {
+  const name = label(field);
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? `The ${name} field is required.` : `The ${name} must be a string.`) })
+    .trim()
+    .min(1, `The ${name} field is required.`)
+    .refine((value) => isWellFormedText(value) && !(opts.controlFree && CONTROL.test(value)), `The ${name} is invalid.`)
+    .max(MAX_LENGTH, `The ${name} may not be greater than ${MAX_LENGTH} characters.`)
+    .meta({ description: opts.description, examples: [opts.example] });
+}
+
+const licenseKey = textField("license_key", { description: "The license key.", example: "38b1460a-5104-4067-a91d-77b872934d51" });
+const instanceId = textField("instance_id", {
+  controlFree: true,
+  description: "The instance id `activate` answered (a machine's fingerprint).",
+  example: "47596ad9-a811-4ebf-ac8a-03fc7b6d2a17",
+});
+
+/**
+ * The request body of each endpoint, as Lemon Squeezy documents it: the one schema the handler parses with
+ * (after `normalise`) and the OpenAPI document shows. Unknown fields are ignored.
+ */
+export const LEMON_SQUEEZY_BODIES = {
+  activate: z
+    .object({ license_key: licenseKey, instance_name: textField("instance_name", { description: "A label for the new instance, e.g. the device's name.", example: "Test" }) })
+    .meta({ id: "LemonSqueezyActivateRequest" }),
+  validate: z
+    .object({ license_key: licenseKey, instance_id: instanceId.optional().meta({ description: "Also check that this instance is active on the key." }) })
+    .meta({ id: "LemonSqueezyValidateRequest" }),
+  deactivate: z.object({ license_key: licenseKey, instance_id: instanceId }).meta({ id: "LemonSqueezyDeactivateRequest" }),
+} satisfies Record<LemonSqueezyAction, z.ZodType<LemonSqueezyFields>>;
+
+/**
+ * What Laravel's request decoding does before validation: a number becomes its text (form fields are text;
+ * a JSON client may send an id as a number), and an empty or blank value or `null` counts as absent.
+ */
+function normalise(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(raw)) {
+    if (value === null || value === undefined || (typeof value === "string" && value.trim() === "")) continue;
+    out[field] = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
   }
-  if (typeof value !== "string") throw new LemonSqueezyRequestError(422, `The ${label(field)} must be a string.`);
-  const trimmed = value.trim();
-  // U+0000 and unpaired surrogates are malformed text everywhere (API.md "Input domain").
-  if (!isWellFormedText(trimmed) || (field === "instance_id" && CONTROL.test(trimmed))) {
-    throw new LemonSqueezyRequestError(422, `The ${label(field)} is invalid.`);
-  }
-  if (trimmed.length > MAX_LENGTH) {
-    throw new LemonSqueezyRequestError(422, `The ${label(field)} may not be greater than ${MAX_LENGTH} characters.`);
-  }
-  return trimmed;
+  return out;
 }
 
 /**
@@ -92,9 +124,8 @@ function textField(raw: Record<string, unknown>, field: keyof LemonSqueezyFields
  * LemonSqueezyRequestError (400 unreadable body, 422 a missing or invalid field).
  */
 export async function readLemonSqueezyFields(req: ApiRequest, action: LemonSqueezyAction): Promise<LemonSqueezyFields> {
-  const raw = await rawFields(req);
-  const fields: LemonSqueezyFields = { license_key: textField(raw, "license_key", true)! };
-  if (action === "activate") fields.instance_name = textField(raw, "instance_name", true);
-  else fields.instance_id = textField(raw, "instance_id", action === "deactivate");
-  return fields;
+  const parsed = LEMON_SQUEEZY_BODIES[action].safeParse(normalise(await rawFields(req)));
+  // Fields are checked in the order Lemon Squeezy lists them; the first problem is the answer.
+  if (!parsed.success) throw new LemonSqueezyRequestError(422, parsed.error.issues[0]!.message);
+  return parsed.data;
 }

@@ -71,7 +71,7 @@ export const machineSchema = z
   .meta({ id: "Machine" });
 sameType<z.output<typeof machineSchema>, MachineBody>();
 
-const metaSchema = z
+export const metaSchema = z
   .object({
     ts: instantOut().meta({ description: "Server time of the answer." }),
     nonce: z.string().nullable().meta({ description: "The request's `nonce`, or `null` when none was sent." }),
