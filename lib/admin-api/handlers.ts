@@ -48,6 +48,9 @@ const ROUTES: Route[] = [
   { pattern: /^releases\/([^/]+)\/artifacts\/([^/]+)$/, methods: { PUT: putArtifact, DELETE: removeArtifact } },
 ];
 
+/** The routing table as data: each path pattern (after /api/v1/admin/) and its methods, for the test that keeps the OpenAPI document complete. */
+export const adminRouteTable = (): { pattern: RegExp; methods: string[] }[] => ROUTES.map((r) => ({ pattern: r.pattern, methods: Object.keys(r.methods) }));
+
 function match(path: string): { route: Route; params: string[] } | null {
   if (!path.startsWith(PREFIX)) return null;
   const rest = path.slice(PREFIX.length).replace(/\/+$/, "");

@@ -25,7 +25,9 @@ import { readLemonSqueezyFields, LemonSqueezyRequestError, type LemonSqueezyActi
 import { errorBody, INSTANCE_NOT_FOUND_MESSAGE, instanceObject, licenseKeyObject, metaObject, NOT_FOUND_MESSAGE, refusal, RESULT_FLAG } from "./responses";
 
 const PREFIX = "/v1/licenses/";
-const ACTIONS = new Set<string>(["activate", "validate", "deactivate"]);
+/** The actions served under /v1/licenses/ (all POST). */
+export const LEMON_SQUEEZY_ACTIONS: readonly LemonSqueezyAction[] = ["activate", "validate", "deactivate"];
+const ACTIONS = new Set<string>(LEMON_SQUEEZY_ACTIONS);
 
 type Result = { status: number; json: unknown };
 

@@ -161,6 +161,9 @@ function publicKey(req: ApiRequest): ApiResponse {
   );
 }
 
+/** The signed endpoints this module serves (all POST), for the test that keeps the OpenAPI document complete. */
+export const signedEndpointPaths = (): string[] => Object.keys(SIGNED);
+
 /** True for the paths this module answers: every one under /api/v1/licenses/ (signed, 404s too). */
 export function isLicenseApiPath(path: string): boolean {
   return path.startsWith("/api/v1/licenses/") || path in SIGNED || path === "/api/v1/public-key";
