@@ -17,7 +17,8 @@ import { handleReleasesApi, isReleasesApiPath } from "../releases/api";
 
 type Handler = (req: ApiRequest) => Promise<ApiResponse>;
 
-function route(path: string): Handler | undefined {
+/** The handler that answers `path` on the fast path, if any (also how tests send requests as the server would). */
+export function fastRouteHandler(path: string): Handler | undefined {
   if (isLicenseApiPath(path)) return handleLicenseApi;
   if (path.startsWith("/api/v1/admin/")) return handleAdminApi;
   if (isLemonSqueezyPath(path)) return handleLemonSqueezyApi;
@@ -29,7 +30,7 @@ function route(path: string): Handler | undefined {
 
 /** True when `handleFastRoute` answers `path` (a path without query string). */
 export function isFastRoute(path: string): boolean {
-  return route(path) !== undefined;
+  return fastRouteHandler(path) !== undefined;
 }
 
 async function toApiRequest(req: IncomingMessage, path: string, query: string): Promise<ApiRequest> {
@@ -65,7 +66,7 @@ export async function handleFastRoute(req: IncomingMessage, res: ServerResponse)
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const path = q === -1 ? url : url.slice(0, q);
-  const handler = route(path);
+  const handler = fastRouteHandler(path);
   if (!handler) return false;
   const request = await toApiRequest(req, path, q === -1 ? "" : url.slice(q + 1));
   const answer = await handler(request);
