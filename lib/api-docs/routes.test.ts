@@ -24,6 +24,8 @@ const NOT_API: Record<string, string> = {
   "/api/checkout/status": "page helper of /checkout/success",
   // The customer portal's downloads: session cookie and ownership checks, then a redirect to a signed link.
   "/account/licenses/[id]/downloads/[artifactId]": "customer portal (session)",
+  // The customer portal's "Receipt" link: a redirect to Stripe's hosted receipt of one of the customer's orders (session cookie).
+  "/account/orders/[id]/receipt": "customer portal (session)",
   // The customer portal's offline license file download (session cookie).
   "/account/licenses/[id]/offline": "customer portal (session)",
   // The console's upload with progress (admin session, same origin); the API's own upload is PUT /api/v1/admin/releases/{id}/artifacts/{filename}.
