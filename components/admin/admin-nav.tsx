@@ -10,6 +10,7 @@ const SECTIONS = [
   { href: "/admin/releases", label: "Releases" },
   { href: "/admin/storefront", label: "Storefront" },
   { href: "/admin/customers", label: "Customers" },
+  { href: "/admin/transfer", label: "Import & export" },
   { href: "/admin/events", label: "Stripe events" },
   { href: "/admin/audit", label: "Audit log" },
   { href: "/admin/webhooks", label: "Webhooks" },

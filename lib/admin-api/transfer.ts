@@ -1,10 +1,8 @@
 // POST /api/v1/admin/licenses/import and GET /api/v1/admin/export/{licenses|customers|machines}:
 // moving licenses in from another system and out to any other (lib/transfer).
-import { writeAudit } from "../audit/log";
-import { prisma } from "../db/client";
 import { ApiError, parseJsonBody } from "../http/errors";
 import { jsonResponse, type ApiResponse } from "../http/types";
-import { EXPORT_KINDS, exportFile, type ExportKind } from "../transfer/export";
+import { EXPORT_KINDS, exportForActor, type ExportKind } from "../transfer/export";
 import { importLicenses } from "../transfer/import";
 import { importBody } from "../transfer/schemas";
 import type { AdminContext } from "./context";
@@ -25,9 +23,7 @@ export async function importLicensesHandler({ req, actor }: AdminContext): Promi
 export async function exportHandler({ req, actor }: AdminContext, [kind = ""]: string[]): Promise<ApiResponse> {
   if (!EXPORT_KINDS.includes(kind as ExportKind)) throw new ApiError("NOT_FOUND", `Nothing to export as "${kind}": use ${EXPORT_KINDS.join(", ")}`);
   const { format, keys } = parseQuery(req.query, exportQuery);
-  const withKeys = keys && kind !== "customers";
-  const file = await exportFile(kind as ExportKind, format, withKeys);
-  await writeAudit(prisma(), { actor, action: `export.${kind}`, target: { type: kind }, ip: req.ip, data: { format, keys: withKeys, count: file.count } });
+  const file = await exportForActor(kind as ExportKind, format, keys, { actor, ip: req.ip });
   return {
     status: 200,
     headers: {

@@ -9,6 +9,8 @@ import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import type { Actor } from "../audit/log";
 import type { SessionUser } from "../auth/session";
+import { ApiError } from "../http/errors";
+import { clientIpFromHeaders } from "../http/next-adapter";
 import { actionError, type ActionState, type ConsoleAction } from "./action-state";
 
 declare const adminBrand: unique symbol;
@@ -55,6 +57,23 @@ export async function adminLayoutGate(getUser: GetUser = sessionUser): Promise<C
   if (!user) return null;
   if (!user.isAdmin) notFound();
   return asAdmin(user);
+}
+
+/**
+ * For the console's route handlers (a streamed upload, a file download: what a server action
+ * cannot serve): the admin, their audit actor and client IP. Throws ApiError 401 when no
+ * admin is signed in, 403 for a request from another origin (browsers send Origin on every
+ * POST and PUT; a cross-site form must not spend an admin's session).
+ */
+export async function requireAdminRequest(request: Request, getUser: GetUser = sessionUser): Promise<{ admin: ConsoleAdmin; actor: Actor; ip: string }> {
+  const user = await getUser();
+  if (!user?.isAdmin) throw new ApiError("UNAUTHORIZED", "Sign in as an admin");
+  const origin = request.headers.get("origin");
+  if (origin !== null && URL.parse(origin)?.host !== request.headers.get("host")) {
+    throw new ApiError("FORBIDDEN", "Cross-site requests are not allowed");
+  }
+  const admin = asAdmin(user);
+  return { admin, actor: adminActor(admin), ip: clientIpFromHeaders(request.headers) };
 }
 
 export type ActionDeps = {

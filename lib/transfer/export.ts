@@ -2,6 +2,7 @@
 // Keys are included only when asked for explicitly (the caller audits the export).
 // The JSON export of licenses with keys is a valid import body (lib/transfer/import.ts):
 // re-imported into another portal with the same plans it gives the same licenses.
+import { writeAudit, type Actor } from "../audit/log";
 import { prisma } from "../db/client";
 import { decryptLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
@@ -124,4 +125,18 @@ export async function exportFile(kind: ExportKind, format: ExportFormat, withKey
     csv = toCsv(withKeys ? MACHINE_COLUMNS : MACHINE_COLUMNS.filter((c) => c !== "key"), rows);
   }
   return { body: csv, contentType: "text/csv; charset=utf-8", filename, count: records.length };
+}
+
+/**
+ * The one way any caller (the admin API's GET /export/..., the console's export buttons)
+ * hands out an export: the file of `kind` as `format`, license keys only when `keys` is true
+ * (never for customers, which have none), and an audit entry `export.<kind>` `{format, keys,
+ * count}` written after the file is built, since every export carries customers' addresses
+ * and, with keys, secrets.
+ */
+export async function exportForActor(kind: ExportKind, format: ExportFormat, keys: boolean, ctx: { actor: Actor; ip: string | null }) {
+  const withKeys = keys && kind !== "customers";
+  const file = await exportFile(kind, format, withKeys);
+  await writeAudit(prisma(), { actor: ctx.actor, action: `export.${kind}`, target: { type: kind }, ip: ctx.ip, data: { format, keys: withKeys, count: file.count } });
+  return file;
 }

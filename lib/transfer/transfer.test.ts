@@ -115,12 +115,26 @@ describe("POST /licenses/import", () => {
         { index: 4, message: "machines: 2 machines but only 1 seat" },
       ],
     });
-    const counts = { licenses: await count("licenses"), machines: await count("machines"), users: await count("users"), audit: await count("audit_logs") };
+    const footprint = async () => ({
+      licenses: await count("licenses"),
+      machines: await count("machines"),
+      users: await count("users"),
+      audit: await count("audit_logs"),
+      events: await count("webhook_events"),
+      outbox: await count("job_outbox"),
+    });
+    const counts = await footprint();
     const imported = await prisma().auditLog.count({ where: { action: "license.import" } });
+    // Each created license told the vendor's systems, with its machines, as an issued one does.
+    const created = await db().query(`SELECT payload FROM webhook_events WHERE type = 'license.created' ORDER BY payload->'data'->'license'->>'email'`);
+    expect(created.rows.map((r) => [r.payload.data.license.email, r.payload.data.license.status, r.payload.data.license.activeMachines])).toEqual([
+      ["ann@example.com", "ACTIVE", 1],
+      ["dan@example.com", "SUSPENDED", 2],
+    ]);
 
     const again = await admin("POST", "licenses/import", { licenses: items });
     expect(again.json).toEqual({ ...first.json, created: 0, unchanged: 2 });
-    expect({ licenses: await count("licenses"), machines: await count("machines"), users: await count("users"), audit: await count("audit_logs") }).toEqual(counts);
+    expect(await footprint()).toEqual(counts);
     expect(await prisma().auditLog.count({ where: { action: "license.import" } })).toBe(imported);
 
     const ann = await prisma().license.findFirstOrThrow({ where: { user: { email: "ann@example.com" } }, include: { user: true, machines: true } });

@@ -29,44 +29,60 @@ const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
 
 /** The admin API's license item for `licenseId` as `tx` sees it, or null when there is no such license. */
 export async function licensePayload(tx: Tx, licenseId: string, now = new Date()): Promise<AdminLicense | null> {
-  const [row] = await sqlQuery<Row>(
+  return (await licensePayloads(tx, [licenseId], now)).get(licenseId) ?? null;
+}
+
+/**
+ * The admin API's license items of `licenseIds` as `tx` sees them, by id (absent: no such
+ * license), in two queries whatever their number: a bulk import records a thousand events.
+ */
+export async function licensePayloads(tx: Tx, licenseIds: string[], now = new Date()): Promise<Map<string, AdminLicense>> {
+  if (licenseIds.length === 0) return new Map();
+  const rows = await sqlQuery<Row>(
     tx,
     `SELECT l.id::text, l.status::text AS status, l.expires_at, l.max_machines, l.key_hint, l.created_at, u.email,
             p.slug AS plan_slug, p.max_machines AS plan_max_machines, p.floating, p.heartbeat_seconds, p.entitlements,
             p.offline_grace_days, pr.slug AS product_slug
      FROM licenses l JOIN users u ON u.id = l.user_id JOIN plans p ON p.id = l.plan_id JOIN products pr ON pr.id = p.product_id
-     WHERE l.id = $1::uuid`,
-    [licenseId],
+     WHERE l.id = ANY($1::uuid[])`,
+    [licenseIds],
   );
-  if (!row) return null;
-  const machines = await sqlQuery<Parameters<typeof toMachine>[0]>(
+  const machines = await sqlQuery<Parameters<typeof toMachine>[0] & { license_id: string }>(
     tx,
-    `SELECT id::text, fingerprint, name, platform, hostname, activated_at, last_seen_at, heartbeat_deadline, deactivated_at
-     FROM machines WHERE license_id = $1::uuid AND deactivated_at IS NULL ORDER BY activated_at, id`,
-    [licenseId],
+    `SELECT id::text, license_id::text, fingerprint, name, platform, hostname, activated_at, last_seen_at, heartbeat_deadline, deactivated_at
+     FROM machines WHERE license_id = ANY($1::uuid[]) AND deactivated_at IS NULL ORDER BY activated_at, id`,
+    [licenseIds],
   );
-  return adminLicense(
-    {
-      id: row.id,
-      status: row.status,
-      expiresAt: row.expires_at === null ? null : date(row.expires_at),
-      maxMachines: row.max_machines,
-      keyHint: row.key_hint,
-      createdAt: date(row.created_at),
-      user: { email: row.email },
-      plan: {
-        slug: row.plan_slug,
-        maxMachines: row.plan_max_machines,
-        floating: row.floating,
-        heartbeatSeconds: row.heartbeat_seconds,
-        entitlements: row.entitlements ?? [],
-        offlineGraceDays: row.offline_grace_days,
-        product: { slug: row.product_slug },
-      },
-    },
-    machines.map(toMachine),
-    now,
-  );
+  const result = new Map<string, AdminLicense>();
+  for (const row of rows) {
+    const own = machines.filter((m) => m.license_id === row.id);
+    result.set(
+      row.id,
+      adminLicense(
+        {
+          id: row.id,
+          status: row.status,
+          expiresAt: row.expires_at === null ? null : date(row.expires_at),
+          maxMachines: row.max_machines,
+          keyHint: row.key_hint,
+          createdAt: date(row.created_at),
+          user: { email: row.email },
+          plan: {
+            slug: row.plan_slug,
+            maxMachines: row.plan_max_machines,
+            floating: row.floating,
+            heartbeatSeconds: row.heartbeat_seconds,
+            entitlements: row.entitlements ?? [],
+            offlineGraceDays: row.offline_grace_days,
+            product: { slug: row.product_slug },
+          },
+        },
+        own.map(toMachine),
+        now,
+      ),
+    );
+  }
+  return result;
 }
 
 /** The admin API's machine object. */

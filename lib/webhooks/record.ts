@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { sqlQuery, type Tx } from "../db/sql";
 import type { MachineSnapshot } from "../licensing/decision";
-import { licensePayload, machinePayload } from "./payloads";
+import { licensePayload, licensePayloads, machinePayload } from "./payloads";
 import { TEST_EVENT_TYPE, type WebhookEventData, type WebhookEventType } from "./schemas";
 
 export const DELIVERY_QUEUE = "webhook.deliver";
@@ -90,6 +90,45 @@ export async function recordLicenseEvent(
   if (!license) return null;
   if (type === "license.updated") return recordWebhookEvent(tx, type, { license, changes: options.changes ?? {} }, options);
   return recordWebhookEvent(tx, type, { license }, options);
+}
+
+/**
+ * Records `license.created` for each of `licenseIds` (a bulk import) in three statements
+ * whatever their number: the licenses are read together, then every event, delivery and
+ * outbox job is inserted by one statement, as recordWebhookEvent does for one. Returns the
+ * number of events recorded (licenses that do not exist get none).
+ */
+export async function recordLicensesCreated(tx: Tx, licenseIds: string[], options: { now?: Date } = {}): Promise<number> {
+  const payloads = await licensePayloads(tx, licenseIds, options.now);
+  const createdAt = (options.now ?? new Date()).toISOString();
+  const ids: string[] = [];
+  const bodies: string[] = [];
+  for (const licenseId of licenseIds) {
+    const license = payloads.get(licenseId);
+    if (!license) continue;
+    const id = newEventId();
+    ids.push(id);
+    bodies.push(JSON.stringify({ id, type: "license.created", createdAt, data: { license } satisfies WebhookEventData<"license.created"> }));
+  }
+  if (ids.length === 0) return 0;
+  await sqlQuery(
+    tx,
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[]) AS t(id, payload)
+     ), event AS (
+       INSERT INTO webhook_events (id, type, payload, created_at) SELECT id, $3, payload::jsonb, $4::timestamptz FROM input RETURNING id
+     ), delivery AS (
+       INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at, updated_at)
+       SELECT event.id, e.id, now(), now() FROM event, webhook_endpoints e
+       WHERE e.enabled AND (cardinality(e.events) = 0 OR $3 = ANY(e.events))
+       RETURNING id
+     )
+     INSERT INTO job_outbox (name, data)
+     SELECT $5, jsonb_build_object('deliveryId', delivery.id, 'attempt', 0) FROM delivery
+     RETURNING id`,
+    [ids, bodies, "license.created", createdAt, DELIVERY_QUEUE],
+  );
+  return ids.length;
 }
 
 /** Records a machine event (`data.license` and `data.machine`), reading the license in `tx`. */
