@@ -133,6 +133,7 @@ test("an admin opens every console section, and adds a product with a plan that 
     ["/admin/audit?action=license.", "Audit log"],
     ["/admin/tokens", "Admin API tokens"],
     ["/admin/storefront", "Storefront"],
+    ["/admin/transfer", "Import & export"],
   ];
   for (const [path, heading] of sections) {
     const res = await page.goto(path);
@@ -241,7 +242,7 @@ test("every console page fits a 375 px phone screen: no sideways scrolling of th
   const customer = await page.getByRole("link", { name: CUSTOMER }).getAttribute("href");
   await page.goto("/admin/products");
   const product = await page.locator('a[href^="/admin/products/"]').first().getAttribute("href");
-  const pages = ["/admin", "/admin/licenses", "/admin/licenses/new", license!, "/admin/products", product!, "/admin/customers", customer!, "/admin/events", "/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/emails", "/account"];
+  const pages = ["/admin", "/admin/licenses", "/admin/licenses/new", license!, "/admin/products", product!, "/admin/customers", customer!, "/admin/events", "/admin/audit", "/admin/tokens", "/admin/webhooks", "/admin/emails", "/admin/transfer", "/account"];
   for (const path of pages) {
     await page.goto(path);
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
