@@ -46,7 +46,7 @@ const put = (releaseId: string, name: string, body: string) =>
     body,
     headers: { "Content-Type": "application/octet-stream" },
   });
-async function until(check: () => Promise<boolean>, ms = 15_000) {
+async function until(check: () => Promise<boolean>, ms = 45_000) {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error("timed out");
@@ -55,7 +55,7 @@ async function until(check: () => Promise<boolean>, ms = 15_000) {
 }
 
 describe("artifact files are removed by a job after the commit", () => {
-  it("keeps a replaced file until the replacement commits, then the workers remove it; the new file stays", async () => {
+  it("keeps a replaced file until the replacement commits, then the workers remove it; the new file stays", { timeout: 90_000 }, async () => {
     const { product } = await licenseWith({});
     const release = await publish(server.url, { product, version: "1.0.0" }, [{ name: "app.zip", platform: "any", arch: "any", bytes: Buffer.from("old bytes") }]);
     const oldKey = await keyOf(release.id, "app.zip");
