@@ -54,8 +54,8 @@ async function until(check: () => Promise<boolean>, ms = 45_000) {
   }
 }
 
-describe("artifact files are removed by a job after the commit", () => {
-  it("keeps a replaced file until the replacement commits, then the workers remove it; the new file stays", { timeout: 90_000 }, async () => {
+describe("artifact files are removed by a job after the commit", { timeout: 90_000 }, () => {
+  it("keeps a replaced file until the replacement commits, then the workers remove it; the new file stays", async () => {
     const { product } = await licenseWith({});
     const release = await publish(server.url, { product, version: "1.0.0" }, [{ name: "app.zip", platform: "any", arch: "any", bytes: Buffer.from("old bytes") }]);
     const oldKey = await keyOf(release.id, "app.zip");
