@@ -30,6 +30,10 @@ const NOT_API: Record<string, string> = {
   "/account/licenses/[id]/offline": "customer portal (session)",
   // The console's upload with progress (admin session, same origin); the API's own upload is PUT /api/v1/admin/releases/{id}/artifacts/{filename}.
   "/admin/releases/[id]/artifacts": "console (admin session)",
+  // The console's CSV import (dry run, then apply) and export buttons (admin session, same origin); the API's own are
+  // POST /api/v1/admin/licenses/import and GET /api/v1/admin/export/{kind}, through the same lib/transfer functions.
+  "/admin/transfer/import": "console (admin session)",
+  "/admin/transfer/export": "console (admin session)",
 };
 
 /** Every `route.ts` under app/, as its URL path with Next's segment syntax (`[id]`, `[...path]`). */
