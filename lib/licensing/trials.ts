@@ -14,6 +14,7 @@ import type pg from "pg";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import { queueLicenseEmail } from "../email/messages";
+import type { Prisma } from "../generated/prisma/client";
 import { issueLicense, lockPlanForLicense } from "./issue";
 
 const DAY_MS = 86_400_000;
@@ -77,6 +78,20 @@ export async function startTrial(user: { id: string; email: string }, planSlug: 
     await queueLicenseEmail(tx, { to: user.email, productName: plan.product.name, planName: plan.name, key, expiresAt, occasion: "trial" });
     return { licenseId: license.id, expiresAt, created: true };
   });
+}
+
+/** Whether the customer has had a trial of the product (any way: the trial page or a Stripe trial). */
+export async function hasHadTrial(userId: string, productId: string): Promise<boolean> {
+  return (await prisma().trial.count({ where: { userId, productId } })) > 0;
+}
+
+/**
+ * Records, in the caller's transaction, that the customer's trial of the product is `licenseId`
+ * (a subscription bought with a Stripe trial); an earlier trial of theirs stays the one on record.
+ */
+export async function recordTrial(tx: Prisma.TransactionClient, userId: string, productId: string, licenseId: string): Promise<void> {
+  await tx.$executeRaw`INSERT INTO trials (user_id, product_id, license_id) VALUES (${userId}::uuid, ${productId}::uuid, ${licenseId}::uuid)
+                       ON CONFLICT (user_id, product_id) DO NOTHING`;
 }
 
 /** The plan's trial offer for the trial page: null when the plan is not on sale or offers no trial. */

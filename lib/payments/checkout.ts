@@ -1,6 +1,7 @@
 // Starting a purchase: a Stripe Checkout Session for a plan. The license is
 // minted later by the webhook (checkout.session.completed), never here.
 import { prisma } from "../db/client";
+import { hasHadTrial } from "../licensing/trials";
 import { portalUrl } from "../portal/snippet";
 import { stripe } from "./stripe-client";
 import { isMissingStripeObject } from "./stripe-errors";
@@ -21,13 +22,17 @@ export async function createCheckoutSession(planSlug: string, buyer: { id: strin
   if (!plan.stripePriceId) throw new CheckoutError("noprice", "This plan has no price yet.");
   const user = buyer ? await prisma().user.findUnique({ where: { id: buyer.id } }) : null;
   const subscription = plan.billingInterval != null;
-  const metadata = { plan: plan.slug };
+  // A subscription plan with a trial starts with Stripe's trial, unless this buyer had a trial of the product.
+  const trialDays = subscription && plan.trialDays && !(user && (await hasHadTrial(user.id, plan.productId))) ? plan.trialDays : null;
+  const metadata = { plan: plan.slug, ...(trialDays ? { trial: String(trialDays) } : {}) };
   const params = (customer: "id" | "email") => ({
     mode: subscription ? ("subscription" as const) : ("payment" as const),
     line_items: [{ price: plan.stripePriceId!, quantity: 1 }],
     metadata,
     // Stripe copies these onto the subscription / payment, so later events name the plan too.
-    ...(subscription ? { subscription_data: { metadata } } : { payment_intent_data: { metadata } }),
+    ...(subscription
+      ? { subscription_data: { metadata, ...(trialDays ? { trial_period_days: trialDays } : {}) } }
+      : { payment_intent_data: { metadata } }),
     ...(user ? { client_reference_id: user.id } : {}),
     ...(user?.stripeCustomerId && customer === "id" ? { customer: user.stripeCustomerId } : user ? { customer_email: user.email } : {}),
     success_url: `${portalUrl()}/checkout/success?session_id={CHECKOUT_SESSION_ID}`,

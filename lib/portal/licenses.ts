@@ -52,6 +52,8 @@ export type LicenseSummary = {
   renews: boolean;
   /** a subscription set to end at its period's end ("Ends on", and Resume is offered) */
   cancelAtPeriodEnd: boolean;
+  /** a free trial: ends at expiresAt unless a plan is bought (lib/licensing/trials.ts) */
+  trial: boolean;
 };
 
 export type LicenseDetail = LicenseSummary & {
@@ -81,6 +83,7 @@ function summarize(row: LicenseRow, now: Date): LicenseSummary {
     statusReason: row.statusReason,
     renews: renewsAutomatically(row),
     cancelAtPeriodEnd: row.cancelAtPeriodEnd && row.status !== "EXPIRED" && row.status !== "REVOKED",
+    trial: row.trial,
   };
 }
 

@@ -15,7 +15,7 @@ import {
   renderSubscription,
   type StripeObject,
 } from "./objects";
-import type { Metadata } from "./store";
+import { stripeId, type Metadata } from "./store";
 
 /** The Stripe REST endpoints (`/v1/...`) the portal uses, answering as api.stripe.com does. */
 
@@ -72,7 +72,7 @@ function createCheckoutSession(billing: Billing, _id: string, { params }: ApiCal
     throw new StripeApiError(400, "The emulator supports exactly one entry in `line_items`.", "line_items");
   }
   const item = items[0];
-  const priceId = optionalString(item, "price", "line_items[0][price]");
+  const priceId = optionalString(item, "price", "line_items[0][price]") ?? inlinePrice(billing, item.price_data);
   if (!priceId) throw new StripeApiError(400, "Missing required param: line_items[0][price].", "line_items[0][price]");
   const price = billing.store.prices.get(priceId);
   if (!price) throw noSuch("price", priceId, "line_items[0][price]", 400);
@@ -105,6 +105,7 @@ function createCheckoutSession(billing: Billing, _id: string, { params }: ApiCal
       clientReferenceId: optionalString(params, "client_reference_id"),
       metadata: metadata(params, "metadata"),
       subscriptionMetadata: isObject(subscriptionData) ? metadata(subscriptionData, "metadata", "subscription_data[metadata]") : {},
+      trialPeriodDays: trialPeriodDays(mode, subscriptionData),
       paymentIntentMetadata: isObject(paymentIntentData) ? metadata(paymentIntentData, "metadata", "payment_intent_data[metadata]") : {},
       successUrl: optionalUrl(params, "success_url"),
       cancelUrl: optionalUrl(params, "cancel_url"),
@@ -112,7 +113,42 @@ function createCheckoutSession(billing: Billing, _id: string, { params }: ApiCal
   );
 }
 
+/**
+ * `line_items[0][price_data]`: a one-off price made for this session (`currency`, `unit_amount`,
+ * `product_data[name]`), as Stripe accepts instead of a price id. Only one-time prices here.
+ */
+function inlinePrice(billing: Billing, data: FormValue | undefined): string | null {
+  if (data === undefined) return null;
+  const param = "line_items[0][price_data]";
+  if (!isObject(data)) throw new StripeApiError(400, `Invalid object: ${param}`, param);
+  if (data.recurring !== undefined) throw new StripeApiError(400, "The emulator supports one-time price_data only.", `${param}[recurring]`);
+  const currency = optionalString(data, "currency", `${param}[currency]`);
+  if (!currency || !/^[a-z]{3}$/.test(currency)) throw new StripeApiError(400, `Missing required param: ${param}[currency].`, `${param}[currency]`);
+  const unitAmount = Number(optionalString(data, "unit_amount", `${param}[unit_amount]`));
+  if (!Number.isInteger(unitAmount) || unitAmount < 0) throw new StripeApiError(400, "Invalid non-negative integer", `${param}[unit_amount]`);
+  const product = isObject(data.product_data) ? optionalString(data.product_data, "name", `${param}[product_data][name]`) : null;
+  const id = stripeId("price", 24);
+  billing.store.addPrice(id, { unitAmount, currency, recurring: null, ...(product ? { nickname: product } : {}) });
+  return id;
+}
+
+/** `subscription_data[trial_period_days]`: 1–730 days of free trial before the first charge (subscription mode only). */
+function trialPeriodDays(mode: "payment" | "subscription", data: FormValue | undefined): number | null {
+  if (!isObject(data)) return null;
+  const value = optionalString(data, "trial_period_days", "subscription_data[trial_period_days]");
+  if (value === null) return null;
+  const days = Number(value);
+  if (mode !== "subscription") throw new StripeApiError(400, "subscription_data is only allowed in subscription mode.", "subscription_data");
+  if (!Number.isInteger(days) || days < 1 || days > 730) {
+    throw new StripeApiError(400, "trial_period_days must be an integer between 1 and 730.", "subscription_data[trial_period_days]");
+  }
+  return days;
+}
+
+const PRORATION_BEHAVIORS = ["create_prorations", "always_invoice", "none"] as const;
+
 function updateSubscription(billing: Billing, id: string, { params, request }: ApiCall) {
+  if (params.items !== undefined) return changeSubscriptionItem(billing, id, params, request);
   const flag = optionalString(params, "cancel_at_period_end");
   if (flag !== null && flag !== "true" && flag !== "false") {
     throw new StripeApiError(400, "Invalid boolean: " + flag, "cancel_at_period_end");
@@ -122,6 +158,32 @@ function updateSubscription(billing: Billing, id: string, { params, request }: A
     ...(params.metadata === undefined ? {} : { metadata: metadata(params, "metadata") }),
   };
   return billing.updateSubscription(id, changes, request).events[0]!.data.object;
+}
+
+/** `items[0][id]` with a new `price` and/or `quantity`, and `proration_behavior` (Stripe's default: create_prorations). */
+function changeSubscriptionItem(billing: Billing, id: string, params: FormObject, request: EventRequest) {
+  const items = params.items;
+  if (!Array.isArray(items) || items.length !== 1 || !isObject(items[0])) {
+    throw new StripeApiError(400, "The emulator supports exactly one entry in `items`, naming the subscription's item.", "items");
+  }
+  const item = items[0];
+  const itemId = optionalString(item, "id", "items[0][id]");
+  if (!itemId) throw new StripeApiError(400, "Missing required param: items[0][id].", "items[0][id]");
+  const quantityText = optionalString(item, "quantity", "items[0][quantity]");
+  const quantity = quantityText === null ? null : Number(quantityText);
+  if (quantity !== null && (!Number.isInteger(quantity) || quantity < 1)) throw new StripeApiError(400, "Invalid positive integer", "items[0][quantity]");
+  const behavior = optionalString(params, "proration_behavior") ?? "create_prorations";
+  if (!(PRORATION_BEHAVIORS as readonly string[]).includes(behavior)) {
+    throw new StripeApiError(400, `Invalid proration_behavior: must be one of ${PRORATION_BEHAVIORS.join(", ")}`, "proration_behavior");
+  }
+  const change = {
+    itemId,
+    priceId: optionalString(item, "price", "items[0][price]"),
+    quantity,
+    prorationBehavior: behavior as (typeof PRORATION_BEHAVIORS)[number],
+    ...(params.metadata === undefined ? {} : { metadata: metadata(params, "metadata") }),
+  };
+  return billing.changeItem(id, change, request).events[0]!.data.object;
 }
 
 function createPortalSession(billing: Billing, _id: string, { params }: ApiCall) {

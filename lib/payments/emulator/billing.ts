@@ -95,10 +95,11 @@ export class Billing {
     const published: EmulatorEvent[] = [];
     if (session.mode === "subscription") {
       const sub = this.startSubscription(session, customer, price);
-      const invoice = this.createInvoice(sub, "subscription_create", true);
+      // A trial's first invoice is for 0: nothing is charged until the trial ends (renew).
+      const invoice = this.createInvoice(sub, "subscription_create", true, sub.trialEnd ? 0 : undefined);
       session.subscription = sub.id;
       session.invoice = invoice.id;
-      this.completeSession(session, customer, email);
+      this.completeSession(session, customer, email, sub.trialEnd ? "no_payment_required" : "paid");
       published.push(
         buildEvent("checkout.session.completed", renderCheckoutSession(this.store, session)),
         buildEvent("customer.subscription.created", renderSubscription(this.store, sub)),
@@ -124,6 +125,58 @@ export class Billing {
     if (changes.cancelAtPeriodEnd !== undefined) sub.cancelAtPeriodEnd = changes.cancelAtPeriodEnd;
     if (changes.metadata) sub.metadata = { ...sub.metadata, ...changes.metadata };
     return this.publish([this.subscriptionEvent("customer.subscription.updated", sub, { before, request })]);
+  }
+
+  /**
+   * Changes the subscription's one item: its price (a plan change) and/or quantity, as
+   * `POST /v1/subscriptions/:id` with `items[0][id]` does. Prorations, as Stripe computes them for a
+   * change within the period: (new amount − old amount) × the unused share of the period. With
+   * `always_invoice` a positive proration is invoiced and charged at once (invoice.paid,
+   * billing_reason subscription_update); otherwise, and for a credit, it waits for the next renewal
+   * invoice. A change of billing interval starts a new period now, as Stripe does. Nothing is prorated
+   * during a trial.
+   */
+  changeItem(
+    id: string,
+    change: { itemId: string; priceId: string | null; quantity: number | null; prorationBehavior: "create_prorations" | "always_invoice" | "none"; metadata?: Metadata },
+    request?: EventRequest,
+  ): Published {
+    const sub = this.subscription(id);
+    if (sub.status === "canceled") throw new StripeApiError(400, "A canceled subscription can only update its metadata.");
+    if (change.itemId !== sub.itemId) throw noSuch("subscription_item", change.itemId, "items[0][id]", 400);
+    const oldPrice = this.price(sub.priceId);
+    const newPrice = change.priceId ? this.price(change.priceId) : oldPrice;
+    if (!newPrice.recurring) throw new StripeApiError(400, `The price specified (${newPrice.id}) is not recurring.`, "items[0][price]");
+    if (newPrice.currency !== oldPrice.currency) {
+      throw new StripeApiError(400, `The price specified is in ${newPrice.currency}, the subscription in ${oldPrice.currency}.`, "items[0][price]");
+    }
+    const quantity = change.quantity ?? sub.quantity;
+    const before = renderSubscription(this.store, sub);
+    const at = now();
+    const oldAmount = oldPrice.unitAmount * sub.quantity;
+    const newAmount = newPrice.unitAmount * quantity;
+    let proration = 0;
+    if (sub.status !== "trialing" && change.prorationBehavior !== "none") {
+      const unused = Math.max(0, sub.periodEnd - at) / Math.max(1, sub.periodEnd - sub.periodStart);
+      if (newPrice.recurring.interval !== oldPrice.recurring?.interval) {
+        proration = newAmount - Math.round(oldAmount * unused);
+        sub.periodStart = at;
+        sub.periodEnd = addInterval(at, newPrice.recurring.interval);
+      } else {
+        proration = Math.round((newAmount - oldAmount) * unused);
+      }
+    }
+    sub.priceId = newPrice.id;
+    sub.quantity = quantity;
+    if (change.metadata) sub.metadata = { ...sub.metadata, ...change.metadata };
+    const events = [this.subscriptionEvent("customer.subscription.updated", sub, { before, request })];
+    if (change.prorationBehavior === "always_invoice" && proration > 0) {
+      const invoice = this.createInvoice(sub, "subscription_update", true, proration);
+      events.push(buildEvent("invoice.paid", renderInvoice(this.store, invoice)));
+    } else if (proration !== 0) {
+      sub.pendingProration = (sub.pendingProration ?? 0) + proration;
+    }
+    return this.publish(events);
   }
 
   cancelSubscription(id: string, request?: EventRequest): Published {
@@ -159,6 +212,8 @@ export class Billing {
       ]);
     }
     this.advancePeriod(sub);
+    // A trial that ends is the first paid period.
+    if (sub.status === "trialing") sub.status = "active";
     const invoice = this.createInvoice(sub, "subscription_cycle", true);
     return this.publish([
       this.subscriptionEvent("customer.subscription.updated", sub, { before }),
@@ -265,16 +320,18 @@ export class Billing {
     return charge;
   }
 
-  private completeSession(session: CheckoutSessionRecord, customer: CustomerRecord, email: string) {
+  private completeSession(session: CheckoutSessionRecord, customer: CustomerRecord, email: string, paymentStatus: "paid" | "no_payment_required" = "paid") {
     session.customer = customer.id;
     session.paidEmail = email;
     session.status = "complete";
-    session.paymentStatus = "paid";
+    session.paymentStatus = paymentStatus;
   }
 
   private startSubscription(session: CheckoutSessionRecord, customer: CustomerRecord, price: PriceRecord): SubscriptionRecord {
     if (!price.recurring) throw new StripeApiError(400, `Price ${price.id} is not recurring.`, "line_items");
     const start = now();
+    // During a trial the first period is the trial itself (Stripe's current_period_end is trial_end).
+    const trialEnd = session.trialPeriodDays ? start + session.trialPeriodDays * 24 * 3600 : null;
     const sub: SubscriptionRecord = {
       id: stripeId("sub"),
       created: start,
@@ -282,9 +339,11 @@ export class Billing {
       priceId: price.id,
       quantity: session.quantity,
       itemId: stripeId("si", 14),
-      status: "active",
+      status: trialEnd ? "trialing" : "active",
+      trialStart: trialEnd ? start : null,
+      trialEnd,
       periodStart: start,
-      periodEnd: addInterval(start, price.recurring.interval),
+      periodEnd: trialEnd ?? addInterval(start, price.recurring.interval),
       cancelAtPeriodEnd: false,
       canceledAt: null,
       endedAt: null,
@@ -301,14 +360,20 @@ export class Billing {
     sub.periodEnd = addInterval(sub.periodStart, interval);
   }
 
-  private createInvoice(sub: SubscriptionRecord, billingReason: InvoiceRecord["billingReason"], paid: boolean): InvoiceRecord {
+  /** `amount`: a proration's or a trial's total; else price × quantity, plus any pending proration on a renewal. */
+  private createInvoice(sub: SubscriptionRecord, billingReason: InvoiceRecord["billingReason"], paid: boolean, amount?: number): InvoiceRecord {
     const customer = this.customer(sub.customer);
     const price = this.price(sub.priceId);
     customer.invoiceCount++;
+    let total = amount;
+    if (total === undefined && billingReason === "subscription_cycle" && sub.pendingProration) {
+      total = Math.max(0, price.unitAmount * sub.quantity + sub.pendingProration);
+      sub.pendingProration = 0;
+    }
     const intent = {
       id: stripeId("pi"),
       created: now(),
-      amount: price.unitAmount * sub.quantity,
+      amount: total ?? price.unitAmount * sub.quantity,
       currency: price.currency,
       customer: customer.id,
       email: customer.email,
@@ -329,6 +394,7 @@ export class Billing {
       periodStart: sub.periodStart,
       periodEnd: sub.periodEnd,
       billingReason,
+      ...(total === undefined ? {} : { amount: total }),
       status: "open",
       paidAt: null,
       paymentIntent: intent.id,

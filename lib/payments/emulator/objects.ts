@@ -93,7 +93,8 @@ export function renderCustomer(customer: CustomerRecord): StripeObject {
 
 export function renderCheckoutSession(store: Store, session: CheckoutSessionRecord): StripeObject {
   const price = priceOf(store, session.priceId);
-  const amount = price.unitAmount * session.quantity;
+  // Nothing is charged today for a subscription that starts with a trial.
+  const amount = session.trialPeriodDays ? 0 : price.unitAmount * session.quantity;
   const open = session.status === "open";
   return {
     id: session.id,
@@ -271,9 +272,9 @@ export function renderSubscription(store: Store, sub: SubscriptionRecord): Strip
     status: sub.status,
     test_clock: null,
     transfer_data: null,
-    trial_end: null,
+    trial_end: sub.trialEnd,
     trial_settings: { end_behavior: { missing_payment_method: "create_invoice" } },
-    trial_start: null,
+    trial_start: sub.trialStart,
   };
 }
 
@@ -281,7 +282,7 @@ export function renderInvoice(store: Store, invoice: InvoiceRecord): StripeObjec
   const price = priceOf(store, invoice.priceId);
   const customer = store.customers.get(invoice.customer);
   const sub = invoice.subscription ? store.subscriptions.get(invoice.subscription) : undefined;
-  const total = price.unitAmount * invoice.quantity;
+  const total = invoice.amount ?? price.unitAmount * invoice.quantity;
   const paid = invoice.status === "paid";
   const line = {
     id: invoice.lineId,
@@ -300,7 +301,7 @@ export function renderInvoice(store: Store, invoice: InvoiceRecord): StripeObjec
       invoice_item_details: null,
       subscription_item_details: {
         invoice_item: null,
-        proration: false,
+        proration: invoice.billingReason === "subscription_update",
         proration_details: { credited_items: null },
         subscription: invoice.subscription,
         subscription_item: sub?.itemId ?? null,

@@ -36,9 +36,9 @@ export type StripeEmulatorOptions = {
   stateFile?: string;
 };
 
-/** The price ids an API call names: Checkout line items, or the price retrieved. */
+/** The price ids an API call names: Checkout line items, a subscription's new items, or the price retrieved. */
 function pricesNamed(path: string, params: FormObject): string[] {
-  const items = Array.isArray(params.line_items) ? params.line_items : [];
+  const items = [params.line_items, params.items].flatMap((list) => (Array.isArray(list) ? list : []));
   const ids = items.flatMap((item) => (typeof item === "object" && !Array.isArray(item) && typeof item.price === "string" ? [item.price] : []));
   const retrieved = /^\/v1\/prices\/([^/]+)$/.exec(path)?.[1];
   return retrieved ? [...ids, decodeURIComponent(retrieved)] : ids;

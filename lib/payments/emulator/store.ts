@@ -41,11 +41,13 @@ export type CheckoutSessionRecord = {
   clientReferenceId: string | null;
   metadata: Metadata;
   subscriptionMetadata: Metadata;
+  /** `subscription_data[trial_period_days]`: the subscription starts with this many free days */
+  trialPeriodDays: number | null;
   paymentIntentMetadata: Metadata;
   successUrl: string | null;
   cancelUrl: string | null;
   status: "open" | "complete";
-  paymentStatus: "unpaid" | "paid";
+  paymentStatus: "unpaid" | "paid" | "no_payment_required";
   /** The email the buyer paid with (customer_details.email). */
   paidEmail: string | null;
   subscription: string | null;
@@ -60,7 +62,10 @@ export type SubscriptionRecord = {
   priceId: string;
   quantity: number;
   itemId: string;
-  status: "active" | "past_due" | "canceled";
+  status: "active" | "past_due" | "canceled" | "trialing";
+  /** the free trial's start and end (Unix seconds), when it began with one */
+  trialStart: number | null;
+  trialEnd: number | null;
   periodStart: number;
   periodEnd: number;
   cancelAtPeriodEnd: boolean;
@@ -68,6 +73,11 @@ export type SubscriptionRecord = {
   endedAt: number | null;
   latestInvoice: string | null;
   metadata: Metadata;
+  /**
+   * Prorations not invoiced yet (minor units; negative: a credit): a plan or quantity change with
+   * `proration_behavior: create_prorations` (or a downgrade's credit), added to the next renewal invoice.
+   */
+  pendingProration?: number;
 };
 
 export type InvoiceRecord = {
@@ -82,7 +92,9 @@ export type InvoiceRecord = {
   /** The service period the invoice line covers. */
   periodStart: number;
   periodEnd: number;
-  billingReason: "subscription_create" | "subscription_cycle";
+  billingReason: "subscription_create" | "subscription_cycle" | "subscription_update";
+  /** the total when it is not price × quantity: a proration (a plan or quantity change mid-period), a trial's 0 */
+  amount?: number;
   status: "open" | "paid";
   paidAt: number | null;
   paymentIntent: string;

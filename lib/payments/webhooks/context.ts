@@ -7,6 +7,8 @@ export type HandlerContext = {
   tx: Prisma.TransactionClient;
   /** The event being applied: during a replay, the earlier event, not the one delivered. */
   event: Pick<Stripe.Event, "id" | "type" | "created">;
+  /** the event's `data.previous_attributes` (`*.updated` events: the old values of what changed), else null */
+  previousAttributes: Record<string, unknown> | null;
   actor: { type: "stripe"; id: string };
   now: Date;
   /** True while the events that waited for a new license are applied to it, oldest first. */

@@ -6,7 +6,8 @@ import { invoiceOfPaymentIntent } from "./event-log";
 
 type Tx = Prisma.TransactionClient;
 
-async function lockedLicense(tx: Tx, where: Prisma.LicenseWhereInput): Promise<License | null> {
+/** The first license matching `where`, locked FOR UPDATE for the rest of the transaction; null when none. */
+export async function lockedLicense(tx: Tx, where: Prisma.LicenseWhereInput): Promise<License | null> {
   const found = await tx.license.findFirst({ where, select: { id: true }, orderBy: { createdAt: "asc" } });
   if (!found) return null;
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM licenses WHERE id = ${found.id}::uuid FOR UPDATE`;

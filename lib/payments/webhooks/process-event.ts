@@ -38,6 +38,7 @@ function contextFor(tx: HandlerContext["tx"], event: Stripe.Event, replaying: bo
   return {
     tx,
     event: { id: event.id, type: event.type, created: event.created },
+    previousAttributes: (event.data as { previous_attributes?: Record<string, unknown> }).previous_attributes ?? null,
     actor: { type: "stripe", id: event.id },
     now: new Date(),
     replaying,

@@ -12,17 +12,22 @@ import { MachineTable } from "@/components/portal/machine-table";
 import { OfflineDownload } from "@/components/portal/offline-download";
 import { PaymentProblem } from "@/components/portal/payment-problem";
 import { RenewalControl } from "@/components/portal/renewal-control";
+import { PlanChange } from "@/components/portal/plan-change";
+import { PlanChangeNotice } from "@/components/portal/plan-change-notice";
+import { DateTime } from "@/components/portal/date-time";
 import { ReleaseDownloads } from "@/components/portal/release-downloads";
 import { TransferSteps } from "@/components/portal/transfer-steps";
 import { StatusBadge } from "@/components/status-badge";
 import { parseId } from "@/lib/portal/ids";
 import { getLicenseForUser, type LicenseDetail } from "@/lib/portal/licenses";
 import { portalUrl } from "@/lib/portal/snippet";
+import { planChangeOffer, upgradeApplied } from "@/lib/payments/upgrades";
 import { downloadsForLicense } from "@/lib/releases/portal";
 import { deactivateMachine, openBillingPortal, revealKey } from "../../actions";
 import { changeRenewal } from "../../subscription-actions";
 import { accountUser } from "../../session";
 import { OwnerSections } from "./owner-sections";
+import { changeSubscriptionAction, upgradeCheckoutAction } from "./plan-actions";
 
 export const metadata: Metadata = { title: "License" };
 
@@ -48,14 +53,18 @@ function DeactivatedNotice({ license, machineId }: { license: LicenseDetail; mac
   );
 }
 
-export default async function LicensePage(props: { params: Promise<{ id: string }>; searchParams: Promise<{ deactivated?: string; billing?: string }> }) {
+export default async function LicensePage(props: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ deactivated?: string; upgrade?: string; changed?: string; billing?: string }>;
+}) {
   const { id } = await props.params;
   // The layout has checked already; a page never relies on another file for authorization.
   const user = await accountUser(`/account/licenses/${parseId(id) ?? ""}`);
   const license = await getLicenseForUser(user.id, id);
   if (!license) notFound();
-  const { deactivated, billing } = await props.searchParams;
-  const downloads = await downloadsForLicense(user.id, license.id);
+  const { deactivated, billing, upgrade, changed } = await props.searchParams;
+  const [downloads, offer] = await Promise.all([downloadsForLicense(user.id, license.id), planChangeOffer(user.id, license.id)]);
+  const upgradeState = upgrade ? ((await upgradeApplied(user.id, license.id, upgrade)) ? "applied" : "pending") : null;
 
   return (
     <div className="space-y-8">
@@ -85,6 +94,24 @@ export default async function LicensePage(props: { params: Promise<{ id: string 
       </div>
 
       <DeactivatedNotice license={license} machineId={parseId(deactivated)} />
+      {upgradeState && <PlanChangeNotice state={upgradeState} what="upgrade" />}
+      {(changed === "applied" || changed === "pending") && <PlanChangeNotice state={changed} what="change" />}
+      {license.trial && (
+        <p role="note" className="rounded-md border border-indigo-200 bg-indigo-50 p-3 text-sm text-indigo-950">
+          Free trial{license.expiresAt && (
+            <>
+              {" "}until <DateTime value={license.expiresAt} withTime={false} />
+            </>
+          )}
+          . Buy a plan below to keep this key and your machines.
+        </p>
+      )}
+
+      {offer && (
+        <Section id="plan" title={license.trial ? "Buy this license" : license.stripeSubscriptionId ? "Change plan or seats" : "Upgrade"}>
+          <PlanChange licenseId={license.id} offer={offer} changeSubscription={changeSubscriptionAction} upgradeCheckout={upgradeCheckoutAction} />
+        </Section>
+      )}
 
       <Section id="machines" title="Machines">
         {license.floating && (

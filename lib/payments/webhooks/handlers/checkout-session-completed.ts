@@ -9,10 +9,12 @@ import { queueLicenseEmail, renewsAutomatically } from "../../../email/messages"
 import type { Prisma } from "../../../generated/prisma/client";
 import { ApiError } from "../../../http/errors";
 import { issueLicense, lockPlanForLicense } from "../../../licensing/issue";
+import { recordTrial } from "../../../licensing/trials";
 import type { EventHandler, Ignored } from "../context";
 import { buyerOf, linkStripeCustomer } from "../customer";
 import { recordPayment } from "../payments";
 import { idOf } from "../stripe-objects";
+import { applyPaidUpgrade, upgradedLicenseId } from "../license-upgrade";
 
 /**
  * Why a completed session is none of the portal's business, or null when it is a purchase to fulfil.
@@ -61,10 +63,16 @@ export const checkoutSessionCompleted: EventHandler<Stripe.Checkout.Session> = {
     const plan = await planOf(tx, session);
     const buyer = await buyerOf(tx, session);
     await linkStripeCustomer(tx, buyer, session);
+    // An upgrade or a trial's conversion moves the license it names (same key); only if that is gone is one minted.
+    if (upgradedLicenseId(session) && (await applyPaidUpgrade(ctx, session, plan, buyer))) return;
+    // A subscription bought with a Stripe trial (lib/payments/checkout.ts): a trial license until it turns active.
+    const trialDays = session.mode === "subscription" ? Number(session.metadata?.trial) : NaN;
+    const trial = Number.isInteger(trialDays) && trialDays > 0;
     const { license, key } = await issueLicense(tx, {
       plan,
       userId: buyer.id,
       now: ctx.now,
+      ...(trial ? { trial, expiresAt: new Date(ctx.now.getTime() + trialDays * 86_400_000) } : {}),
       stripe: {
         customerId: idOf(session.customer),
         subscriptionId: idOf(session.subscription),
@@ -72,6 +80,7 @@ export const checkoutSessionCompleted: EventHandler<Stripe.Checkout.Session> = {
         paymentIntentId: idOf(session.payment_intent),
       },
     });
+    if (trial) await recordTrial(tx, buyer.id, plan.productId, license.id);
     await writeAudit(tx, {
       actor: ctx.actor,
       action: "license.create",

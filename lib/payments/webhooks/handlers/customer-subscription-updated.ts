@@ -4,11 +4,14 @@
 // Other statuses (incomplete, incomplete_expired, paused) leave it as it is.
 // Whatever the status, the license follows cancel_at_period_end, so the portal
 // says "Ends on" or "Renews on" and offers Resume or Cancel as Stripe has it.
+// A changed item (plan or quantity) moves the license to that plan and seats, and
+// a Stripe trial that turned active ends the license's trial (plan-moves.ts).
 import type Stripe from "stripe";
 import type { License } from "../../../generated/prisma/client";
 import { isOutdated, licenseEvent } from "../context";
 import { cancellation, changeLicense, earlier, paymentSuspension, reinstatement, type LicensePatch } from "../license-changes";
 import { licenseOfSubscription } from "../license-lookup";
+import { applySubscriptionItem } from "../plan-moves";
 import { subscriptionPeriodEnd } from "../stripe-objects";
 
 /** Paid-through: the period end, or the license's own expiry if earlier (a period never paid for). */
@@ -31,8 +34,9 @@ export const customerSubscriptionUpdated = licenseEvent<Stripe.Subscription>({
   lockKeys: (subscription) => [subscription.id],
   findLicense: (ctx, subscription) => licenseOfSubscription(ctx, subscription.id),
 
-  async apply(ctx, license, subscription) {
-    if (await isOutdated(ctx, subscription.id)) return license;
+  async apply(ctx, found, subscription) {
+    if (await isOutdated(ctx, subscription.id)) return found;
+    const license = await applySubscriptionItem(ctx, found, subscription);
     const renewal: LicensePatch = { cancelAtPeriodEnd: endsAtPeriodEnd(subscription) };
     switch (subscription.status) {
       case "past_due":
