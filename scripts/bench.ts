@@ -5,7 +5,7 @@
 // reported, not tested).
 //
 // Servers (each its own process): the production portal (fast path), the same
-// portal with LICENSE_API_FAST_PATH=0 (the license API through Next's route
+// without its license cache (LICENSE_CACHE_SIZE=0), the same with LICENSE_API_FAST_PATH=0 (the license API through Next's route
 // handlers), and the baseline. Load: autocannon, 32 connections, in this process.
 //
 // CPU per request: utime+stime (/proc/<pid>/stat) of the scenario's server
@@ -172,8 +172,9 @@ async function main() {
       PORTAL_DATA_DIR: dataDir ?? path.join(os.tmpdir(), dbName),
     };
     const ready = /ready on http:\/\/localhost:(\d+)/;
-    const [fast, viaNext, baseline] = await Promise.all([
+    const [fast, uncached, viaNext, baseline] = await Promise.all([
       startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, PORT: "0" }, ready),
+      startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, PORT: "0", LICENSE_CACHE_SIZE: "0" }, ready),
       startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, PORT: "0", LICENSE_API_FAST_PATH: "0" }, ready),
       startProcess(["--import", "tsx", "scripts/bench/baseline-server.ts"], { ...env, BENCH_HMAC_KEY: secrets.hmacKey.toString("base64") }, /listening (\d+)/),
     ]);
@@ -183,9 +184,12 @@ async function main() {
     const validateBody = (i: number) => ({ key: keys[pick(i)], fingerprint: fingerprints[pick(i)], nonce: String(i) });
     const baselineScenario: Scenario = { name: "baseline: node http + pg, one SELECT", url: at(baseline, "/"), pid: baseline.child.pid!, body: (i) => ({ key: keys[pick(i)] }) };
     const validateScenario: Scenario = { name: "validate + fingerprint, signed (fast path)", url: at(fast, "/api/v1/licenses/validate"), pid: fast.child.pid!, body: validateBody };
+    // The same validate without the license cache (LICENSE_CACHE_SIZE=0): what the cache saves, in the same run.
+    const uncachedScenario: Scenario = { name: "validate, no license cache (fast path)", url: at(uncached, "/api/v1/licenses/validate"), pid: uncached.child.pid!, body: validateBody };
     const scenarios: Scenario[] = [
       baselineScenario,
       validateScenario,
+      uncachedScenario,
       {
         name: "activate, existing machine (fast path)",
         url: at(fast, "/api/v1/licenses/activate"),
@@ -210,7 +214,7 @@ async function main() {
         log(`grown in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }
       // All scenarios at the first size; at the larger ones, what "flat" is about.
-      const figures = await measure(`${size.toLocaleString("en")} licenses`, n === 0 ? scenarios : [baselineScenario, validateScenario], postmaster);
+      const figures = await measure(`${size.toLocaleString("en")} licenses`, n === 0 ? scenarios : [baselineScenario, validateScenario, uncachedScenario], postmaster);
       bySize.push({ size, baseline: figures[0]!, validate: figures[1]! });
     }
     if (bySize.length > 1) {

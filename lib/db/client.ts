@@ -6,10 +6,18 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
+import { ChangeListener } from "./change-listener";
 import { CircuitBreaker, GuardedPool } from "./circuit-breaker";
 import { clampingTypes, clampStoredInstants } from "./stored-instants";
 
-type Connections = { url: string; pool: GuardedPool; breaker: CircuitBreaker; prisma?: PrismaClient; prismaPool?: GuardedPool };
+type Connections = {
+  url: string;
+  pool: GuardedPool;
+  breaker: CircuitBreaker;
+  prisma?: PrismaClient;
+  prismaPool?: GuardedPool;
+  listener?: ChangeListener;
+};
 const KEY = Symbol.for("license-portal.db");
 const store = globalThis as unknown as { [KEY]?: Connections };
 
@@ -90,6 +98,17 @@ export function prisma(): PrismaClient {
   return c.prisma;
 }
 
+/**
+ * The process's listener of `NOTIFY license_changes` (lib/db/change-listener.ts),
+ * on its own connection to `DATABASE_LISTEN_URL`, else `DATABASE_URL`: LISTEN
+ * needs a session, so behind PgBouncer in transaction mode point
+ * DATABASE_LISTEN_URL at PostgreSQL itself. Connects on first use.
+ */
+export function changeListener(): ChangeListener {
+  const c = connections();
+  return (c.listener ??= new ChangeListener(process.env.DATABASE_LISTEN_URL || c.url, "license_changes"));
+}
+
 /** Connection counts of the open pools (`pg`: the license API's, `prisma`: everything else), for /metrics. */
 export function poolStatistics(): { pool: "pg" | "prisma"; total: number; idle: number; waiting: number }[] {
   const c = store[KEY];
@@ -100,7 +119,7 @@ export function poolStatistics(): { pool: "pg" | "prisma"; total: number; idle: 
 
 async function closeConnections(c: Connections): Promise<void> {
   c.breaker.stop();
-  await Promise.allSettled([c.pool.end(), c.prisma?.$disconnect().then(() => c.prismaPool?.end())]);
+  await Promise.allSettled([c.listener?.stop(), c.pool.end(), c.prisma?.$disconnect().then(() => c.prismaPool?.end())]);
 }
 
 /** Closes both; the next call to db() or prisma() opens new ones. */

@@ -6,6 +6,7 @@ import { db } from "../db/client";
 import { releasePublishedAt } from "../releases/published";
 import { decide, decideActivation, mayFallBack, trialAlreadyUsed, type Decision, type LicenseSnapshot, type MachineSnapshot, type ValidationScope } from "./decision";
 import { hashLicenseKey } from "./keys";
+import { findLicenseCached } from "./license-cache";
 import { findLicense } from "./license-lookup";
 import { recordMachineEvent } from "../webhooks/record";
 import { runtimeKeys } from "./runtime-keys";
@@ -39,12 +40,13 @@ function outcome(decision: Decision, found: { license: LicenseSnapshot; machines
 }
 
 /**
- * Read-only: one indexed read, shared with concurrent requests; no write (usage is counted off the hot path).
+ * Read-only: the license from the in-process cache kept exact by LISTEN/NOTIFY (license-cache.ts), else one
+ * indexed read shared with concurrent requests; no write (usage is counted off the hot path).
  * Only an expired license on a MAINTAIN plan asking about a `version` costs a second read (the release's
  * publication date, for the perpetual fallback).
  */
 export async function validate(key: string, scope: ValidationScope, now = new Date()): Promise<Outcome> {
-  const found = await findLicense(db(), keyHash(key));
+  const found = await findLicenseCached(db(), keyHash(key));
   const input = { license: found?.license ?? null, machines: found?.machines ?? [], scope, now };
   let decision = decide(input);
   if (found && mayFallBack(found.license, decision, scope)) {

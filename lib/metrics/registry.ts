@@ -12,7 +12,11 @@ type Metrics = {
   licenseApiResults: Counter<"endpoint" | "code">;
   /** Children of the two license API metrics by `endpoint\0code`: the hot path skips prom-client's label hashing. */
   licenseApiChildren: Map<string, { duration: Histogram.Internal<"endpoint" | "code">; results: Counter.Internal }>;
+  licenseCacheLookups: Record<LicenseCacheResult, Counter.Internal>;
 };
+
+/** hit: answered from the cache; miss: read and kept; bypass: read, the change listener being down. */
+export type LicenseCacheResult = "hit" | "miss" | "bypass";
 
 /**
  * Bucket bounds in seconds for the license API: its answers take 1-15 ms on a
@@ -52,7 +56,18 @@ function create(): Metrics {
       registers: [registry],
     }),
     licenseApiChildren: new Map(),
+    licenseCacheLookups: licenseCacheCounters(registry),
   };
+}
+
+function licenseCacheCounters(registry: Registry): Record<LicenseCacheResult, Counter.Internal> {
+  const counter = new client.Counter({
+    name: "license_cache_lookups_total",
+    help: "Validations' license reads by result: hit (in-process cache), miss (read from the database and cached), bypass (read from the database because the LISTEN connection is down).",
+    labelNames: ["result"],
+    registers: [registry],
+  });
+  return { hit: counter.labels("hit"), miss: counter.labels("miss"), bypass: counter.labels("bypass") };
 }
 
 // Read when scraped, not kept up to date per checkout: the pools already count.
@@ -93,6 +108,11 @@ export function observeLicenseApi(endpoint: string, code: string, seconds: numbe
   }
   child.duration.observe(seconds);
   child.results.inc();
+}
+
+/** Counts one license read of a validation by how the cache served it (lib/licensing/license-cache.ts). */
+export function countLicenseCacheLookup(result: LicenseCacheResult): void {
+  metrics().licenseCacheLookups[result].inc();
 }
 
 /** Counts one answered HTTP request; `route` must be a template (see routes.ts), never a raw path. */

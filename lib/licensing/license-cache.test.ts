@@ -1,0 +1,190 @@
+// The validate cache kept exact by LISTEN/NOTIFY: in one process, across two
+// server processes on one database, and while the listening connection is
+// killed (pg_terminate_backend). Changes are made the way an operator or
+// another instance would: on other connections, behind the caches' backs.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { changeListener } from "../db/client";
+import { LISTENER_APPLICATION_NAME } from "../db/change-listener";
+import { metrics } from "../metrics/registry";
+import { call } from "../test/api-client";
+import { setupTestDatabase } from "../test/database";
+import { createLicense } from "../test/licenses";
+import { spawnApiServer, type SpawnedServer } from "../test/spawn-api-server";
+
+process.env.RATE_LIMIT_PER_MINUTE = "0";
+const database = setupTestDatabase();
+
+/** A connection of its own, like another instance's or psql's. */
+let other: pg.Client;
+beforeAll(async () => {
+  other = new pg.Client({ connectionString: database.url });
+  await other.connect();
+});
+afterAll(() => other.end());
+
+async function lookups(): Promise<Record<string, number>> {
+  const { values } = await metrics().registry.getSingleMetric("license_cache_lookups_total")!.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.result), v.value]));
+}
+
+async function untilListening(): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!changeListener().listening) {
+    if (Date.now() > deadline) throw new Error("the change listener did not connect");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("in one process", () => {
+  it("answers repeated validations from the cache, and the very next one after any committed change sees it", async () => {
+    const { key, license } = await createLicense({ maxMachines: 2 });
+    await call("/api/v1/licenses/activate", { key, fingerprint: "fp-1" });
+    await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" });
+    await untilListening();
+    await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" }); // fills the cache
+    const before = await lookups();
+    for (let i = 0; i < 5; i++) expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code).toBe("VALID");
+    expect((await lookups()).hit! - (before.hit ?? 0)).toBe(5);
+
+    // Each change is committed on another connection and followed at once by a validation: no waiting.
+    const steps: [string, unknown[], string][] = [
+      ["UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id], "SUSPENDED"],
+      ["UPDATE licenses SET status = 'ACTIVE' WHERE id = $1", [license.id], "VALID"],
+      ["UPDATE licenses SET expires_at = now() - interval '1 day' WHERE id = $1", [license.id], "EXPIRED"],
+      ["UPDATE licenses SET expires_at = NULL WHERE id = $1", [license.id], "VALID"],
+      ["UPDATE machines SET deactivated_at = now() WHERE license_id = $1", [license.id], "NO_MACHINE"],
+      ["UPDATE machines SET deactivated_at = NULL WHERE license_id = $1", [license.id], "VALID"],
+      ["UPDATE licenses SET max_machines = 0 WHERE id = $1", [license.id], "TOO_MANY_MACHINES"],
+      ["UPDATE licenses SET max_machines = NULL WHERE id = $1", [license.id], "VALID"],
+      ["UPDATE plans SET max_machines = 0 WHERE id = (SELECT plan_id FROM licenses WHERE id = $1)", [license.id], "TOO_MANY_MACHINES"],
+      ["UPDATE plans SET max_machines = 2 WHERE id = (SELECT plan_id FROM licenses WHERE id = $1)", [license.id], "VALID"],
+      ["UPDATE licenses SET status = 'REVOKED' WHERE id = $1", [license.id], "REVOKED"],
+    ];
+    for (let round = 0; round < 10; round++) {
+      for (const [sql, values, code] of steps.slice(0, -1)) {
+        await other.query(sql, values);
+        expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code, sql).toBe(code);
+        expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code, sql).toBe(code);
+      }
+    }
+    const [sql, values, code] = steps.at(-1)!;
+    await other.query(sql, values);
+    expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code).toBe(code);
+  });
+
+  it("hears a committed change within 100 ms, and nothing of a rolled-back one", async () => {
+    const { license } = await createLicense();
+    const listener = new pg.Client({ connectionString: database.url });
+    await listener.connect();
+    try {
+      await listener.query("LISTEN license_changes");
+      const heard: { payload: string; at: number }[] = [];
+      listener.on("notification", (n) => heard.push({ payload: n.payload ?? "", at: Date.now() }));
+      await other.query("BEGIN");
+      await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
+      await other.query("ROLLBACK");
+      await other.query("UPDATE licenses SET last_validated_at = now() WHERE id = $1", [license.id]); // not read by validate
+      const committed = Date.now();
+      await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(heard.map((h) => h.payload)).toEqual([license.id]);
+      expect(heard[0]!.at - committed).toBeLessThan(100);
+    } finally {
+      await listener.end();
+    }
+  });
+});
+
+describe("across two server processes, and with the listening connection killed", () => {
+  let servers: SpawnedServer[] = [];
+  const METRICS_TOKEN = `m-${randomBytes(6).toString("hex")}`;
+  beforeAll(async () => {
+    const env = {
+      DATABASE_URL: database.url,
+      RATE_LIMIT_PER_MINUTE: "0",
+      METRICS_TOKEN,
+      METRICS_PORT: "",
+      LICENSE_ENCRYPTION_KEY: process.env.LICENSE_ENCRYPTION_KEY!,
+      LICENSE_SIGNING_KEY: process.env.LICENSE_SIGNING_KEY!,
+      AUTH_SECRET: process.env.AUTH_SECRET ?? "test",
+    };
+    servers = await Promise.all([spawnApiServer(env), spawnApiServer(env)]);
+  }, 60_000);
+  afterAll(() => Promise.all(servers.map((s) => s.stop())));
+
+  const post = (server: SpawnedServer, path: string, body: unknown) =>
+    fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(
+      async (r) => ({ status: r.status, json: await r.json() }),
+    );
+  const validate = (server: SpawnedServer, key: string) => post(server, "/api/v1/licenses/validate", { key, fingerprint: "fp" }).then((r) => r.json.code);
+  const serverLookups = async (server: SpawnedServer) => {
+    const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const count = (result: string) => Number(new RegExp(`^license_cache_lookups_total\\{result="${result}"\\} (\\d+)`, "m").exec(text)?.[1] ?? 0);
+    return { hit: count("hit"), miss: count("miss"), bypass: count("bypass") };
+  };
+  const listenerPids = async () =>
+    (await other.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = $2", [database.name, LISTENER_APPLICATION_NAME])).rows.map(
+      (r) => r.pid,
+    );
+  async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Validates until the server answers one from its cache. */
+  const untilCached = (server: SpawnedServer, key: string) =>
+    until("an answer from the cache", async () => {
+      const start = (await serverLookups(server)).hit;
+      await validate(server, key);
+      return (await serverLookups(server)).hit > start;
+    });
+
+  it("a change made through one instance is seen by the other's very next validation", async () => {
+    const { key, license } = await createLicense({ maxMachines: 1 });
+    expect((await post(servers[0]!, "/api/v1/licenses/activate", { key, fingerprint: "fp" })).status).toBe(201);
+    // Each instance answers from its cache once its listener is up.
+    for (const s of servers) await untilCached(s, key);
+    for (let round = 0; round < 5; round++) {
+      expect((await post(servers[0]!, "/api/v1/licenses/deactivate", { key, fingerprint: "fp" })).status).toBe(200);
+      expect(await validate(servers[1]!, key)).toBe("NO_MACHINE");
+      expect(await validate(servers[0]!, key)).toBe("NO_MACHINE");
+      expect((await post(servers[1]!, "/api/v1/licenses/activate", { key, fingerprint: "fp" })).status).toBe(201);
+      expect(await validate(servers[0]!, key)).toBe("VALID");
+      expect(await validate(servers[1]!, key)).toBe("VALID");
+    }
+    const t0 = Date.now();
+    await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
+    const codes = await Promise.all(servers.map((s) => validate(s, key)));
+    expect(codes).toEqual(["SUSPENDED", "SUSPENDED"]);
+    expect(Date.now() - t0).toBeLessThan(100);
+  });
+
+  it("while the LISTEN connection is killed the cache is bypassed, and it comes back by itself", async () => {
+    const { key, license } = await createLicense({ maxMachines: 1 });
+    await post(servers[0]!, "/api/v1/licenses/activate", { key, fingerprint: "fp" });
+    for (const s of servers) await validate(s, key);
+    const before = await Promise.all(servers.map(serverLookups));
+
+    const pids = await listenerPids();
+    const { rows } = await other.query<{ ok: boolean }>("SELECT pg_terminate_backend(pid) AS ok FROM unnest($1::int[]) AS pid", [pids]);
+    expect(rows.every((r) => r.ok)).toBe(true);
+    // Changes while the listeners are gone are still seen at once: the caches are bypassed.
+    await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
+    expect(await Promise.all(servers.map((s) => validate(s, key)))).toEqual(["SUSPENDED", "SUSPENDED"]);
+    await other.query("UPDATE licenses SET status = 'ACTIVE' WHERE id = $1", [license.id]);
+    expect(await Promise.all(servers.map((s) => validate(s, key)))).toEqual(["VALID", "VALID"]);
+    const during = await Promise.all(servers.map(serverLookups));
+    during.forEach((d, i) => expect(d.bypass).toBeGreaterThan(before[i]!.bypass));
+
+    // Recovery: new listening connections, and answers from the cache again.
+    await until("new listeners", async () => (await listenerPids()).filter((p) => !pids.includes(p)).length >= 2);
+    for (const s of servers) await untilCached(s, key);
+    await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
+    expect(await Promise.all(servers.map((s) => validate(s, key)))).toEqual(["SUSPENDED", "SUSPENDED"]);
+  });
+});
