@@ -53,8 +53,10 @@ function startProcess(args: string[], env: Record<string, string>, ready: RegExp
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
     children.push(child);
-    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}`)));
+    let output = ""; // the logs go to stdout: shown when the process dies before it is ready
+    child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}:\n${output.slice(-3000)}`)));
     child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
       const m = ready.exec(chunk.toString());
       if (m) resolve({ port: Number(m[1]), child });
     });

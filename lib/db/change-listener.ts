@@ -42,6 +42,7 @@ export class ChangeListener {
   private readonly subscribers = new Set<ChangeSubscriber>();
   private waiting: ((ok: boolean) => void)[] = [];
   private fenceScheduled = false;
+  private fenceInFlight = false;
   /** Increases with every notification and reset: a read may fill a cache only when it did not move meanwhile. */
   generation = 0;
 
@@ -76,16 +77,16 @@ export class ChangeListener {
     if (!this.listening) return Promise.resolve(false);
     return new Promise((resolve) => {
       this.waiting.push(resolve);
-      if (!this.fenceScheduled) {
-        this.fenceScheduled = true;
-        setImmediate(() => this.runFence());
-      }
+      this.scheduleFence();
     });
   }
 
-  /** The backend pid of the listening connection, or null while down (for tests and diagnostics). */
-  get backendPid(): number | null {
-    return this.ready ? ((this.client as unknown as { processID?: number } | null)?.processID ?? null) : null;
+  // One fence in flight at a time (a pg.Client runs one query at a time anyway): callers that
+  // arrive meanwhile wait for the next one, which is sent after they arrived.
+  private scheduleFence(): void {
+    if (this.fenceScheduled || this.fenceInFlight || this.waiting.length === 0) return;
+    this.fenceScheduled = true;
+    setImmediate(() => this.runFence());
   }
 
   /** Closes the connection for good. */
@@ -105,13 +106,16 @@ export class ChangeListener {
     const client = this.client;
     if (!this.ready || !client) return batch.forEach((resolve) => resolve(false));
     let settled = false;
+    this.fenceInFlight = true;
     const finish = (ok: boolean) => {
       if (settled) return;
       settled = true;
+      this.fenceInFlight = false;
       clearTimeout(timer);
       // A reset while the fence was out means notifications may be lost: not fenced.
       const fenced = ok && this.ready && this.client === client;
       batch.forEach((resolve) => resolve(fenced));
+      this.scheduleFence();
     };
     const timer = setTimeout(() => {
       finish(false);
