@@ -6,7 +6,10 @@ import type { ExpirationStrategy, LicenseSnapshot, LicenseStatus, MachineSnapsho
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, "query">;
 
-const LICENSE_COLUMNS = `
+// Every column read here must be one whose change the license_changes triggers announce
+// (migration 20261202160000_license_change_notifications), else the validate cache would keep
+// serving its old value: license-cache.test.ts checks the licenses' and machines' columns.
+export const LICENSE_COLUMNS = `
   l.id, l.status, l.expires_at, coalesce(l.max_machines, p.max_machines) AS max_machines,
   p.slug AS plan, pr.slug AS product, p.floating, p.heartbeat_seconds, p.entitlements, p.offline_grace_days,
   p.expiration_strategy, l.trial`;

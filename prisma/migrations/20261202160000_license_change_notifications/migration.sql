@@ -30,8 +30,8 @@ BEGIN
   IF TG_OP = 'UPDATE' THEN
     PERFORM license_changes_notify_ids(ARRAY(
       SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id
-      WHERE (o.key_hash, o.status, o.expires_at, o.max_machines, o.plan_id)
-        IS DISTINCT FROM (n.key_hash, n.status, n.expires_at, n.max_machines, n.plan_id)
+      WHERE (o.key_hash, o.status, o.expires_at, o.max_machines, o.plan_id, o.trial)
+        IS DISTINCT FROM (n.key_hash, n.status, n.expires_at, n.max_machines, n.plan_id, n.trial)
       LIMIT 101));
   ELSE
     PERFORM license_changes_notify_ids(ARRAY(SELECT id FROM old_rows LIMIT 101));
