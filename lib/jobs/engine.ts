@@ -53,6 +53,9 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
     // Cron slots are checked every 10 s (not 30) so a minutely schedule fires early in its minute.
     cronMonitorIntervalSeconds: 10,
     cronWorkerIntervalSeconds: 2,
+    // How soon a job whose worker died (expireInSeconds passed) is failed and retried:
+    // every 30 s instead of pg-boss's 120, once across instances.
+    maintenanceIntervalSeconds: 30,
   });
   boss.on("error", (error: Error) => log(`pg-boss: ${error.message}`));
   await boss.start();

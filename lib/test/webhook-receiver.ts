@@ -19,6 +19,8 @@ export type WebhookReceiver = {
   secret: string;
   /** answer this status (e.g. 500) instead of 204 to the next `count` requests */
   failNext: (count: number, status?: number) => void;
+  /** take the next `count` requests and never answer them (a sender's send stays under way) */
+  hangNext: (count: number) => void;
   /** stop listening (connections refused) until up() */
   down: () => Promise<void>;
   up: () => Promise<void>;
@@ -29,6 +31,7 @@ export type WebhookReceiver = {
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   let failures = 0;
+  let hangs = 0;
   let failStatus = 500;
   const waiters = new Set<() => void>();
   const receiver: WebhookReceiver = {
@@ -40,6 +43,9 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     failNext: (count, status = 500) => {
       failures = count;
       failStatus = status;
+    },
+    hangNext: (count) => {
+      hangs = count;
     },
     down: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -72,6 +78,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     req.on("end", () => {
       receiver.requests++;
       const body = Buffer.concat(chunks).toString("utf8");
+      if (hangs > 0) {
+        hangs--;
+        return;
+      }
       if (failures > 0) {
         failures--;
         res.writeHead(failStatus).end("failing on purpose");
