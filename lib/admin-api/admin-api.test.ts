@@ -208,9 +208,14 @@ describe("routing", () => {
   it("answers 405 with Allow for a wrong method on a known path", async () => {
     const res = await call("PUT", "licenses", { body: {} });
     expect(res.status).toBe(405);
-    expect(res.headers.Allow).toBe("GET, POST");
+    expect(res.headers.Allow).toBe("GET, HEAD, POST");
     expect(res.json.error.code).toBe("METHOD_NOT_ALLOWED");
-    expect((await call("DELETE", "customers")).headers.Allow).toBe("GET");
+    expect((await call("DELETE", "customers")).headers.Allow).toBe("GET, HEAD");
+  });
+
+  it("answers HEAD wherever it answers GET, with GET's status", async () => {
+    expect((await call("HEAD", "customers")).status).toBe(200);
+    expect((await call("HEAD", `licenses/${randomUUID()}`)).status).toBe(404);
   });
 
   it.each(["products", "plans", "licenses", `licenses/${randomUUID()}`])(

@@ -67,9 +67,12 @@ async function dispatch(req: ApiRequest): Promise<ApiResponse> {
   if (!found) throw new ApiError("NOT_FOUND", "No such admin API endpoint");
 
   const method = req.method.toUpperCase();
-  const handler = found.route.methods[method];
+  // HEAD is GET without the body (RFC 9110 §9.3.2); both servers drop the body of a HEAD answer.
+  const handler = found.route.methods[method === "HEAD" ? "GET" : method];
   if (!handler) {
-    const allow = Object.keys(found.route.methods).join(", ");
+    const allow = Object.keys(found.route.methods)
+      .flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m]))
+      .join(", ");
     throw new ApiError("METHOD_NOT_ALLOWED", `${method} is not allowed here; use ${allow}`, { headers: { Allow: allow } });
   }
   // A body that could not be read (too large, aborted) is reported only to an

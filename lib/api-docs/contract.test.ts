@@ -269,6 +269,17 @@ describe("every documented operation, fuzzed from the served document", () => {
     }
   });
 
+  it("answers a malformed path parameter (bad percent-encoding, a slash, a dot-segment) with a documented 4xx", async () => {
+    for (const { method, path, op } of documentOperations(doc).filter(({ path }) => path.includes("{"))) {
+      for (const bad of ["%ZZ", "%", "a%2Fb", "..", "%00", "%C0%AF"]) {
+        const target = path.replace(/\{[^}]+\}/g, bad);
+        const res = await send(request(method, target, { headers: ((op.security ?? []) as Json[]).some((s) => "licenseKey" in s) ? { authorization: `License ${known.key}` } : {} }));
+        checkAnswer(`${method} ${target}`, op, path, res);
+        expect(res.status, `${method} ${target}`).toBeGreaterThanOrEqual(400);
+      }
+    }
+  });
+
   it("answers admin operations without a valid token with the documented 401", async () => {
     for (const { method, path, op } of documentOperations(doc).filter(({ path }) => path.startsWith("/api/v1/admin/"))) {
       const res = await send(request(method, fillKnown(path), { headers: { authorization: "Bearer nope" } }));

