@@ -20,6 +20,8 @@ export type GiftView =
       productName: string;
       planName: string;
       licenseId: string;
+      /** the license's owner now: after an acceptance, the receiver */
+      ownerId: string;
     };
 
 const findByToken = (token: string) =>
@@ -54,6 +56,7 @@ export async function giftByToken(token: unknown, now = new Date()): Promise<Gif
     productName: gift.license.plan.product.name,
     planName: gift.license.plan.name,
     licenseId: gift.license.id,
+    ownerId: gift.license.userId,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AcceptGift } from "@/components/portal/accept-gift";
+import { primaryButton } from "@/components/portal/buttons";
 import { requireUser } from "@/lib/auth/session";
 import { giftByToken, type GiftView } from "@/lib/gifts/accept";
 import { isGiftTokenShaped } from "@/lib/gifts/token";
@@ -38,7 +39,17 @@ export default async function GiftPage(props: { params: Promise<{ token: string 
             </strong>
             .
           </p>
-          {gift.state !== "pending" ? (
+          {gift.state === "accepted" && gift.ownerId === user.id ? (
+            // The acceptance re-renders this page (its action revalidates): say so here, not only in the form.
+            <div className="space-y-3">
+              <p role="status" className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm text-emerald-900">
+                The license is yours now.
+              </p>
+              <Link href={`/account/licenses/${gift.licenseId}`} className={primaryButton}>
+                Open the license
+              </Link>
+            </div>
+          ) : gift.state !== "pending" ? (
             <p role="status" className="text-sm">{ENDED[gift.state]}</p>
           ) : gift.toEmail !== user.email ? (
             <p role="alert" className="text-sm break-words text-red-700">
