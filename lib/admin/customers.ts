@@ -5,6 +5,7 @@ import { adminLicense, isUuid, LICENSE_INCLUDE, type AdminLicense } from "../adm
 import { isAdmin } from "../auth/roles";
 import { prisma } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
+import { minorUnits } from "../catalog/money";
 import { containsText } from "../db/like";
 import { text } from "../http/input";
 import { COUNT_CAP, pageOf, pageParam, type Page } from "./paging";
@@ -32,7 +33,7 @@ export type CustomerRow = {
 async function paidBy(userIds: string[]): Promise<Map<string, Money[]>> {
   const sums = await prisma().payment.groupBy({ by: ["userId", "currency"], where: { userId: { in: userIds } }, _sum: { amountCents: true } });
   const out = new Map<string, Money[]>();
-  for (const s of sums) out.set(s.userId, [...(out.get(s.userId) ?? []), { currency: s.currency, amountCents: s._sum.amountCents ?? 0 }]);
+  for (const s of sums) out.set(s.userId, [...(out.get(s.userId) ?? []), { currency: s.currency, amountCents: minorUnits(s._sum.amountCents ?? 0) }]);
   return out;
 }
 
@@ -93,7 +94,7 @@ export async function getCustomer(id: string, now = new Date()): Promise<Custome
     payments: user.payments.map((p) => ({
       id: p.id,
       licenseId: p.licenseId,
-      amountCents: p.amountCents,
+      amountCents: minorUnits(p.amountCents),
       currency: p.currency,
       createdAt: p.createdAt,
       checkoutSessionId: p.stripeCheckoutSessionId,

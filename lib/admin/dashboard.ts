@@ -77,7 +77,7 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
       SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
       FROM licenses WHERE created_at >= ${from} AND created_at < ${end} GROUP BY 1`,
     db.$queryRaw<{ day: string; currency: string; cents: number }[]>`
-      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, currency, sum(amount_cents)::int AS cents
+      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, currency, sum(amount_cents)::float8 AS cents
       FROM payments WHERE created_at >= ${from} AND created_at < ${end} GROUP BY 1, 2`,
     // The status the license API would answer (an ACTIVE license past its expiry is EXPIRED).
     db.$queryRaw<{ status: string; count: number }[]>`

@@ -4,6 +4,7 @@
 import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, type AdminLicense, type AdminMachine } from "../admin-api/license-view";
 import { prisma } from "../db/client";
 import { isMachineLive, seatHolders } from "../licensing/decision";
+import { minorUnits } from "../catalog/money";
 import { licenseSnapshot } from "../licensing/snapshot";
 // The portal's label, so an admin and the customer call a machine the same.
 import { machineLabel } from "../portal/license-view";
@@ -90,7 +91,7 @@ export async function loadLicensePage(id: string, now = new Date()): Promise<Lic
     },
     payments: row.payments.map((p) => ({
       id: p.id,
-      amountCents: p.amountCents,
+      amountCents: minorUnits(p.amountCents),
       currency: p.currency,
       createdAt: p.createdAt,
       checkoutSessionId: p.stripeCheckoutSessionId,

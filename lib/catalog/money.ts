@@ -59,3 +59,12 @@ export function formatMoney(minor: number, currency: string): string {
     return `${major.toFixed(exp)} ${currency.toUpperCase()}`;
   }
 }
+
+/**
+ * A stored amount (`payments.amount_cents`, bigint since Stripe sends amounts
+ * past int4, e.g. large IDR or JPY payments) as a number of minor units. Exact up
+ * to Number.MAX_SAFE_INTEGER (2^53 − 1), far above the 12 digits Stripe allows.
+ */
+export function minorUnits(stored: bigint | number): number {
+  return Number(stored);
+}

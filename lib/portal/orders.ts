@@ -2,6 +2,7 @@
 // subscription invoices, from the payments table the webhook keeps), with its refunds and dispute,
 // and the way to its receipt or invoice at Stripe. Ownership is part of every query.
 import Stripe from "stripe";
+import { minorUnits } from "../catalog/money";
 import { prisma } from "../db/client";
 import { componentLogger } from "../logging/logger";
 import { stripe } from "../payments/stripe-client";
@@ -29,9 +30,9 @@ export type Order = {
 };
 
 /** A dispute outranks refunds (the money is contested); a refund of everything is "refunded". */
-export function orderStatus(p: { amountCents: number; amountRefundedCents: number; disputedAt: Date | null }): OrderStatus {
+export function orderStatus(p: { amountCents: bigint | number; amountRefundedCents: number; disputedAt: Date | null }): OrderStatus {
   if (p.disputedAt) return "disputed";
-  if (p.amountRefundedCents > 0 && p.amountRefundedCents >= p.amountCents) return "refunded";
+  if (p.amountRefundedCents > 0 && p.amountRefundedCents >= minorUnits(p.amountCents)) return "refunded";
   return p.amountRefundedCents > 0 ? "partially_refunded" : "paid";
 }
 
@@ -50,7 +51,7 @@ export async function listOrdersForUser(userId: string, limit = 100): Promise<Or
     productName: p.plan?.product.name ?? null,
     planName: p.plan?.name ?? null,
     kind: p.stripeCheckoutSessionId ? "purchase" : "renewal",
-    amount: p.amountCents,
+    amount: minorUnits(p.amountCents),
     currency: p.currency,
     amountRefunded: p.amountRefundedCents,
     status: orderStatus(p),

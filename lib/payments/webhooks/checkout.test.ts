@@ -60,7 +60,7 @@ describe("checkout.session.completed", () => {
 
     const payments = await sql("SELECT * FROM payments WHERE license_id = $1", [license.id]);
     expect(payments).toHaveLength(1);
-    expect(payments[0]).toMatchObject({ user_id: user.id, amount_cents: 12_900, currency: "usd", stripe_checkout_session_id: session.id, stripe_invoice_id: null });
+    expect(payments[0]).toMatchObject({ user_id: user.id, amount_cents: "12900", currency: "usd", stripe_checkout_session_id: session.id, stripe_invoice_id: null });
 
     const audit = await sql("SELECT * FROM audit_logs WHERE action = 'license.create' AND target_id = $1", [license.id]);
     expect(audit).toHaveLength(1);

@@ -5,7 +5,10 @@
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { POST } from "../../../app/api/stripe/webhook/route";
+import { loadDashboard } from "../../admin/dashboard";
+import { loadLicensePage } from "../../admin/license-page";
 import { listStripeEvents } from "../../admin/stripe-events";
+import { formatMoney } from "../../catalog/money";
 import { setupTestDatabase } from "../../test/database";
 import { createPlan } from "../../test/licenses";
 import { WEBHOOK_SECRET, checkoutSession, deliver, event, setWebhookEnv, sql } from "./test-kit";
@@ -94,5 +97,35 @@ describe("checkout sessions the portal did not create", () => {
     expect((await deliver(evt)).status).toBe(500);
     errors.mockRestore();
     expect((await sql("SELECT status FROM stripe_events WHERE id = $1", [evt.id]))[0].status).toBe("FAILED");
+  });
+});
+
+describe("amounts past int4 (2,147,483,647 minor units)", () => {
+  it.each([
+    ["jpy", 5_000_000_000, "¥5,000,000,000"],
+    ["idr", 999_999_999_999, "IDR 9,999,999,999.99"],
+  ])("records a paid %s checkout of %d minor units exactly: license, payment, event and pages", async (currency, amount, shown) => {
+    const plan = await createPlan();
+    const evt = event("checkout.session.completed", { ...checkoutSession({ plan: plan.slug, amountTotal: amount }), currency });
+    const session = (evt.data as { object: Json }).object;
+
+    expect(await deliver(evt)).toEqual(OK);
+    const [row] = await sql("SELECT status FROM stripe_events WHERE id = $1", [evt.id]);
+    expect(row.status).toBe("PROCESSED");
+    const [payment] = await sql("SELECT license_id, amount_cents::text AS amount, currency FROM payments WHERE stripe_checkout_session_id = $1", [session.id]);
+    expect(payment).toMatchObject({ amount: String(amount), currency });
+    const [recorded] = await sql("SELECT payload FROM webhook_events WHERE type = 'payment.succeeded' AND payload->'data'->'payment'->>'licenseId' = $1", [payment.license_id]);
+    expect(recorded.payload.data.payment.amount).toBe(amount);
+
+    // The console shows it with the currency's own exponent, and the dashboard sums it without overflowing.
+    expect(formatMoney(amount, currency).replace(/\s/g, " ")).toBe(shown);
+    const page = await loadLicensePage(payment.license_id);
+    expect(page!.payments).toEqual([expect.objectContaining({ amountCents: amount, currency })]);
+    const dashboard = await loadDashboard(7);
+    expect(dashboard.revenue.find((r) => r.currency === currency)?.totalCents).toBe(amount);
+
+    // A repeat delivery changes nothing.
+    expect(await deliver(evt)).toEqual(OK);
+    expect(await sql("SELECT id FROM payments WHERE stripe_checkout_session_id = $1", [session.id])).toHaveLength(1);
   });
 });

@@ -9,6 +9,7 @@
 // disputePayment), so the customer's orders show them against their order.
 import type Stripe from "stripe";
 import { writeAudit } from "../../audit/log";
+import { minorUnits } from "../../catalog/money";
 import type { License, Payment } from "../../generated/prisma/client";
 import { recordPaymentEvent } from "../../webhooks/record";
 import type { HandlerContext } from "./context";
@@ -33,7 +34,7 @@ export async function recordPayment(ctx: HandlerContext, input: PaymentInput): P
   const payment = await ctx.tx.payment.create({ data: { ...input, planId, currency: input.currency.toLowerCase() } });
   await recordPaymentEvent(ctx.tx, "payment.succeeded", {
     id: payment.id,
-    amountCents: payment.amountCents,
+    amountCents: minorUnits(payment.amountCents),
     currency: payment.currency,
     licenseId: payment.licenseId,
     stripeId: input.stripeInvoiceId ?? input.stripeCheckoutSessionId ?? null,

@@ -75,7 +75,8 @@ describe("invoice.paid", () => {
     await deliverAll([event("invoice.paid", renewal)]);
     expect((await stateOf(sub)).expiresAt).toBe(at(second));
     const renewalPayments = await sql("SELECT user_id, amount_cents, currency FROM payments WHERE stripe_invoice_id = $1", [renewal.id]);
-    expect(renewalPayments).toEqual([{ user_id: license.user_id, amount_cents: 1900, currency: "usd" }]);
+    // amount_cents is bigint, which node-postgres reads as text.
+    expect(renewalPayments).toEqual([{ user_id: license.user_id, amount_cents: "1900", currency: "usd" }]);
     const audit = await sql("SELECT actor_type, data FROM audit_logs WHERE action = 'license.update' AND target_id = $1 ORDER BY id", [license.id]);
     expect(audit.at(-1)).toMatchObject({ actor_type: "stripe", data: { event: "invoice.paid", changes: { expiresAt: { to: at(second) } } } });
 
@@ -94,7 +95,7 @@ describe("invoice.paid", () => {
     ]);
     const license = await licenseOf(sub);
     expect(await sql("SELECT amount_cents, stripe_checkout_session_id FROM payments WHERE license_id = $1", [license.id])).toEqual([
-      { amount_cents: 4900, stripe_checkout_session_id: session.id },
+      { amount_cents: "4900", stripe_checkout_session_id: session.id },
     ]);
   });
 });
