@@ -1,4 +1,5 @@
 // GET /api/v1/admin/customers?email=: customers (every account), with how many licenses each has.
+import { licenseCounts } from "../admin/customers";
 import { prisma } from "../db/client";
 import { jsonResponse, type ApiResponse } from "../http/types";
 import type { AdminContext } from "./context";
@@ -11,13 +12,13 @@ export async function listCustomers({ req }: AdminContext): Promise<ApiResponse>
   const [users, total] = await Promise.all([
     prisma().user.findMany({
       where,
-      include: { _count: { select: { licenses: true } } },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: query.limit,
       skip: query.offset,
     }),
     prisma().user.count({ where }),
   ]);
-  const data = users.map((u) => ({ id: u.id, number: u.number, email: u.email, name: u.name, createdAt: u.createdAt.toISOString(), licenses: u._count.licenses }));
+  const counts = await licenseCounts(users.map((u) => u.id));
+  const data = users.map((u) => ({ id: u.id, number: u.number, email: u.email, name: u.name, createdAt: u.createdAt.toISOString(), licenses: counts.get(u.id) ?? 0 }));
   return jsonResponse(200, { data, total });
 }

@@ -17,6 +17,7 @@ import type { AdminContext } from "./context";
 import { isUniqueViolation, uniqueViolationTarget } from "./db-errors";
 import { claimIdempotencyKey, idempotencyKeyOf } from "./idempotency";
 import { COUNT_CAP } from "../admin/paging";
+import { NEWEST_FIRST, planWhere } from "../admin/license-search";
 import { adminLicense, adminMachine, isUuid, LICENSE_INCLUDE, loadLicenseDetail, lockLicense } from "./license-view";
 import { createLicenseSchema, listLicensesQuery, parseQuery, updateLicenseSchema } from "./schemas";
 
@@ -118,7 +119,7 @@ export async function listLicenses({ req }: AdminContext): Promise<ApiResponse> 
   const filters: Prisma.LicenseWhereInput[] = [];
   // Exact equality of the identity form (the schema normalised it): never a pattern.
   if (query.email) filters.push({ user: { email: query.email } });
-  if (query.plan) filters.push({ plan: { slug: query.plan } });
+  if (query.plan) filters.push(await planWhere(query.plan));
   if (query.status) filters.push(statusWhere(query.status, now));
   const where: Prisma.LicenseWhereInput = { AND: filters };
 
@@ -129,11 +130,11 @@ export async function listLicenses({ req }: AdminContext): Promise<ApiResponse> 
     prisma().license.findMany({
       where,
       include: { ...LICENSE_INCLUDE, machines: { where: { deactivatedAt: null } } },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      orderBy: NEWEST_FIRST,
       take: query.limit,
       skip: query.offset,
     }),
-    prisma().license.count({ where, take: COUNT_CAP + 1 }),
+    prisma().license.count({ where, orderBy: NEWEST_FIRST, take: COUNT_CAP + 1 }),
   ]);
   const data = rows.map((row) => adminLicense(row, row.machines, now));
   // Counted up to COUNT_CAP (lib/admin/paging.ts): an exact count of a million rows is a scan of them all.

@@ -37,6 +37,17 @@ async function paidBy(userIds: string[]): Promise<Map<string, Money[]>> {
   return out;
 }
 
+/**
+ * How many licenses each of these customers holds (absent: none). Counted for the page's customers
+ * only, through licenses(user_id): Prisma's `_count` include grouped the whole licenses table
+ * (seconds with 10⁶ licenses) before joining the page's 25 customers.
+ */
+export async function licenseCounts(userIds: string[]): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const groups = await prisma().license.groupBy({ by: ["userId"], where: { userId: { in: userIds } }, _count: { _all: true } });
+  return new Map(groups.map((g) => [g.userId, g._count._all]));
+}
+
 export async function listCustomers(search: z.output<typeof customerSearchSchema>): Promise<Page<CustomerRow>> {
   const where: Prisma.UserWhereInput = search.q
     ? { OR: [{ email: containsText(search.q) }, { name: containsText(search.q) }] }
@@ -44,21 +55,21 @@ export async function listCustomers(search: z.output<typeof customerSearchSchema
   const [users, total] = await Promise.all([
     prisma().user.findMany({
       where,
-      include: { _count: { select: { licenses: true } } },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       skip: (search.page - 1) * CUSTOMERS_PER_PAGE,
       take: CUSTOMERS_PER_PAGE,
     }),
-    prisma().user.count({ where, take: COUNT_CAP + 1 }),
+    prisma().user.count({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: COUNT_CAP + 1 }),
   ]);
-  const paid = await paidBy(users.map((u) => u.id));
+  const ids = users.map((u) => u.id);
+  const [paid, counts] = await Promise.all([paidBy(ids), licenseCounts(ids)]);
   const rows = users.map((u) => ({
     id: u.id,
     email: u.email,
     name: u.name,
     isAdmin: isAdmin(u),
     createdAt: u.createdAt,
-    licenseCount: u._count.licenses,
+    licenseCount: counts.get(u.id) ?? 0,
     paid: paid.get(u.id) ?? [],
   }));
   return pageOf(rows, total, search.page, CUSTOMERS_PER_PAGE);
