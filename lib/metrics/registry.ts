@@ -4,6 +4,7 @@
 // sets, so a hostile client cannot grow the registry by sending odd paths.
 import client, { type Counter, type Histogram, type Registry } from "prom-client";
 import { poolStatistics } from "../db/client";
+import { jobQueueDepths } from "../jobs/depth";
 
 type Metrics = {
   registry: Registry;
@@ -13,6 +14,7 @@ type Metrics = {
   /** Children of the two license API metrics by `endpoint\0code`: the hot path skips prom-client's label hashing. */
   licenseApiChildren: Map<string, { duration: Histogram.Internal<"endpoint" | "code">; results: Counter.Internal }>;
   licenseCacheLookups: Record<LicenseCacheResult, Counter.Internal>;
+  webhookFailures: Counter<"final">;
 };
 
 /** hit: answered from the cache; miss: read and kept; bypass: read, the change listener being down. */
@@ -34,6 +36,7 @@ function create(): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   registerPoolGauges(registry);
+  registerJobQueueGauge(registry);
   return {
     registry,
     httpRequests: new client.Counter({
@@ -57,6 +60,12 @@ function create(): Metrics {
     }),
     licenseApiChildren: new Map(),
     licenseCacheLookups: licenseCacheCounters(registry),
+    webhookFailures: new client.Counter({
+      name: "webhook_delivery_failures_total",
+      help: "Failed webhook delivery attempts made by this instance's workers (no 2xx within 10 s); final=\"true\" when it was the delivery's last attempt and the delivery is now FAILED.",
+      labelNames: ["final"],
+      registers: [registry],
+    }),
   };
 }
 
@@ -86,6 +95,27 @@ function registerPoolGauges(registry: Registry): void {
   gauge("db_pool_connections", "Open connections of the database pool (pg: the license API's hot path, prisma: everything else).", (s) => s.total);
   gauge("db_pool_idle_connections", "Open connections of the database pool not checked out.", (s) => s.idle);
   gauge("db_pool_waiting_requests", "Queries waiting for a connection of the database pool: above 0 for long, the pool is too small or the database too slow.", (s) => s.waiting);
+}
+
+// Read from PostgreSQL when scraped: the queues are shared by all instances, so
+// every instance reports the same figures (use max, not sum, across instances).
+function registerJobQueueGauge(registry: Registry): void {
+  new client.Gauge({
+    name: "job_queue_depth",
+    help: "Background jobs due and not yet started, by queue (pg-boss jobs plus outbox rows not yet moved), shared by all instances.",
+    labelNames: ["queue"],
+    registers: [registry],
+    async collect() {
+      let depths: Map<string, number>;
+      try {
+        depths = await jobQueueDepths();
+      } catch {
+        return; // database unreachable: no figure rather than a failed scrape
+      }
+      this.reset();
+      for (const [queue, depth] of depths) this.labels(queue).set(depth);
+    },
+  });
 }
 
 /** The process's metrics, created (with Node's default process metrics) on first use. */
@@ -118,4 +148,9 @@ export function countLicenseCacheLookup(result: LicenseCacheResult): void {
 /** Counts one answered HTTP request; `route` must be a template (see routes.ts), never a raw path. */
 export function countHttpRequest(route: string, method: string, status: number): void {
   metrics().httpRequests.labels(route, method, String(status)).inc();
+}
+
+/** Counts one failed webhook delivery attempt (lib/webhooks/deliver.ts); `final`: the delivery is now FAILED. */
+export function countWebhookDeliveryFailure(final: boolean): void {
+  metrics().webhookFailures.labels(String(final)).inc();
 }

@@ -17,6 +17,7 @@ import { db } from "../db/client";
 import { enqueueJob } from "../jobs/outbox";
 import { defineQueue } from "../jobs/queue";
 import { nextAttemptAt, retrySchedule } from "../jobs/retry-schedule";
+import { countWebhookDeliveryFailure } from "../metrics/registry";
 import { notifyAdminsOfDisabledEndpoint } from "./disable-notice";
 import { DELIVERY_QUEUE, type DeliveryJob } from "./record";
 import { unsealWebhookSecret } from "./secret";
@@ -142,8 +143,19 @@ async function claim(job: DeliveryJob): Promise<Claimed | null> {
   return rows[0] ?? null;
 }
 
-/** Records the attempt and its consequences (success, next attempt, FAILED, endpoint disabled) in one transaction. */
+/**
+ * Records the attempt and its consequences (success, next attempt, FAILED,
+ * endpoint disabled) in one transaction; a failed attempt is counted in
+ * webhook_delivery_failures_total once that transaction commits.
+ */
 async function settle(claimed: Claimed, result: AttemptResult): Promise<void> {
+  const final = await settleInTransaction(claimed, result);
+  if (final !== null) countWebhookDeliveryFailure(final);
+}
+
+/** Returns null after a success, else whether that failure was the last attempt. */
+async function settleInTransaction(claimed: Claimed, result: AttemptResult): Promise<boolean | null> {
+  let failure: boolean | null = null;
   const client = await db().connect();
   try {
     await client.query("BEGIN");
@@ -178,6 +190,7 @@ async function settle(claimed: Claimed, result: AttemptResult): Promise<void> {
         [claimed.id, next ? "PENDING" : "FAILED", attempts, next, result.startedAt, result.responseStatus, result.error.slice(0, 1000)],
       );
       if (next) await enqueueJob(client, DELIVERY_QUEUE, { deliveryId: claimed.id, attempt: attempts } satisfies DeliveryJob, { startAfter: next });
+      failure = next === null;
       const { rows } = await client.query<{ enabled: boolean; failing_since: Date; url: string }>(
         `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING enabled, failing_since, url`,
         [claimed.endpoint_id, result.startedAt],
@@ -191,6 +204,7 @@ async function settle(claimed: Claimed, result: AttemptResult): Promise<void> {
       }
     }
     await client.query("COMMIT");
+    return failure;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
