@@ -5,7 +5,8 @@
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { verifyStoredAnswer, type StoredAnswer } from "../src/cache.js";
-import { pinKey, ResponseVerifier, verifyOfflineFile } from "../src/verify.js";
+import { verify as edVerify } from "node:crypto";
+import { pinKey, ResponseVerifier, signatureBase, verifyOfflineFile } from "../src/verify.js";
 import { offlineFile, signAnswer, testKeys, verdict } from "../test/signer.js";
 
 const seconds = Number(process.argv[2] ?? 3);
@@ -61,6 +62,14 @@ const live = measure("signed answers (live: every check)", (i) => {
   const a = answers[slot]!;
   return verifier.verify(req, a.headers, a.body, a.nonce).ok;
 });
+// The floor: node:crypto's Ed25519 verification of the same signature base alone, no SDK around it. The
+// SDK's checks cost the difference; the rest is OpenSSL's, and the machine's.
+{
+  const a = answers[0]!;
+  const base = Buffer.from(signatureBase(req, a.headers.date!, a.headers.digest!));
+  const signature = Buffer.from(/signature="([^"]+)"/.exec(a.headers.signature!)![1]!, "base64");
+  measure("Ed25519 verification alone (floor)", () => edVerify(null, base, pinned.key, signature));
+}
 measure("saved answers (cache re-verification)", (i) => verifyStoredAnswer(stored[i % stored.length]!, pinned, { fingerprint: FP }).ok);
 measure("offline license files", () => verifyOfflineFile(pinned, file, FP).ok);
 
