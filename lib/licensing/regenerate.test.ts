@@ -5,9 +5,10 @@
 // every machine keeps its seat under the new key, and the change is audited,
 // emailed and sent as license.updated.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prisma } from "../db/client";
+import { changeListener, prisma } from "../db/client";
 import { startMailCatcher, type MailCatcher } from "../email/catcher";
 import { ApiError } from "../http/errors";
+import { metrics } from "../metrics/registry";
 import { call } from "../test/api-client";
 import { setupTestDatabase } from "../test/database";
 import { setupTestJobs } from "../test/jobs";
@@ -37,6 +38,19 @@ afterAll(async () => {
   await receiver.close();
 });
 
+async function cacheHits(): Promise<number> {
+  const { values } = await metrics().registry.getSingleMetric("license_cache_lookups_total")!.get();
+  return values.find((v) => v.labels.result === "hit")?.value ?? 0;
+}
+
+async function untilListening(): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!changeListener().listening) {
+    if (Date.now() > deadline) throw new Error("the change listener did not connect");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const activate = (key: string, fingerprint: string) => call("/api/v1/licenses/activate", { key, fingerprint });
 const validate = (key: string, fingerprint?: string) => call("/api/v1/licenses/validate", { key, fingerprint });
 
@@ -46,7 +60,12 @@ describe("regenerateLicenseKey", () => {
     const owner = { type: "user" as const, id: user.id, label: user.email };
     expect((await activate(oldKey, "fp-one")).status).toBe(201);
     expect((await activate(oldKey, "fp-two")).status).toBe(201);
+    // The old key sits in this process's license cache (license-cache.ts): it must not be served from there.
+    await untilListening();
+    await validate(oldKey, "fp-one");
+    const hitsBefore = await cacheHits();
     expect((await validate(oldKey, "fp-one")).json.code).toBe("VALID");
+    expect(await cacheHits()).toBe(hitsBefore + 1);
 
     const done = await regenerateLicenseKey({ licenseId: license.id, ownerId: user.id, actor: owner, ip: IP, via: "portal" });
     expect(done.key).toMatch(KEY_PATTERN);

@@ -1,8 +1,9 @@
 // A new key for a license whose key leaked (issue 14), from the portal (its
 // owner) or the console (an admin). The old key stops working at once: its
-// keyed hash is overwritten in the same row, and the license API looks every
-// request up in the database (license-lookup.ts batches reads, it caches
-// nothing), so the next request with the old key finds nothing: NOT_FOUND.
+// keyed hash is overwritten in the same row, and the licenses trigger announces
+// a key_hash change like any other (migration 20261202160000), so every
+// instance's license cache (license-cache.ts) drops the old key's entry before
+// its next answer: the next request with the old key finds nothing, NOT_FOUND.
 // Machines belong to the license, not to its key: they keep their seats.
 import type { Actor } from "../audit/log";
 import { writeAudit } from "../audit/log";
