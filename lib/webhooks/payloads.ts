@@ -53,9 +53,15 @@ export async function licensePayloads(tx: Tx, licenseIds: string[], now = new Da
      FROM machines WHERE license_id = ANY($1::uuid[]) AND deactivated_at IS NULL ORDER BY activated_at, id`,
     [licenseIds],
   );
+  const byLicense = new Map<string, typeof machines>();
+  for (const m of machines) {
+    const list = byLicense.get(m.license_id);
+    if (list) list.push(m);
+    else byLicense.set(m.license_id, [m]);
+  }
   const result = new Map<string, AdminLicense>();
   for (const row of rows) {
-    const own = machines.filter((m) => m.license_id === row.id);
+    const own = byLicense.get(row.id) ?? [];
     result.set(
       row.id,
       adminLicense(
