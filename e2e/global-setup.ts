@@ -64,6 +64,8 @@ export default async function globalSetup() {
     const u = new URL(serverUrl);
     u.pathname = `/${name}`;
     env.DATABASE_URL = u.toString();
+    // For specs that must store what no input accepts (e2e/stored-instants.spec.ts).
+    process.env.E2E_DATABASE_URL = env.DATABASE_URL;
     dropDatabase = () => withAdmin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {});
   }
 
