@@ -2,9 +2,9 @@
 // moving licenses in from another system and out to any other (lib/transfer).
 import { ApiError, parseJsonBody } from "../http/errors";
 import { jsonResponse, type ApiResponse } from "../http/types";
-import { EXPORT_KINDS, exportForActor, type ExportKind } from "../transfer/export";
+import { EXPORT_KINDS, exportForActor } from "../transfer/export";
 import { importLicenses } from "../transfer/import";
-import { importBody } from "../transfer/schemas";
+import { exportKind, importBody } from "../transfer/schemas";
 import type { AdminContext } from "./context";
 import { exportQuery, parseQuery } from "./schemas";
 
@@ -21,9 +21,11 @@ export async function importLicensesHandler({ req, actor }: AdminContext): Promi
  * customers' addresses, and with keys, secrets.
  */
 export async function exportHandler({ req, actor }: AdminContext, [kind = ""]: string[]): Promise<ApiResponse> {
-  if (!EXPORT_KINDS.includes(kind as ExportKind)) throw new ApiError("NOT_FOUND", `Nothing to export as "${kind}": use ${EXPORT_KINDS.join(", ")}`);
+  // The path names the resource: an unknown kind is a 404, not a 400.
+  const parsed = exportKind.safeParse(kind);
+  if (!parsed.success) throw new ApiError("NOT_FOUND", `Nothing to export as "${kind}": use ${EXPORT_KINDS.join(", ")}`);
   const { format, keys } = parseQuery(req.query, exportQuery);
-  const file = await exportForActor(kind as ExportKind, format, keys, { actor, ip: req.ip });
+  const file = await exportForActor(parsed.data, format, keys, { actor, ip: req.ip });
   return {
     status: 200,
     headers: {

@@ -4,8 +4,7 @@ import { z } from "zod";
 import { ADMIN_SECURITY, adminErrors, errorExample, errorResponse } from "../api-docs/common";
 import { defineOperations } from "../api-docs/registry";
 import { exportQuery } from "../admin-api/schemas";
-import { EXPORT_KINDS } from "./export";
-import { IMPORT_LIMIT, importBody, importedLicense } from "./schemas";
+import { exportKind, IMPORT_LIMIT, importBody, importedLicense } from "./schemas";
 
 const admin = { tags: ["Admin"] as [string], security: ADMIN_SECURITY };
 
@@ -69,7 +68,7 @@ export const transferOperations = defineOperations([
       "Every record of one kind as a JSON or CSV file (`Content-Disposition: attachment`). Keys are included only with `keys=true`; every export is audited. " +
       "A JSON export of licenses with keys can be imported as it is.",
     request: {
-      params: z.object({ kind: z.enum(EXPORT_KINDS).meta({ description: "What to export.", examples: ["licenses"] }) }),
+      params: z.object({ kind: exportKind }),
       query: exportQuery,
     },
     responses: {

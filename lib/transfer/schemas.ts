@@ -5,6 +5,7 @@ import { z } from "zod";
 import { slug } from "../admin-api/schemas";
 import { email, instant, text } from "../http/input";
 import { FOREIGN_KEY_PATTERN } from "../licensing/keys";
+import { EXPORT_KINDS } from "./export";
 
 /** Most licenses one import call takes (API.md): one transaction must stay short. */
 export const IMPORT_LIMIT = 1000;
@@ -48,3 +49,6 @@ export type ImportedLicense = z.output<typeof importedLicense>;
 export const importBody = z.object({
   licenses: z.array(z.unknown()).max(IMPORT_LIMIT, `At most ${IMPORT_LIMIT} licenses per call`),
 });
+
+/** The `{kind}` of GET /api/v1/admin/export/{kind}. */
+export const exportKind = z.enum(EXPORT_KINDS).meta({ description: "What to export.", examples: ["licenses"] });
