@@ -42,7 +42,8 @@ test("a guest purchase: order summary, sign-in link, then the order with its rec
   await expect(summary).toContainText("$49.00, one-time payment");
   await expect(summary).toContainText(email);
   await expect(page.getByText("Your license is ready — check your email.")).toBeVisible();
-  await expect(page.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/signin?callbackUrl=%2Faccount");
+  // The site header has its own "Sign in": this one is in the purchase's status.
+  await expect(page.getByRole("status").getByRole("link", { name: "Sign in" })).toHaveAttribute("href", "/signin?callbackUrl=%2Faccount");
 
   await signIn(page, email);
   const orders = page.getByRole("region", { name: "Orders and invoices" });

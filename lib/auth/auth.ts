@@ -2,6 +2,7 @@
 // sessions through the Prisma adapter; GitHub and Google when their client ids
 // are configured. The config is built per request so SMTP and secrets are
 // read from the environment at run time, not at build time.
+import { Auth, setEnvDefaults } from "@auth/core";
 import NextAuth, { type NextAuthConfig } from "next-auth";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
@@ -10,6 +11,7 @@ import { secret } from "../config/secrets";
 import { parseEmailAddress } from "../http/input";
 import { componentLogger } from "../logging/logger";
 import { portalAdapter } from "./adapter";
+import { onPublicOrigin } from "./public-origin";
 import { mayRequestSignInEmail, sendSignInEmailRequest } from "./magic-link";
 import { InvalidSignInAddress, recordRefusal, refusalIn, refusalRecorded } from "./sign-in-outcome";
 import { isAdmin } from "./roles";
@@ -72,3 +74,16 @@ function config(): NextAuthConfig {
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => config());
+
+/**
+ * GET and POST /api/auth/*: Auth.js itself, as next-auth's `handlers` run it (the same config and
+ * environment defaults), but given the request on APP_URL's own origin as a plain Request
+ * (public-origin.ts): next-auth's handlers pass a NextRequest, whose URL says "localhost" for
+ * 127.0.0.1, so links, redirects and cookies went to another origin.
+ */
+export async function authRoute(request: Request): Promise<Response> {
+  const cfg = config();
+  cfg.basePath ??= "/api/auth";
+  setEnvDefaults(process.env, cfg, true);
+  return Auth(await onPublicOrigin(request), cfg);
+}

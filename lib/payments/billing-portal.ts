@@ -1,10 +1,9 @@
 // The customer's way to Stripe's Billing Portal: their card, invoices and subscriptions.
-import Stripe from "stripe";
 import { prisma } from "../db/client";
 import { componentLogger } from "../logging/logger";
 import { portalUrl } from "../portal/snippet";
 import { stripe } from "./stripe-client";
-import { isMissingStripeObject } from "./stripe-errors";
+import { isMissingStripeObject, isStripeUnavailable } from "./stripe-errors";
 
 /**
  * Where "Billing and invoices" and "Update payment method" go: the portal session's URL, or why
@@ -28,7 +27,7 @@ export async function billingPortalFor(userId: string, returnPath = "/account"):
       componentLogger("payments").warn({ userId }, "Stripe does not know this customer's Stripe customer id");
       return { problem: "missing" };
     }
-    if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) {
+    if (isStripeUnavailable(error)) {
       componentLogger("payments").warn({ err: error }, "Stripe could not open a billing portal session");
       return { problem: "unavailable" };
     }

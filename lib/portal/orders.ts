@@ -1,12 +1,11 @@
 // A signed-in customer's orders: every payment Stripe collected from them (purchases and
 // subscription invoices, from the payments table the webhook keeps), with its refunds and dispute,
 // and the way to its receipt or invoice at Stripe. Ownership is part of every query.
-import Stripe from "stripe";
 import { minorUnits } from "../catalog/money";
 import { prisma } from "../db/client";
 import { componentLogger } from "../logging/logger";
 import { stripe } from "../payments/stripe-client";
-import { isMissingStripeObject } from "../payments/stripe-errors";
+import { isMissingStripeObject, isStripeUnavailable } from "../payments/stripe-errors";
 import { parseId } from "./ids";
 
 export type OrderStatus = "paid" | "refunded" | "partially_refunded" | "disputed";
@@ -88,7 +87,7 @@ export async function receiptUrlForUser(userId: string, paymentIdInput: unknown)
     }
   } catch (error) {
     if (isMissingStripeObject(error)) return { problem: "missing" };
-    if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) {
+    if (isStripeUnavailable(error)) {
       componentLogger("payments").warn({ err: error }, "Stripe did not answer for a receipt");
       return { problem: "unavailable" };
     }

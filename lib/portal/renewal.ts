@@ -2,12 +2,11 @@
 // Stripe holds the truth (subscription.cancel_at_period_end, set here through the SDK); the license's
 // copy is written at once, in the same way the webhook (customer.subscription.updated) writes it,
 // so the page shows the change without waiting for the event, and the event then changes nothing.
-import Stripe from "stripe";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import { componentLogger } from "../logging/logger";
 import { stripe } from "../payments/stripe-client";
-import { isMissingStripeObject } from "../payments/stripe-errors";
+import { isMissingStripeObject, isStripeUnavailable, isStripeRefusal } from "../payments/stripe-errors";
 import { recordLicenseChanges } from "../webhooks/record";
 import { auditActor, type PortalUser } from "./actor";
 import { parseId } from "./ids";
@@ -41,11 +40,11 @@ export async function setRenewal(user: PortalUser, licenseIdInput: unknown, canc
     if (isMissingStripeObject(error)) {
       return { ok: false, message: "Our payment provider does not know this subscription any more. Please contact us." };
     }
-    if (error instanceof Stripe.errors.StripeInvalidRequestError) {
+    if (isStripeRefusal(error)) {
       componentLogger("payments").warn({ err: error, licenseId }, "Stripe refused to change a subscription's renewal");
       return { ok: false, message: "This subscription cannot be changed any more (it may have ended). Reload the page to see its state." };
     }
-    if (error instanceof Stripe.errors.StripeConnectionError || error instanceof Stripe.errors.StripeAPIError) {
+    if (isStripeUnavailable(error)) {
       return { ok: false, message: "Our payment provider is not answering right now. Nothing was changed; try again in a few minutes." };
     }
     throw error;

@@ -1,8 +1,8 @@
-import { handlers } from "@/lib/auth/auth";
+import { authRoute } from "@/lib/auth/auth";
 import { authPost } from "@/lib/auth/sign-in-route";
 import { otherMethods } from "@/lib/http/route-methods";
 
 export const dynamic = "force-dynamic";
-export const GET = handlers.GET;
-export const POST = authPost(handlers.POST);
+export const GET = authRoute;
+export const POST = authPost(authRoute);
 export const { PUT, PATCH, DELETE } = otherMethods(["GET", "POST"]);
