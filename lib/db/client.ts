@@ -68,7 +68,26 @@ function guardedPool(url: string, breaker: CircuitBreaker, max: number): Guarded
   pool.on("error", () => {});
   // Prisma's adapter sends its own type parsers with each query: those read instants through the clamp too.
   pool.on("connect", (client) => clampStoredInstants(client));
+  if (process.env.DATABASE_PREPARED_STATEMENTS === "0") pool.on("connect", withoutStatementNames);
   return pool;
+}
+
+/**
+ * DATABASE_PREPARED_STATEMENTS=0: the hot path's named prepared statements are
+ * sent unnamed (parsed on every execution). A named statement lives in one
+ * server session, which PgBouncer in transaction mode hands to other clients
+ * (1.18 does not track them: "prepared statement … already exists", 500s).
+ */
+function withoutStatementNames(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((config: unknown, ...rest: unknown[]) =>
+    // Only plain config objects: a Submittable (cursor, stream) must reach pg as it is.
+    query(
+      typeof config === "object" && config !== null && "name" in config && typeof (config as { submit?: unknown }).submit !== "function"
+        ? { ...config, name: undefined }
+        : config,
+      ...rest,
+    )) as typeof client.query;
 }
 
 /**
