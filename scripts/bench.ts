@@ -22,7 +22,9 @@
 //
 // Environment: BENCH_SIZES (default "10000,1000000"), BENCH_CONNECTIONS (32),
 // BENCH_DURATION (seconds per load, 5), BENCH_ROUNDS (3), BENCH_ADMIN (1: also
-// time the console's pages and the admin API's lists at the largest size).
+// time the console's pages and the admin API's lists at the largest size),
+// BENCH_WEBHOOKS (1: then 100 webhook events/s into the job engine, BENCH_WEBHOOK_RATE /
+// BENCH_WEBHOOK_SECONDS; scripts/bench/webhooks.ts runs it alone).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
@@ -37,6 +39,7 @@ import { generateSigningKeyPem } from "../lib/licensing/signing";
 import { measureAdminPages } from "./bench/admin-pages";
 import { parentPid, treeCpuSeconds } from "./bench/cpu";
 import { growTo, seedSample } from "./bench/seed";
+import { benchWebhooks } from "./bench/webhooks";
 import { buildIfStale } from "./build-if-stale";
 
 const SIZES = (process.env.BENCH_SIZES ?? "10000,1000000").split(",").map(Number);
@@ -229,6 +232,8 @@ async function main() {
       }
     }
     if (ADMIN) await measureAdminPages(client, { baseUrl: at(fast, ""), adminToken, licenses: SIZES.at(-1)!, log });
+    // Outbound webhooks through the job engine (BENCH_WEBHOOKS=0 skips it; see scripts/bench/webhooks.ts).
+    if (process.env.BENCH_WEBHOOKS !== "0") await benchWebhooks(url, log);
   } finally {
     await client.end().catch(() => {});
     await Promise.all(

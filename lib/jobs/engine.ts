@@ -118,13 +118,18 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
     for (const queue of queues) {
       const ids: string[] = [];
       for (let i = 0; i < (queue.workers ?? 1); i++) {
-        ids.push(
-          await boss.work<Record<string, unknown>>(
-            queue.name,
-            { batchSize: queue.batchSize ?? 1, includeMetadata: true, pollingIntervalSeconds },
-            (jobs) => runBatch(boss, queue, jobs, log),
-          ),
+        let id = "";
+        id = await boss.work<Record<string, unknown>>(
+          queue.name,
+          { batchSize: queue.batchSize ?? 1, includeMetadata: true, pollingIntervalSeconds },
+          async (jobs) => {
+            await runBatch(boss, queue, jobs, log);
+            // pg-boss 10 waits its polling interval after every batch, even a full one; a full
+            // batch means more is waiting, so fetch again at once (measured: 30 → 100+ deliveries/s).
+            if (jobs.length >= (queue.batchSize ?? 1)) boss.notifyWorker(id);
+          },
         );
+        ids.push(id);
       }
       workerIds.set(queue.name, ids);
     }
