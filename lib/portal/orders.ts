@@ -29,10 +29,11 @@ export type Order = {
 };
 
 /** A dispute outranks refunds (the money is contested); a refund of everything is "refunded". */
-export function orderStatus(p: { amountCents: bigint | number; amountRefundedCents: number; disputedAt: Date | null }): OrderStatus {
+export function orderStatus(p: { amountCents: bigint | number; amountRefundedCents: bigint | number; disputedAt: Date | null }): OrderStatus {
   if (p.disputedAt) return "disputed";
-  if (p.amountRefundedCents > 0 && p.amountRefundedCents >= minorUnits(p.amountCents)) return "refunded";
-  return p.amountRefundedCents > 0 ? "partially_refunded" : "paid";
+  const refunded = minorUnits(p.amountRefundedCents);
+  if (refunded > 0 && refunded >= minorUnits(p.amountCents)) return "refunded";
+  return refunded > 0 ? "partially_refunded" : "paid";
 }
 
 /** The user's orders, newest first (at most `limit`, default 100). */
@@ -52,9 +53,9 @@ export async function listOrdersForUser(userId: string, limit = 100): Promise<Or
     kind: p.stripeCheckoutSessionId ? "purchase" : "renewal",
     amount: minorUnits(p.amountCents),
     currency: p.currency,
-    amountRefunded: p.amountRefundedCents,
+    amountRefunded: minorUnits(p.amountRefundedCents),
     status: orderStatus(p),
-    refunds: p.refunds.map((r) => ({ id: r.id, at: r.createdAt, amount: r.amountCents })),
+    refunds: p.refunds.map((r) => ({ id: r.id, at: r.createdAt, amount: minorUnits(r.amountCents) })),
     licenseId: p.licenseId,
     receipt: p.stripeInvoiceId ? "invoice" : p.stripePaymentIntentId ? "receipt" : null,
   }));

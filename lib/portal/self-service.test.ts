@@ -88,7 +88,7 @@ async function planOnSale(o: { price: number; currency?: string; interval?: "mon
   const plan = await createPlan({ durationDays: o.interval ? 30 : null });
   const stripePriceId = `price_${plan.slug.replace(/-/g, "_")}`;
   const currency = o.currency ?? "usd";
-  await prisma().plan.update({ where: { id: plan.id }, data: { stripePriceId, priceCents: o.price, currency, billingInterval: o.interval ?? null } });
+  await prisma().plan.update({ where: { id: plan.id }, data: { stripePriceId, priceCents: o.price <= 2_147_483_647 ? o.price : null, currency, billingInterval: o.interval ?? null } });
   prices.set(stripePriceId, { unitAmount: o.price, currency, recurring: o.interval ? { interval: o.interval } : null, nickname: `${plan.product.name} ${plan.name}` });
   return plan;
 }
@@ -173,6 +173,14 @@ describe("orders and invoices", () => {
     await emulator.trigger.dispute(intent.latest_charge as string);
     const [disputed] = await listOrdersForUser(license.userId);
     expect(disputed!.status).toBe("disputed");
+  });
+
+  it("records a refund of a payment past int4 (¥5,000,000,000) exactly", async () => {
+    const plan = await planOnSale({ price: 5_000_000_000, currency: "jpy" });
+    const { license } = await buy(plan.slug, email("big"));
+    await emulator.trigger.refund(license.stripePaymentIntentId!, { amount: 3_000_000_000 });
+    const [order] = await listOrdersForUser(license.userId);
+    expect(order).toMatchObject({ amount: 5_000_000_000, amountRefunded: 3_000_000_000, status: "partially_refunded", refunds: [{ amount: 3_000_000_000 }] });
   });
 
   it("lists a subscription's first payment and each renewal with Stripe's hosted invoice", async () => {

@@ -80,14 +80,15 @@ export async function paymentOfPaymentIntent(ctx: HandlerContext, paymentIntentI
 export async function refundPayment(ctx: HandlerContext, payment: Payment, charge: Stripe.Charge): Promise<void> {
   const listed = (charge.refunds?.data ?? []).filter((r) => r.status !== "failed" && r.status !== "canceled");
   await ctx.tx.paymentRefund.createMany({
-    data: listed.map((r) => ({ paymentId: payment.id, stripeRefundId: r.id, amountCents: r.amount, createdAt: new Date(r.created * 1000) })),
+    data: listed.map((r) => ({ paymentId: payment.id, stripeRefundId: r.id, amountCents: BigInt(r.amount), createdAt: new Date(r.created * 1000) })),
     skipDuplicates: true,
   });
   const recorded = await ctx.tx.paymentRefund.aggregate({ where: { paymentId: payment.id }, _sum: { amountCents: true } });
-  const missing = charge.amount_refunded - (recorded._sum.amountCents ?? 0);
-  if (missing > 0) await ctx.tx.paymentRefund.create({ data: { paymentId: payment.id, amountCents: missing, createdAt: ctx.now } });
-  if (charge.amount_refunded > payment.amountRefundedCents) {
-    await ctx.tx.payment.update({ where: { id: payment.id }, data: { amountRefundedCents: charge.amount_refunded } });
+  const refunded = BigInt(charge.amount_refunded);
+  const missing = refunded - (recorded._sum.amountCents ?? 0n);
+  if (missing > 0n) await ctx.tx.paymentRefund.create({ data: { paymentId: payment.id, amountCents: missing, createdAt: ctx.now } });
+  if (refunded > payment.amountRefundedCents) {
+    await ctx.tx.payment.update({ where: { id: payment.id }, data: { amountRefundedCents: refunded } });
   }
 }
 
