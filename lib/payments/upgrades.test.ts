@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as webhookRoute } from "@/app/api/stripe/webhook/route";
 import { prisma } from "../db/client";
+import { minorUnits } from "../catalog/money";
 import { startTrial } from "../licensing/trials";
 import { revealKeyForUser } from "../portal/licenses";
 import { call } from "../test/api-client";
@@ -136,8 +137,8 @@ describe("subscriptions: plan and quantity through Stripe", () => {
       () => prisma().payment.findMany({ where: { licenseId: license.id }, orderBy: { createdAt: "asc" } }),
       (p) => p.length === 2,
     );
-    expect(payments[1]!.amountCents).toBeGreaterThan(1900); // (3000 − 1000) × nearly the whole month
-    expect(payments[1]!.amountCents).toBeLessThanOrEqual(2000);
+    expect(minorUnits(payments[1]!.amountCents)).toBeGreaterThan(1900); // (3000 − 1000) × nearly the whole month
+    expect(minorUnits(payments[1]!.amountCents)).toBeLessThanOrEqual(2000);
 
     const audit = await prisma().auditLog.findMany({ where: { targetId: license.id, action: "license.update", actorType: "stripe" } });
     expect(audit.map((a) => (a.data as any).changes)).toContainEqual({ plan: { from: "up-basic", to: "up-pro" } });
@@ -207,7 +208,7 @@ describe("one-off licenses: a paid upgrade moves the same license", () => {
     const moved = await licenseRow(license.id);
     expect(moved).toMatchObject({ keyHash: license.keyHash, trial: false, expiresAt: null, plan: { slug: "up-plus" } });
     const payments = await prisma().payment.findMany({ where: { licenseId: license.id }, orderBy: { createdAt: "asc" } });
-    expect(payments.map((p) => p.amountCents)).toEqual([4900, 5000]);
+    expect(payments.map((p) => minorUnits(p.amountCents))).toEqual([4900, 5000]);
     expect((await call("/api/v1/licenses/validate", { key, fingerprint: "solo-A" })).json).toMatchObject({
       code: "VALID",
       license: { plan: "up-plus", maxMachines: 3, activeMachines: 1 },
@@ -278,7 +279,7 @@ describe("trials convert to the bought plan", () => {
     const paid = await licenseRow(license.id);
     expect(paid.trial).toBe(false);
     expect(paid.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 27 * DAY_MS);
-    expect((await prisma().payment.findMany({ where: { licenseId: license.id } })).map((p) => p.amountCents).sort()).toEqual([0, 2000]);
+    expect((await prisma().payment.findMany({ where: { licenseId: license.id } })).map((p) => minorUnits(p.amountCents)).sort((a, b) => a - b)).toEqual([0, 2000]);
     // Once paid, the trial is used up.
     await expect(startTrial(user, "up-solo")).rejects.toThrow("You have had a free trial of Upgrades App already");
   });
