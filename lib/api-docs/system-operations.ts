@@ -126,10 +126,14 @@ export const systemOperations = defineOperations([
         schema: z.object({ received: z.literal(true) }).meta({ id: "StripeWebhookReceived" }),
         examples: { received: { summary: "Received", value: { received: true } } },
       },
-      "400": errorResponse("No, a wrong or a stale signature, or a signed body that is not an event.", errorExample("BAD_REQUEST", "Missing Stripe-Signature header")),
+      "400": errorResponse(
+        "No, a wrong or a stale signature, or a signed body that is not an event (nothing recorded); or a correctly signed event whose content cannot be processed " +
+          "(e.g. a checkout naming a plan that does not exist, or no buyer email): it is recorded as failed and Stripe retries it, so it goes through once the cause is fixed.",
+        errorExample("BAD_REQUEST", "Missing Stripe-Signature header"),
+      ),
       "413": errorResponse("The body is over 1 MiB.", errorExample("PAYLOAD_TOO_LARGE", "Request body exceeds 1048576 bytes")),
       "500": errorResponse(
-        "A correctly signed event that could not be processed (e.g. a checkout naming a plan that does not exist, or no buyer email): it is recorded as failed and Stripe retries it, so it goes through once the cause is fixed.",
+        "A fault of the portal's while processing a correctly signed event: it is recorded as failed and Stripe retries it.",
         errorExample("INTERNAL", "Stripe event evt_1QxYzA2eZvKYlo2C could not be processed; it is recorded as FAILED for a re-run"),
       ),
       "503": errorResponse("The database is unreachable: Stripe retries.", errorExample("UNAVAILABLE", "The database is unavailable; retry shortly"), RETRY_AFTER),

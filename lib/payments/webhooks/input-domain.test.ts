@@ -94,7 +94,7 @@ describe("checkout sessions the portal did not create", () => {
   it("keeps a session naming an unknown plan FAILED, so it can be re-run once the plan exists", async () => {
     const evt = event("checkout.session.completed", checkoutSession({ plan: "plan-that-comes-later" }));
     const errors = (await import("vitest")).vi.spyOn(console, "error").mockImplementation(() => {});
-    expect((await deliver(evt)).status).toBe(500);
+    expect((await deliver(evt)).status).toBe(400);
     errors.mockRestore();
     expect((await sql("SELECT status FROM stripe_events WHERE id = $1", [evt.id]))[0].status).toBe("FAILED");
   });

@@ -17,8 +17,9 @@
 //
 // Failures: a database outage propagates (the route answers 503, Stripe
 // retries); any other error rolls the transaction back, marks the row FAILED
-// with the message and answers 500. Stripe retries, and so can an admin
-// (rerunStripeEvent).
+// with the message and answers 400 when the event's content is the cause (an
+// unknown plan, no buyer email) or 500 for anything else. Stripe retries every
+// non-2xx answer, and an admin can re-run the event (rerunStripeEvent).
 import type Stripe from "stripe";
 import { prisma } from "../../db/client";
 import type { License } from "../../generated/prisma/client";
@@ -81,6 +82,12 @@ export async function processStripeEvent(event: Stripe.Event): Promise<Outcome> 
     const message = error instanceof Error ? error.message : String(error);
     logger().error({ err: error, eventId: event.id, eventType: event.type }, "Stripe event failed");
     await recordFailure(event, message);
+    // What the event itself says makes it unprocessable (a plan that does not exist, no buyer email):
+    // a 4xx naming the cause, not a server fault. Stripe retries any non-2xx answer, so the event
+    // still goes through once the cause is fixed. Anything else is ours: 500.
+    if (error instanceof ApiError && error.status < 500) {
+      throw new ApiError(error.code, `Stripe event ${event.id} could not be processed: ${message}. It is recorded as FAILED for a re-run`);
+    }
     throw new ApiError("INTERNAL", `Stripe event ${event.id} could not be processed; it is recorded as FAILED for a re-run`);
   }
 }

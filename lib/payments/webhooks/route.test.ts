@@ -77,15 +77,16 @@ describe("event types", () => {
 });
 
 describe("failures", () => {
-  it("records a checkout for an unknown plan as FAILED, answers 500, mints nothing, and re-runs once the plan exists", async () => {
+  it("records a checkout for an unknown plan as FAILED, answers 400 naming the cause, mints nothing, and re-runs once the plan exists", async () => {
     vi.spyOn(logger(), "error").mockImplementation(() => {});
     const slug = `plan-later-${stripeId("x")}`;
     const evt = event("checkout.session.completed", checkoutSession({ plan: slug }));
     const before = await counts();
 
     const first = await deliver(evt);
-    expect(first.status).toBe(500);
-    expect(first.json).toMatchObject({ error: { code: "INTERNAL" } });
+    expect(first.status).toBe(400);
+    expect(first.json).toMatchObject({ error: { code: "BAD_REQUEST" } });
+    expect((first.json as { error: { message: string } }).error.message).toContain(`unknown plan "${slug}"`);
     let [row] = await sql("SELECT status, error, attempts FROM stripe_events WHERE id = $1", [evt.id]);
     expect(row).toMatchObject({ status: "FAILED", attempts: 1 });
     expect(row.error).toContain(`unknown plan "${slug}"`);
@@ -93,7 +94,7 @@ describe("failures", () => {
     expect({ ...after, events: before.events }).toEqual(before);
 
     // Stripe's retry fails the same way and is counted.
-    expect((await deliver(evt)).status).toBe(500);
+    expect((await deliver(evt)).status).toBe(400);
     [row] = await sql("SELECT status, attempts FROM stripe_events WHERE id = $1", [evt.id]);
     expect(row).toMatchObject({ status: "FAILED", attempts: 2 });
 

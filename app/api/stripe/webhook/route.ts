@@ -1,7 +1,8 @@
 // Stripe's webhook endpoint: verify, then dispatch (lib/payments/webhooks).
 // 200 for every event recorded (handled, ignored or repeated); 400 for a bad
-// signature; 503 while the database is down and 500 when handling failed, both
-// of which Stripe retries.
+// signature or a signed event whose content cannot be processed (recorded as
+// FAILED); 503 while the database is down; 500 only for a fault of ours. Stripe
+// retries every non-2xx answer.
 import { errorResponse } from "@/lib/http/errors";
 import { processStripeEvent } from "@/lib/payments/webhooks/process-event";
 import { verifiedEvent } from "@/lib/payments/webhooks/verify";
