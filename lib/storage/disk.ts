@@ -1,7 +1,7 @@
 // Artifacts on local disk under PORTAL_DATA_DIR (default .data/): the store a
 // single-instance install needs, with nothing to configure.
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -36,13 +36,17 @@ export class DiskStore implements BlobStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable | null> {
-    const file = this.file(key);
+    // Opened before answering, not only checked: a file removed after this point (the clean-up job of
+    // a replaced artifact, say) is still read whole from the open descriptor, where a stat-then-open
+    // left a window in which the stream failed with ENOENT half-way through an answer.
+    let handle;
     try {
-      await stat(file);
-    } catch {
-      return null;
+      handle = await open(this.file(key), "r");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw error;
     }
-    return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+    return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
   }
 
   async delete(key: string): Promise<void> {
