@@ -222,13 +222,15 @@ describe("status changes", () => {
     expect((await rejection(suspendLicense(admin, { licenseId: license.id }, IP)))?.code).toBe("CONFLICT");
     // Nor are its terms changed: revocation is final.
     const other = await createPlan({ maxMachines: 7 });
+    // Each change starts when the loop reaches it: started together, a later one's rejection went
+    // unhandled while the loop still awaited an earlier one (Vitest then fails the whole run).
     for (const change of [
-      extendLicense(admin, { licenseId: license.id, days: 30 }, IP),
-      setLicenseExpiry(admin, { licenseId: license.id, expiresAt: null }, IP),
-      changeLicensePlan(admin, { licenseId: license.id, planId: other.id }, IP),
-      changeLicenseSeats(admin, { licenseId: license.id, maxMachines: 9 }, IP),
+      () => extendLicense(admin, { licenseId: license.id, days: 30 }, IP),
+      () => setLicenseExpiry(admin, { licenseId: license.id, expiresAt: null }, IP),
+      () => changeLicensePlan(admin, { licenseId: license.id, planId: other.id }, IP),
+      () => changeLicenseSeats(admin, { licenseId: license.id, maxMachines: 9 }, IP),
     ]) {
-      const error = await rejection(change);
+      const error = await rejection(change());
       expect(error?.code).toBe("CONFLICT");
       expect(error?.message).toContain("revoked");
     }
