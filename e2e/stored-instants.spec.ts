@@ -8,7 +8,7 @@ import pg from "pg";
 import { E2E_ADMIN_TOKEN } from "./global-setup";
 import { signIn } from "./mail";
 
-const ADMIN = "admin@example.com"; // seeded with the ADMIN role
+const ADMIN = "instants-admin@example.com"; // an admin by ADMIN_EMAILS (global-setup.ts), so the seeded admin's sign-in budget is not shared
 
 async function sql(text: string, values: unknown[]): Promise<void> {
   const client = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { signIn } from "./mail";
 
-const ADMIN = "admin@example.com";
+const ADMIN = "transfer-admin@example.com"; // an admin by ADMIN_EMAILS (global-setup.ts), so the seeded admin's sign-in budget is not shared
 
 async function validationCode(request: APIRequestContext, key: string): Promise<string> {
   const res = await request.post("/api/v1/licenses/validate", { data: { key } });

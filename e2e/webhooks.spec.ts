@@ -7,7 +7,7 @@ import { startWebhookReceiver } from "../lib/test/webhook-receiver";
 import { E2E_ADMIN_TOKEN } from "./global-setup";
 import { signIn } from "./mail";
 
-const ADMIN = "admin@example.com";
+const ADMIN = "webhooks-admin@example.com"; // an admin by ADMIN_EMAILS (global-setup.ts), so the seeded admin's sign-in budget is not shared
 const api = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 
 test("webhooks: an endpoint is created with its secret shown once, filters events, takes a test event, logs request and response, retries, and is disabled and enabled", async ({ page, request }) => {
