@@ -61,6 +61,8 @@ export default async function globalSetup() {
     // (5 emails per address and client in 15 minutes) holds in e2e as in production, and one shared
     // admin address ran out of it once the suite grew.
     ADMIN_EMAILS: E2E_EXTRA_ADMINS.join(","),
+    // The tests are the only client and say which address each sign-in comes from (e2e/mail.ts signIn).
+    TRUST_PROXY: "1",
   };
 
   let dropDatabase: (() => Promise<void>) | undefined;
