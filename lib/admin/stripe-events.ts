@@ -9,7 +9,7 @@ import type { Prisma } from "../generated/prisma/client";
 import { startsWithText } from "../db/like";
 import { ApiError } from "../http/errors";
 import { text } from "../http/input";
-import { rerunStripeEvent } from "../payments/webhooks/process-event";
+import { rerunStripeEvent, StripeEventFailed } from "../payments/webhooks/process-event";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
 import { COUNT_CAP, pageOf, pageParam, type Page } from "./paging";
 
@@ -69,7 +69,7 @@ export async function rerunFailedEvent(admin: ConsoleAdmin, input: { eventId: st
     outcome = await rerunStripeEvent(input.eventId);
   } catch (error) {
     // The dispatcher has recorded the new failure on the row; report it from there.
-    if (!(error instanceof ApiError) || error.code !== "INTERNAL") throw error;
+    if (!(error instanceof StripeEventFailed)) throw error;
     await audit("failed");
     const failed = await prisma().stripeEvent.findUnique({ where: { id: input.eventId }, select: { error: true } });
     return { error: `Event ${input.eventId} failed again: ${failed?.error ?? "see the server log"}` };

@@ -32,6 +32,13 @@ import { logger } from "../../logging/logger";
 
 export type Outcome = "processed" | "ignored" | "duplicate";
 
+/**
+ * An event that failed in its handler and is now recorded FAILED with the error (stripe_events.error):
+ * 400 when the event's content is the cause, 500 otherwise. The console's re-run tells it apart from
+ * errors that recorded nothing.
+ */
+export class StripeEventFailed extends ApiError {}
+
 // Waiting for the locks counts against the timeout; ten deliveries of one event queue up behind each other.
 const TRANSACTION = { maxWait: 10_000, timeout: 20_000 };
 
@@ -86,9 +93,9 @@ export async function processStripeEvent(event: Stripe.Event): Promise<Outcome> 
     // a 4xx naming the cause, not a server fault. Stripe retries any non-2xx answer, so the event
     // still goes through once the cause is fixed. Anything else is ours: 500.
     if (error instanceof ApiError && error.status < 500) {
-      throw new ApiError(error.code, `Stripe event ${event.id} could not be processed: ${message}. It is recorded as FAILED for a re-run`);
+      throw new StripeEventFailed(error.code, `Stripe event ${event.id} could not be processed: ${message}. It is recorded as FAILED for a re-run`);
     }
-    throw new ApiError("INTERNAL", `Stripe event ${event.id} could not be processed; it is recorded as FAILED for a re-run`);
+    throw new StripeEventFailed("INTERNAL", `Stripe event ${event.id} could not be processed; it is recorded as FAILED for a re-run`);
   }
 }
 
