@@ -28,6 +28,7 @@ import type { EventHandler, HandlerContext } from "./context";
 import { lockKeys } from "../../db/advisory-locks";
 import { claimEvent, eventsAwaitingLicense, finishEvent, recordFailure } from "./event-log";
 import { handlerFor, LICENSE_EVENT_TYPES } from "./registry";
+import { checkStripeObject } from "./event-shapes";
 import { logger } from "../../logging/logger";
 
 export type Outcome = "processed" | "ignored" | "duplicate";
@@ -83,6 +84,9 @@ async function handleInTransaction(event: Stripe.Event, handler: EventHandler<un
 
 export async function processStripeEvent(event: Stripe.Event): Promise<Outcome> {
   try {
+    // The fields the handler reads, before it reads them: an object that is not what Stripe sends is
+    // the event's fault (400, recorded FAILED below), not a TypeError of ours.
+    checkStripeObject(event.type, event.data.object);
     return await handleInTransaction(event, handlerFor(event.type));
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw error;

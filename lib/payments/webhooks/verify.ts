@@ -5,9 +5,11 @@ import { readWebBody, WEBHOOK_BODY_LIMIT } from "../../http/body";
 import { ApiError } from "../../http/errors";
 import { scrubJson } from "../../http/input";
 import { stripe, webhookSecret } from "../stripe-client";
+import { checkStripeEnvelope } from "./event-shapes";
 
 /**
  * The event in a webhook request; 400 when the signature is missing, wrong or older than Stripe's 5-minute tolerance.
+ * An envelope that is no Stripe event (event-shapes.ts) is 400 and recorded nowhere.
  * Text inside the event is kept, never refused: every U+0000 and unpaired surrogate (which PostgreSQL cannot
  * store, in `jsonb` or `text`) is replaced by U+FFFD (API.md "Input domain"), so the event is recorded and processed.
  */
@@ -22,11 +24,9 @@ export async function verifiedEvent(request: Request): Promise<Stripe.Event> {
   } catch (error) {
     throw new ApiError("BAD_REQUEST", `Invalid Stripe signature: ${error instanceof Error ? error.message : "verification failed"}`);
   }
+  // Before anything walks the event (scrubJson and JSON.stringify recurse) or records it: 400 for an
+  // envelope that is no Stripe event (event-shapes.ts), so nothing a sender signs answers 500.
+  checkStripeEnvelope(event as unknown);
   const checked = scrubJson(event as unknown);
-  if (typeof checked !== "object" || checked === null || typeof (checked as Stripe.Event).id !== "string" || typeof (checked as Stripe.Event).type !== "string") {
-    throw new ApiError("BAD_REQUEST", "The signed body is not a Stripe event (no id or type)");
-  }
-  const { data } = checked as { data?: { object?: unknown } };
-  if (typeof data?.object !== "object" || data.object === null) throw new ApiError("BAD_REQUEST", "The signed event has no data.object");
   return checked as Stripe.Event;
 }
