@@ -239,6 +239,13 @@ describe("POST /api/v1/releases/latest and download links", () => {
     expect(unknown.json.code).toBe("NOT_FOUND");
     expect((await latest({ key: other.key, product: other.product, platform: "windows" })).res.status).toBe(400);
     expect((await latest({ key: other.key, product: other.product, platform: "windows", arch: "x64", currentVersion: "latest" })).res.status).toBe(400);
+    // The shared text type (API.md "Input domain"), as on the license API: U+0000 and unpaired
+    // surrogates are malformed input, not a lookup (the key and fingerprint answered 404 / 403, the nonce 200).
+    for (const [field, value] of [["key", `${other.key}\u0000`], ["key", "\ud800"], ["fingerprint", "fp-\udc00"], ["nonce", "n\u0000"], ["nonce", "\ud800"]] as const) {
+      const bad = await latest({ key: other.key, product: other.product, platform: "windows", arch: "x64", [field]: value });
+      expect({ field, value, status: bad.res.status, code: bad.json.error?.code }).toEqual({ field, value, status: 400, code: "BAD_REQUEST" });
+      expect(bad.res.headers.get("license-signature")).toBeTruthy();
+    }
 
     const gated = await licenseWith({ entitlements: [] });
     await publish(server.url, { product: gated.product, version: "1.0.0", entitlements: ["pro"] }, [{ name: "p.exe", platform: "windows", arch: "x64", bytes: randomBytes(10) }]);

@@ -3,6 +3,7 @@
 // ignored, every bound keeps bad input a 400.
 import { z } from "zod";
 import { instant, text } from "../http/input";
+import { fingerprint, key, nonce } from "../licensing/api/schemas";
 import { MAX_VERSION_LENGTH, isSemVer, parseSemVer } from "./semver";
 import { tauriPlatform } from "./tauri-feed";
 
@@ -79,22 +80,17 @@ export const artifactQuery = z.object({
   signature: text({ min: 1, max: 8192 }).optional(),
 });
 
-const key = z.string().trim().min(1, "key is required").max(256);
-
+// The signed client endpoint takes its key, fingerprint and nonce exactly as the license API does
+// (the shared text type: U+0000 and unpaired surrogates are 400, API.md "Input domain").
 export const latestBody = z.object({
   key,
-  fingerprint: z
-    .string()
-    .min(1)
-    .max(256)
-    .regex(/^[^\u0000-\u001f\u007f]+$/, "fingerprint must not contain control characters")
-    .optional(),
+  fingerprint: fingerprint.optional(),
   product: slug,
   platform,
   arch,
   channel: channel.default("stable"),
   currentVersion: version.optional(),
-  nonce: z.string().max(64).optional(),
+  nonce,
 });
 
 /**

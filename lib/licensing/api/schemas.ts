@@ -9,19 +9,19 @@ import { isSemVer } from "../../releases/semver";
 
 // An issued key is about 26 characters; one imported from another system may have
 // up to 256 (API.md "Admin API additions"), so that is the bound.
-const key = text({ min: 1, max: 256 }).meta({
+export const key = text({ min: 1, max: 256 }).meta({
   description: "The license key as issued (or imported); matched case-insensitively, surrounding white space ignored.",
   examples: ["ZP-A3K2P-X9M4Q-R7T2W-B5N8Z"],
 });
 // 1-256 characters, no control characters, kept exactly as sent (no trimming):
 // it is the machine's identity.
-const fingerprint = text({ min: 1, max: 256, trim: false })
+export const fingerprint = text({ min: 1, max: 256, trim: false })
   .regex(/^[^\u0000-\u001f\u007f]+$/, "fingerprint must not contain control characters")
   .meta({
     description: "Identifies one machine: 1-256 characters without control characters (the SDK sends a SHA-256 hex).",
     examples: ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
   });
-const nonce = text({ max: 64, trim: false })
+export const nonce = text({ max: 64, trim: false })
   .optional()
   .meta({ description: "Echoed back in `meta.nonce` and so covered by the signature: a replayed response will not match." });
 const label = (description: string) => text({ max: 256 }).optional().meta({ description });
