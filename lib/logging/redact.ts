@@ -40,7 +40,8 @@ export const REDACTED_PATHS = [
 // License keys (`PREFIX-XXXXX-XXXXX-XXXXX-XXXXX`, lib/licensing/keys.ts, in any
 // case), anything after `Bearer `, the portal's console tokens (`lpat_`), Stripe
 // keys and webhook secrets (`sk_`/`rk_`/`pk_`... and `whsec_`), Standard
-// Webhooks secrets, and the password part of URLs such as DATABASE_URL or SMTP_URL.
+// Webhooks secrets, the password part of URLs such as DATABASE_URL or SMTP_URL, and the tokens of
+// download and gift links.
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/\b[A-Za-z0-9]{1,8}(?:-[A-Za-z0-9]{5}){4}\b/g, REDACTED],
   [/\b(Bearer|Basic)\s+[^\s"',;]+/gi, `$1 ${REDACTED}`],
@@ -48,6 +49,9 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9_]+/g, REDACTED],
   [/\bwhsec_[A-Za-z0-9+/=_-]+/g, REDACTED],
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, `$1${REDACTED}@`],
+  // Capabilities carried in a path, which the access log writes: a signed download link (enough to
+  // fetch the file for 10 minutes) and a gift's acceptance link.
+  [/(\/api\/v1\/downloads\/|\/account\/gifts\/)[^\s/?#"'<>]+/g, `$1${REDACTED}`],
 ];
 
 /** `text` with every secret-looking substring replaced by `[redacted]`. */

@@ -245,3 +245,16 @@ describe("GET /api/ready", () => {
     }
   });
 });
+
+// Last in the file: these requests add route labels that the /metrics test above lists exactly.
+describe("capability links in the access log", () => {
+  it("logs download and gift links without their tokens: each lets its holder fetch the file or claim the license", async () => {
+    const download = `${randomBytes(30).toString("base64url")}.${randomBytes(32).toString("base64url")}`;
+    const gift = randomBytes(32).toString("base64url");
+    await fetch(`${api.url}/api/v1/downloads/${download}`, { headers: { "x-request-id": "capability-1" } });
+    await fetch(`${api.url}/account/gifts/${gift}`, { headers: { "x-request-id": "capability-2" } });
+    await expect.poll(() => logLines().find((l) => l.requestId === "capability-1")).toMatchObject({ path: "/api/v1/downloads/[redacted]" });
+    await expect.poll(() => logLines().find((l) => l.requestId === "capability-2")).toMatchObject({ path: "/account/gifts/[redacted]" });
+    for (const secret of [download, download.split(".")[1]!, gift]) expect(output).not.toContain(secret);
+  });
+});
