@@ -72,6 +72,16 @@ describe("signed events of handled types whose object is not what Stripe sends",
     expect(await sql("SELECT status, attempts FROM stripe_events WHERE id = $1", [evt.id])).toEqual([{ status: "FAILED", attempts: 2 }]);
   });
 
+  it("accepts a subscription from an endpoint on an API version before per-item periods (no current_period_end)", async () => {
+    const plan = await createPlan();
+    const sub = stripeId("sub");
+    expect((await deliver(event("checkout.session.completed", checkoutSession({ plan: plan.slug, mode: "subscription", subscription: sub })))).status).toBe(200);
+    const old = subscription({ id: sub, status: "past_due", periodEnd: daysFromNow(30) }) as { items: { data: Json[] } };
+    for (const item of old.items.data) delete item.current_period_end;
+    expect((await deliver(event("customer.subscription.updated", { ...old, cancel_at: daysFromNow(10) }))).status).toBe(200);
+    expect(await sql("SELECT status FROM licenses WHERE stripe_subscription_id = $1", [sub])).toEqual([{ status: "SUSPENDED" }]);
+  });
+
   it("still processes the same event once its content is what Stripe sends", async () => {
     const plan = await createPlan();
     const session = paid(plan.slug, { amount_total: 1e300 });

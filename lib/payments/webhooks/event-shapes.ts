@@ -153,7 +153,8 @@ const updatedSubscription = z.looseObject({
   items: z.looseObject({
     data: z.array(
       z.looseObject({
-        current_period_end: unixSeconds,
+        // Per item since API version 2025-03-31; an endpoint on an older version sends none here.
+        current_period_end: unixSeconds.nullish(),
         price: z.looseObject({ id: stripeId }),
         // quantity × a plan's machines (at most 10,000) stays inside licenses.max_machines (int4).
         quantity: z.number().int().min(0).max(10_000).nullish(),

@@ -36,7 +36,8 @@ export function invoicePeriodEnd(invoice: Stripe.Invoice): Date | null {
 
 /** The end of a subscription's current period: kept per item since API version 2025-03-31. */
 export function subscriptionPeriodEnd(subscription: Stripe.Subscription): Date | null {
-  const ends = subscription.items.data.map((item) => item.current_period_end);
+  // An endpoint on an API version before 2025-03-31 sends no per-item period (event-shapes.ts lets it through).
+  const ends = subscription.items.data.map((item) => item.current_period_end).filter((end): end is number => typeof end === "number");
   return ends.length > 0 ? fromUnix(Math.max(...ends)) : null;
 }
 
