@@ -74,3 +74,19 @@ export function nextRouteMatcher(dir: string): (pathname: string) => string {
     return label;
   };
 }
+
+/**
+ * The route templates (as {@link nextRouteMatcher} answers them) that are pages, not route handlers,
+ * read from the build's `.next/app-path-routes-manifest.json` (`"/pricing/page": "/pricing"`). Empty
+ * when there is no build. Pages answer GET, HEAD and POST (server actions) only.
+ */
+export function nextPageRoutes(dir: string): ReadonlySet<string> {
+  const file = path.join(dir, ".next", "app-path-routes-manifest.json");
+  if (!existsSync(file)) return new Set();
+  try {
+    const manifest = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+    return new Set(Object.entries(manifest).filter(([entry]) => entry.endsWith("/page")).map(([, route]) => route));
+  } catch {
+    return new Set();
+  }
+}

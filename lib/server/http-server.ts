@@ -11,7 +11,7 @@ import { answerIfDatabaseUnreachable } from "./database-unavailable";
 import { apiSecurityHeaders } from "../http/security-headers";
 import { refuseConnect } from "./request-guard";
 import { metricsPort, startMetricsServer } from "../metrics/endpoint";
-import { nextRouteMatcher } from "../metrics/routes";
+import { nextPageRoutes, nextRouteMatcher } from "../metrics/routes";
 import { createRequestListener } from "./request-pipeline";
 
 export type RunningServer = {
@@ -50,6 +50,7 @@ export async function startHttpServer(options: {
         void handleNext(req, res);
       },
       fallbackRoute: nextRouteMatcher(dir),
+      pageRoutes: nextPageRoutes(dir),
     }),
   );
   server.on("connect", (_req, socket) => refuseConnect(socket));

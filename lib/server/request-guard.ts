@@ -10,6 +10,7 @@ const IMPLEMENTED = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "O
 
 /** Pages answer GET and HEAD, and POST for server actions. */
 export const PAGE_METHODS = "GET, HEAD, POST";
+const PAGE_METHOD_SET = new Set(PAGE_METHODS.split(", "));
 /** Route handlers under these prefixes answer their own methods; OPTIONS on them lists which. */
 const HANDLER_PREFIXES = ["/api/", "/v1/"];
 
@@ -50,6 +51,17 @@ export function refuseRequest(req: IncomingMessage, path: string): Refusal | nul
     return refusal(400, "BAD_REQUEST", "The path has malformed percent-encoding");
   }
   return null;
+}
+
+/**
+ * The answer to a method a page does not take (PUT, PATCH, DELETE, OPTIONS on `/pricing`): 405 with
+ * `Allow: GET, HEAD, POST`, where Next would render the page with 200 (or answer OPTIONS 400).
+ * `route` is the request's route template; `pages` the templates that are pages, not route handlers
+ * (lib/metrics/routes.ts nextPageRoutes). Null to go on.
+ */
+export function refusePageMethod(method: string, route: string, pages: ReadonlySet<string>): Refusal | null {
+  if (PAGE_METHOD_SET.has(method) || !pages.has(route)) return null;
+  return refusal(405, "METHOD_NOT_ALLOWED", `${method} is not supported`, { Allow: PAGE_METHODS });
 }
 
 /**

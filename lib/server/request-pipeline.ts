@@ -10,7 +10,7 @@ import { countHttpRequest } from "../metrics/registry";
 import { apiRouteLabel, UNMATCHED } from "../metrics/routes";
 import { apiSecurityHeaders } from "../http/security-headers";
 import { handleFastRoute, isFastRoute } from "./fast-routes";
-import { refuseRequest } from "./request-guard";
+import { refusePageMethod, refuseRequest } from "./request-guard";
 
 export type PipelineOptions = {
   /** Serve the APIs from the fast path (LICENSE_API_FAST_PATH != 0). */
@@ -19,6 +19,8 @@ export type PipelineOptions = {
   fallback: (req: IncomingMessage, res: ServerResponse) => void;
   /** The route template of a path the fallback answered, for /metrics. */
   fallbackRoute: (pathname: string) => string;
+  /** The fallback's route templates that are pages: other methods than GET, HEAD and POST get 405 there. */
+  pageRoutes?: ReadonlySet<string>;
 };
 
 // The fast path's mounts, for route labels of 401/404 answers (see apiRouteLabel).
@@ -58,7 +60,9 @@ export function createRequestListener(options: PipelineOptions): RequestListener
       );
     });
 
-    const refused = refuseRequest(req, pathname);
+    const refused =
+      refuseRequest(req, pathname) ??
+      (!fast && options.pageRoutes ? refusePageMethod(req.method ?? "GET", options.fallbackRoute(pathname), options.pageRoutes) : null);
     if (refused) {
       res.writeHead(refused.status, { ...apiSecurityHeaders(), ...refused.headers });
       res.end(req.method === "HEAD" ? undefined : refused.body);
