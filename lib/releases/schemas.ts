@@ -65,13 +65,14 @@ export const listReleasesQuery = z.object({
   status: z.enum(["DRAFT", "PUBLISHED", "YANKED"]).optional(),
 });
 
-/** A file name as it will be offered for download: no path, no control characters. */
-export const filename = z
-  .string()
-  .min(1, "A file name is required")
-  .max(255, "Must be at most 255 characters")
-  .refine((name) => !/[\u0000-\u001f\u007f/\\]/.test(name) && name !== "." && name !== "..", "Must be a plain file name (no /, \\ or control characters)")
-  .refine((name) => /^[^\p{Cs}]*$/u.test(name), "Must not contain unpaired surrogates");
+/**
+ * A file name as it will be offered for download: the shared text type (kept as sent, no U+0000
+ * or unpaired surrogates), and no path or control characters.
+ */
+export const filename = text({ min: 1, max: 255, trim: false }).refine(
+  (name) => !/[\u0000-\u001f\u007f/\\]/.test(name) && name !== "." && name !== "..",
+  "Must be a plain file name (no /, \\ or control characters)",
+);
 
 export const artifactQuery = z.object({
   platform,

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import { ApiError } from "../http/errors";
-import { isWellFormedText } from "../http/input";
+import { text } from "../http/input";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "../admin/guard";
 
 /** A plan entitlement as the storefront shows it. */
@@ -13,10 +13,13 @@ export type Feature = { code: string; name: string };
 
 const CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_NAMES = 200;
+/** A display name: the shared text type (lib/http/input.ts), so it is refused for what the API refuses, with its message. */
+const displayName = text({ min: 1, max: 100 });
 
 /**
  * The console's "code = Display name" lines as a map, one line a code. Blank lines are skipped;
- * a malformed line, a duplicate code or a name over 100 characters is a zod issue naming the line.
+ * a malformed line, a duplicate code, or a name the shared text type refuses (over 100 characters,
+ * U+0000, an unpaired surrogate) is a zod issue naming the line and saying why.
  */
 export const entitlementNameLines = z.string().transform((value, ctx) => {
   const names = new Map<string, string>();
@@ -26,10 +29,11 @@ export const entitlementNameLines = z.string().transform((value, ctx) => {
     const eq = line.indexOf("=");
     const code = eq < 0 ? "" : line.slice(0, eq).trim();
     const name = eq < 0 ? "" : line.slice(eq + 1).trim();
+    const checked = displayName.safeParse(name);
     if (!CODE.test(code) || !name) ctx.addIssue({ code: "custom", message: `Line ${i + 1}: write it as code = Display name` });
-    else if (name.length > 100 || !isWellFormedText(name)) ctx.addIssue({ code: "custom", message: `Line ${i + 1}: the name must be 1–100 characters of text` });
+    else if (!checked.success) ctx.addIssue({ code: "custom", message: `Line ${i + 1}: ${checked.error.issues[0]?.message ?? "not a valid name"}` });
     else if (names.has(code)) ctx.addIssue({ code: "custom", message: `Line ${i + 1}: "${code}" is named twice` });
-    else names.set(code, name);
+    else names.set(code, checked.data);
   });
   if (names.size > MAX_NAMES) ctx.addIssue({ code: "custom", message: `At most ${MAX_NAMES} names` });
   return names;

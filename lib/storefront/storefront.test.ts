@@ -43,12 +43,13 @@ describe("feature names", () => {
       ["sync", "Cloud sync"],
       ["export", "Export to PDF"],
     ]);
-    const bad = entitlementNameLines.safeParse("sync = Cloud sync\nno equals sign\nsync = Again\nx = \u0000");
+    const bad = entitlementNameLines.safeParse(`sync = Cloud sync\nno equals sign\nsync = Again\nx = \u0000\ny = ${"n".repeat(101)}`);
     expect(bad.success).toBe(false);
     expect(bad.error!.issues.map((i) => i.message)).toEqual([
       "Line 2: write it as code = Display name",
       'Line 3: "sync" is named twice',
-      "Line 4: the name must be 1–100 characters of text",
+      "Line 4: Must not contain U+0000 or unpaired surrogates",
+      "Line 5: Must be at most 100 characters",
     ]);
   });
 

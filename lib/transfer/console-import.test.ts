@@ -2,13 +2,15 @@
 // this portal's own export, a dry run that reports per license what would happen and changes
 // nothing, the real run (audited, with webhook events in the same transaction), updates of
 // licenses already here, and re-runs that change nothing at all.
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handleAdminApi } from "../admin-api/handlers";
 import { db, prisma } from "../db/client";
 import type { ApiRequest } from "../http/types";
 import { call as clientCall } from "../test/api-client";
 import { setupTestDatabase } from "../test/database";
-import { CSV_IMPORT_MAX_LICENSES, importCsvFile } from "./console-import";
+import { TEXT_MESSAGE } from "../http/input";
+import { CSV_IMPORT_MAX_LICENSES, decodeCsvFile, importCsvFile } from "./console-import";
 
 setupTestDatabase();
 process.env.ADMIN_API_TOKEN = "console-import-token";
@@ -181,5 +183,83 @@ describe("this portal's own CSV export", () => {
     const before = await footprint();
     await expect(run(["plan,email,key", ...rows].join("\n"), { dryRun: false })).rejects.toMatchObject({ status: 413, message: expect.stringContaining("split it") });
     expect(await footprint()).toEqual(before);
+  });
+});
+
+describe("ill-formed text in a cell (API.md \"Input domain\")", () => {
+  const HEADER = "plan,email,key,name,status,expiresAt,maxMachines,createdAt,machineFingerprint,machineName,machineActivatedAt";
+  const good = (n: number) => ({
+    plan: "zen-pro",
+    email: `cell-${n}@example.com`,
+    key: `CELL-KEY-${String(n).padStart(8, "0")}`,
+    name: "Ada Lovelace",
+    status: "ACTIVE",
+    expiresAt: "2031-01-01T00:00:00Z",
+    maxMachines: "2",
+    createdAt: "2024-01-01T00:00:00Z",
+    machineFingerprint: `fp-${n}`,
+    machineName: "Laptop",
+    machineActivatedAt: "2024-02-01T00:00:00Z",
+  });
+  const line = (cells: Record<string, string>) => HEADER.split(",").map((c) => cells[c]).join(",");
+  const badChar = fc.constantFrom("\u0000", "\uD800", "\uDBFF", "\uDC00", "\uDFFF");
+  let n = 0;
+
+  it("refuses the line holding U+0000 or a lone surrogate in any cell, says which line and why, and writes nothing for it", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...HEADER.split(",")), badChar, fc.constantFrom("start", "middle", "end"), async (column, c, where) => {
+        const ok = good(n++);
+        const bad = good(n++);
+        const v = bad[column as keyof typeof bad];
+        const cell = where === "start" ? `${c}${v}` : where === "end" ? `${v}${c}` : `${v.slice(0, 2)}${c}${v.slice(2)}`;
+        const file = [HEADER, line(ok), line({ ...bad, [column]: cell })].join("\r\n");
+        const before = await footprint();
+        const report = await run(file, { dryRun: true });
+        expect(report.rows.map((r) => [r.lines, r.result]), `${column} ${JSON.stringify(cell)}`).toEqual([
+          [[2], "created"],
+          [[3], "error"],
+        ]);
+        const message = report.rows[1]!.message!;
+        // The field is named; free-text cells say why in the text type's words, typed cells in their own.
+        expect(message, `${column} ${JSON.stringify(cell)}`).toMatch(/^[a-zA-Z.0-9]+: /);
+        if (["name", "machineName", "machineFingerprint"].includes(column)) expect(message).toContain(TEXT_MESSAGE);
+        expect(await footprint()).toEqual(before);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("applies the good lines only: nothing of a refused line is stored", async () => {
+    const ok = good(n++);
+    const bad = good(n++);
+    const file = [HEADER, line(ok), line({ ...bad, name: "Ada\u0000Lovelace" }), line({ ...good(n++), machineName: "Lap\uD800top" })].join("\r\n");
+    const report = await run(file, { dryRun: false });
+    expect(report).toMatchObject({ created: 1, errors: 2 });
+    expect(report.rows.map((r) => r.message ?? null)).toEqual([null, `name: ${TEXT_MESSAGE}`, `machines.0.name: ${TEXT_MESSAGE}`]);
+    expect(await prisma().user.count({ where: { email: bad.email } })).toBe(0);
+    expect(await prisma().license.count({ where: { user: { email: ok.email } } })).toBe(1);
+  });
+
+  it("reads a file's bytes as UTF-8: an encoded lone surrogate (WTF-8) is refused on its line, a file in another encoding as a whole", async () => {
+    const ok = good(n++);
+    const bad = good(n++);
+    const utf8 = (s: string) => Buffer.from(s, "utf8");
+    // ED A0 80 is U+D800 as WTF-8 (or CESU-8) writes it, which no UTF-8 encoder produces: it
+    // stands where the private-use U+E000 (EE 80 80) is written first.
+    const written = utf8(`\uFEFF${HEADER}\r\n${line(ok)}\r\n${line({ ...bad, name: "Ada\uE000" })}\r\n`);
+    const at = written.indexOf(Buffer.from([0xee, 0x80, 0x80]));
+    const bytes = Buffer.concat([written.subarray(0, at), Buffer.from([0xed, 0xa0, 0x80]), written.subarray(at + 3)]);
+    const text = decodeCsvFile(bytes);
+    expect(text.split("\r\n")[2]).toBe(line({ ...bad, name: "Ada\uD800" }));
+    const report = await run(text, { dryRun: true });
+    expect(report.rows.map((r) => [r.lines, r.result, r.message ?? null])).toEqual([
+      [[2], "created", null],
+      [[3], "error", `name: ${TEXT_MESSAGE}`],
+    ]);
+    // A surrogate pair written as two such sequences (CESU-8) and Latin-1 bytes are not UTF-8: the whole file is refused.
+    for (const wrong of [Buffer.from([0x6b, 0x65, 0x79, 0x0a, 0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80]), Buffer.from("key,name\nK,Jos\xe9\n", "latin1")]) {
+      expect(() => decodeCsvFile(wrong)).toThrow(expect.objectContaining({ status: 400, message: "The file is not UTF-8 text: save it as CSV (UTF-8)" }));
+    }
+    expect(decodeCsvFile(utf8("key,name\nK,José 😀\n"))).toBe("key,name\nK,José 😀\n");
   });
 });

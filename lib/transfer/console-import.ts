@@ -32,6 +32,45 @@ export type CsvImportReport = {
   rows: CsvImportRow[];
 };
 
+const NOT_UTF8 = "The file is not UTF-8 text: save it as CSV (UTF-8)";
+
+/**
+ * The text of an uploaded CSV file's bytes, read as UTF-8 (a byte-order mark is kept; the
+ * CSV reader skips it). One thing beyond UTF-8 is read rather than refused: a lone
+ * surrogate written as WTF-8 does (ED A0..BF 80..BF, what JavaScript's and Java's
+ * lenient encoders produce for a broken string), which becomes that lone UTF-16 code unit,
+ * so the shared text type refuses the one cell holding it and the dry run names its line
+ * (API.md "Input domain") instead of the whole file failing. Anything else that is not
+ * UTF-8 (a Latin-1 or UTF-16 file, a surrogate pair written as two such sequences, which is
+ * CESU-8) throws ApiError 400 for the whole file: that is a file saved in the wrong encoding.
+ */
+export function decodeCsvFile(bytes: Uint8Array): string {
+  const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  const decode = (part: Uint8Array) => {
+    try {
+      return utf8.decode(part);
+    } catch {
+      throw new ApiError("BAD_REQUEST", NOT_UTF8);
+    }
+  };
+  // 0xED only ever leads a sequence (continuation bytes are 0x80-0xBF), so a scan finds every one.
+  let out = "";
+  let start = 0;
+  let highEnd = -1; // where the last decoded high surrogate's bytes ended
+  for (let i = bytes.indexOf(0xed); i >= 0 && i + 2 < bytes.length; i = bytes.indexOf(0xed, i + 1)) {
+    const b1 = bytes[i + 1]!;
+    const b2 = bytes[i + 2]!;
+    if (b1 < 0xa0 || b1 > 0xbf || (b2 & 0xc0) !== 0x80) continue;
+    const unit = 0xd000 | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+    if (unit >= 0xdc00 && highEnd === i) throw new ApiError("BAD_REQUEST", NOT_UTF8);
+    out += decode(bytes.subarray(start, i)) + String.fromCharCode(unit);
+    start = i + 3;
+    highEnd = unit < 0xdc00 ? start : -1;
+    i += 2;
+  }
+  return out + decode(bytes.subarray(start));
+}
+
 /**
  * The plan of a row that names none: the plan whose Lemon Squeezy variant id (or, unset,
  * its number: what the compatible API answers as `variant_id`) is the row's `variant_id`;

@@ -7,7 +7,7 @@ import { slug } from "@/lib/admin-api/schemas";
 import { readWebBody } from "@/lib/http/body";
 import { ApiError, errorResponse } from "@/lib/http/errors";
 import { otherMethods } from "@/lib/http/route-methods";
-import { CSV_IMPORT_MAX_BYTES, importCsvFile } from "@/lib/transfer/console-import";
+import { CSV_IMPORT_MAX_BYTES, decodeCsvFile, importCsvFile } from "@/lib/transfer/console-import";
 
 export const dynamic = "force-dynamic";
 
@@ -25,12 +25,7 @@ export async function POST(request: Request): Promise<Response> {
       }
       throw error;
     });
-    let text: string;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch {
-      throw new ApiError("BAD_REQUEST", "The file is not UTF-8 text: save it as CSV (UTF-8)");
-    }
+    const text = decodeCsvFile(bytes);
     const report = await importCsvFile(text, { defaultPlan: plan, dryRun: url.searchParams.get("dryRun") === "1", actor, ip });
     return Response.json(report, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
