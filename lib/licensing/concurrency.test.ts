@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { call } from "../test/api-client";
 import { setupTestDatabase } from "../test/database";
-import { createLicense } from "../test/licenses";
+import { createLicense, createPlan } from "../test/licenses";
 import { spawnApiServer, type SpawnedServer } from "../test/spawn-api-server";
 
 process.env.RATE_LIMIT_PER_MINUTE = "0";
@@ -36,6 +36,38 @@ describe("in one process", () => {
     expect(new Set(results.map((r) => r.json.machine.id)).size).toBe(1);
     const { rows } = await db().query("SELECT count(*)::int AS n FROM machines WHERE license_id = $1", [license.id]);
     expect(rows[0].n).toBe(1);
+  });
+});
+
+describe("an activation waiting on a change of the license's plan", () => {
+  async function lockWaiters(): Promise<void> {
+    for (let i = 0; i < 1000; i++) {
+      const { rows } = await db().query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+      if (rows[0].n > 0) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error("the activation never waited on the license's lock");
+  }
+
+  it("finds the license on its new plan once the change commits (not NOT_FOUND), and takes a seat of that plan", async () => {
+    // PostgreSQL re-checks a row locked FOR UPDATE after a concurrent update against the other
+    // rows of the join as they were: the license with a new plan_id no longer joined its old
+    // plan, so the lock's query found nothing and the key answered 404 NOT_FOUND.
+    const { key, license } = await createLicense({ maxMachines: 1 });
+    const other = await createPlan({ maxMachines: 2 });
+    const admin = await db().connect();
+    try {
+      await admin.query("BEGIN");
+      await admin.query("UPDATE licenses SET plan_id = $1 WHERE id = $2", [other.id, license.id]);
+      const pending = call("/api/v1/licenses/activate", { key, fingerprint: "waits-for-the-change" });
+      await lockWaiters();
+      await admin.query("COMMIT");
+      const res = await pending;
+      expect(res.status, JSON.stringify(res.json)).toBe(201);
+      expect(res.json).toMatchObject({ code: "VALID", license: { id: license.id, plan: other.slug, maxMachines: 2 } });
+    } finally {
+      admin.release();
+    }
   });
 });
 

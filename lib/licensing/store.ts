@@ -111,12 +111,26 @@ export async function findLicenses(q: Queryable, keyHashes: readonly string[]): 
  * the insert that follows cannot interleave with another activation), then
  * reads all its machines, deactivated ones included, so a returning fingerprint
  * revives its own row.
+ *
+ * The lock and the read of the license with its plan are two statements: after
+ * waiting for a concurrent update of the row, PostgreSQL re-checks a locked row
+ * against the other rows of its join as they were when the statement began, so
+ * `... JOIN plans ... FOR UPDATE OF l` found nothing when the wait was for a
+ * change of the license's plan (the activation answered NOT_FOUND, issue 11's
+ * concurrent edits). The second statement reads what the change committed.
  */
 export async function lockLicense(client: pg.PoolClient, keyHash: string): Promise<LicenseWithMachines | null> {
-  const { rows } = await client.query<LicenseRow>({
+  const locked = await client.query<{ id: string }>({
     name: "lock-license-by-key-hash",
-    text: `SELECT ${LICENSE_COLUMNS} FROM ${LICENSE_FROM} WHERE l.key_hash = $1 FOR UPDATE OF l`,
+    text: `SELECT id FROM licenses WHERE key_hash = $1 FOR UPDATE`,
     values: [keyHash],
+  });
+  const id = locked.rows[0]?.id;
+  if (id === undefined) return null;
+  const { rows } = await client.query<LicenseRow>({
+    name: "locked-license-by-id",
+    text: `SELECT ${LICENSE_COLUMNS} FROM ${LICENSE_FROM} WHERE l.id = $1`,
+    values: [id],
   });
   const row = rows[0];
   if (!row) return null;
