@@ -216,7 +216,7 @@ export function DashboardCharts({ data }: { data: Dashboard }) {
               title={`Revenue per day (${series.currency.toUpperCase()})`}
               description={`Payments collected through Stripe in ${series.currency.toUpperCase()}, ${range}: ${formatMoney(series.totalCents, series.currency)} in all.`}
               chart={
-                <BarChart data={series.days.map((d) => ({ ...d, label: shortDay(d.day), amount: toMajorUnits(d.amountCents, series.currency) }))} style={CHART_STYLE} responsive margin={{ top: 8, right: 12, bottom: 4, left: 8 }}>
+                <BarChart data={series.days.map((d) => ({ ...d, label: shortDay(d.day), amount: toMajorUnits(Number(d.amountCents), series.currency) }))} style={CHART_STYLE} responsive margin={{ top: 8, right: 12, bottom: 4, left: 8 }}>
                   <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
                   <XAxis dataKey="label" tick={AXIS} minTickGap={12} />
                   <YAxis tick={AXIS} width={72} tickFormatter={(v: number) => formatMoney(Math.round(v * 10 ** currencyExponent(series.currency)), series.currency)} />

@@ -17,7 +17,8 @@ export const customerSearchSchema = z.object({
   page: pageParam,
 });
 
-export type Money = { currency: string; amountCents: number };
+/** A sum of payments in minor units: a bigint, exact past 2^53 (payments.amount_cents is bigint). */
+export type Money = { currency: string; amountCents: bigint };
 
 export type CustomerRow = {
   id: string;
@@ -33,7 +34,7 @@ export type CustomerRow = {
 async function paidBy(userIds: string[]): Promise<Map<string, Money[]>> {
   const sums = await prisma().payment.groupBy({ by: ["userId", "currency"], where: { userId: { in: userIds } }, _sum: { amountCents: true } });
   const out = new Map<string, Money[]>();
-  for (const s of sums) out.set(s.userId, [...(out.get(s.userId) ?? []), { currency: s.currency, amountCents: minorUnits(s._sum.amountCents ?? 0) }]);
+  for (const s of sums) out.set(s.userId, [...(out.get(s.userId) ?? []), { currency: s.currency, amountCents: s._sum.amountCents ?? 0n }]);
   return out;
 }
 

@@ -92,8 +92,8 @@ describe("loadDashboard", () => {
   });
 
   it("keeps revenue per currency, never adding currencies together", () => {
-    expect(week.revenue.map((r) => [r.currency, r.totalCents])).toEqual([["eur", 2000], ["usd", 5000]]);
-    expect(week.revenue.find((r) => r.currency === "usd")?.days.map((d) => d.amountCents)).toEqual([0, 0, 5000, 0, 0, 0, 0]);
+    expect(week.revenue.map((r) => [r.currency, r.totalCents])).toEqual([["eur", 2000n], ["usd", 5000n]]);
+    expect(week.revenue.find((r) => r.currency === "usd")?.days.map((d) => d.amountCents)).toEqual([0n, 0n, 5000n, 0n, 0n, 0n, 0n]);
   });
 
   it("counts licenses by the status the license API would answer at that time", () => {

@@ -5,6 +5,7 @@
 // lib/payments/webhooks/payments.ts), release downloads per day and per release
 // (release_downloads, counted by lib/releases/downloads.ts), and licenses by status now. Every query
 // groups in the database; days without rows are filled with zeros here.
+import { sumMinorUnits } from "../catalog/money";
 import { prisma } from "../db/client";
 import { LICENSE_STATUSES } from "./license-search";
 
@@ -24,7 +25,8 @@ export type DayFigures = {
 };
 /** Downloads of one release in the range (a download: its bytes requested from the start). */
 export type ReleaseDownloads = { releaseId: string; product: string; version: string; downloads: number };
-export type RevenueSeries = { currency: string; totalCents: number; days: { day: string; amountCents: number }[] };
+/** Amounts in minor units as bigints: sums of `payments.amount_cents` (bigint) stay exact past 2^53. */
+export type RevenueSeries = { currency: string; totalCents: bigint; days: { day: string; amountCents: bigint }[] };
 
 export type Dashboard = {
   range: Range;
@@ -76,8 +78,9 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
     db.$queryRaw<{ day: string; count: number }[]>`
       SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
       FROM licenses WHERE created_at >= ${from} AND created_at < ${end} GROUP BY 1`,
-    db.$queryRaw<{ day: string; currency: string; cents: number }[]>`
-      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, currency, sum(amount_cents)::float8 AS cents
+    // As text: a numeric sum of bigints is exact, a float8 one rounds past 2^53 (lib/catalog/money.ts).
+    db.$queryRaw<{ day: string; currency: string; cents: string }[]>`
+      SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, currency, sum(amount_cents)::text AS cents
       FROM payments WHERE created_at >= ${from} AND created_at < ${end} GROUP BY 1, 2`,
     // The status the license API would answer (an ACTIVE license past its expiry is EXPIRED).
     db.$queryRaw<{ status: string; count: number }[]>`
@@ -128,9 +131,9 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
 
   const currencies = [...new Set(payments.map((p) => p.currency))].sort();
   const revenue = currencies.map((currency) => {
-    const amounts = new Map(payments.filter((p) => p.currency === currency).map((p) => [p.day, p.cents]));
-    const series = days.map((day) => ({ day, amountCents: amounts.get(day) ?? 0 }));
-    return { currency, totalCents: series.reduce((sum, d) => sum + d.amountCents, 0), days: series };
+    const amounts = new Map(payments.filter((p) => p.currency === currency).map((p) => [p.day, BigInt(p.cents)]));
+    const series = days.map((day) => ({ day, amountCents: amounts.get(day) ?? 0n }));
+    return { currency, totalCents: sumMinorUnits(series.map((d) => d.amountCents)), days: series };
   });
 
   const counts = new Map(statuses.map((s) => [s.status, s.count]));

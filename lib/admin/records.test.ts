@@ -143,8 +143,8 @@ describe("customers", () => {
     expect(byName.items).toHaveLength(1);
     expect(byName.items[0]).toMatchObject({ id: user.id, licenseCount: 1, isAdmin: false });
     expect(byName.items[0]?.paid.sort((a, b) => a.currency.localeCompare(b.currency))).toEqual([
-      { currency: "eur", amountCents: 700 },
-      { currency: "usd", amountCents: 1500 },
+      { currency: "eur", amountCents: 700n },
+      { currency: "usd", amountCents: 1500n },
     ]);
     expect((await listCustomers(customerSearchSchema.parse({ q: user.email.toUpperCase() }))).total).toBe(1);
     expect((await listCustomers(customerSearchSchema.parse({ q: admin.email }))).items[0]?.isAdmin).toBe(true);

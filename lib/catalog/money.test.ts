@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { currencyExponent, formatMajorUnits, formatMoney, parseMajorUnits, toMajorUnits } from "./money";
+import { currencyExponent, formatMajorUnits, formatMoney, parseMajorUnits, sumMinorUnits, toMajorUnits } from "./money";
 
 describe("money in minor units", () => {
   it("shows 5000 jpy as ¥5,000 (the issue's input), not ¥50", () => {
@@ -42,5 +42,70 @@ describe("money in minor units", () => {
         expect(toMajorUnits(minor, currency) * 10 ** currencyExponent(currency)).toBeCloseTo(minor, 6);
       }),
     );
+  });
+});
+
+// payments.amount_cents is a PostgreSQL bigint: any amount in its range must show exactly.
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
+const CURRENCIES = ["jpy", "krw", "vnd", "usd", "eur", "idr", "kwd", "bhd", "tnd"] as const;
+const bigAmount = fc.oneof(
+  fc.bigInt({ min: INT8_MIN, max: INT8_MAX }),
+  fc.constantFrom(0n, 1n, -1n, 2n ** 31n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, INT8_MAX, INT8_MIN, 999_999_999_999n),
+);
+
+/** The digits of `minor` in major units as the reference: sign, whole part, exactly `exp` decimals. */
+function reference(minor: bigint, exp: number): { negative: boolean; whole: string; fraction: string } {
+  const scale = 10n ** BigInt(exp);
+  const abs = minor < 0n ? -minor : minor;
+  return { negative: minor < 0n, whole: (abs / scale).toString(), fraction: exp === 0 ? "" : (abs % scale).toString().padStart(exp, "0") };
+}
+
+describe("large amounts in every currency exponent", () => {
+  it("shows 2^53 - 1 cents exactly (float division rounded it to …409.90)", () => {
+    expect(formatMoney(9_007_199_254_740_991, "usd")).toBe("$90,071,992,547,409.91");
+    expect(formatMoney(2n ** 63n - 1n, "usd")).toBe("$92,233,720,368,547,758.07");
+    expect(formatMoney(2n ** 63n - 1n, "jpy")).toBe("¥9,223,372,036,854,775,807");
+    expect(formatMoney(-(2n ** 63n), "kwd")).toBe("-KWD\u00a09,223,372,036,854,775.808");
+    expect(formatMajorUnits(9_007_199_254_740_993n, "kwd")).toBe("9007199254740.993");
+  });
+
+  it("writes any bigint amount with the currency's exponent, digit for digit, as text and for people", () => {
+    fc.assert(
+      fc.property(bigAmount, fc.constantFrom(...CURRENCIES), (minor, currency) => {
+        const exp = currencyExponent(currency);
+        const ref = reference(minor, exp);
+        const plain = `${ref.negative ? "-" : ""}${ref.whole}${exp ? `.${ref.fraction}` : ""}`;
+        expect(formatMajorUnits(minor, currency)).toBe(plain);
+        const shown = formatMoney(minor, currency);
+        // The people's form: the same digits, grouped by thousands, with the same sign and decimals.
+        expect(shown.startsWith("-"), shown).toBe(ref.negative);
+        const number = shown.replace(/[^0-9.,]/g, "");
+        expect(number.replace(/,/g, ""), shown).toBe(`${ref.whole}${exp ? `.${ref.fraction}` : ""}`);
+        expect(number.split(".")[0], shown).toMatch(/^\d{1,3}(,\d{3})*$/);
+        // A number that holds the amount exactly is shown as its bigint is.
+        if (minor >= BigInt(Number.MIN_SAFE_INTEGER) && minor <= BigInt(Number.MAX_SAFE_INTEGER)) {
+          expect(formatMoney(Number(minor), currency)).toBe(shown);
+          expect(formatMajorUnits(Number(minor), currency)).toBe(plain);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("sums any amounts exactly, past 2^53 and past the bigint range of one row", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(bigAmount, fc.integer()), { maxLength: 50 }), fc.constantFrom(...CURRENCIES), (amounts, currency) => {
+        const exact = amounts.reduce<bigint>((sum, a) => sum + BigInt(a), 0n);
+        const total = sumMinorUnits(amounts);
+        expect(total).toBe(exact);
+        const exp = currencyExponent(currency);
+        const ref = reference(exact, exp);
+        expect(formatMajorUnits(total, currency)).toBe(`${ref.negative ? "-" : ""}${ref.whole}${exp ? `.${ref.fraction}` : ""}`);
+      }),
+    );
+    // Safe integers whose float sum is not: 2^53 + 1 cannot be a float.
+    expect(sumMinorUnits([2 ** 53, 1])).toBe(2n ** 53n + 1n);
+    expect(formatMoney(sumMinorUnits([2 ** 53, 1]), "jpy")).toBe("¥9,007,199,254,740,993");
   });
 });

@@ -36,28 +36,54 @@ export function parseMajorUnits(text: string, currency: string): number | null {
   return Number.isSafeInteger(minor) ? minor : null;
 }
 
-/** An amount in minor units written in major units with the currency's decimals, no symbol ("49.90", "5000"). */
-export function formatMajorUnits(minor: number, currency: string): string {
-  return toMajorUnits(minor, currency).toFixed(currencyExponent(currency));
+/**
+ * An amount in minor units as exact decimal text in major units: "-12345.67" for -1234567 usd.
+ * Done on the digits of the integer, never by dividing floats: 9007199254740991 usd is
+ * 90071992547409.91, which float division rounds to .90 (and amounts up to the bigint range of
+ * `payments.amount_cents` stay exact). A non-integer number (a chart's computed tick) is rounded
+ * to the currency's decimals.
+ */
+function decimalText(minor: number | bigint, exp: number): string {
+  if (typeof minor === "number" && !Number.isInteger(minor)) return (minor / 10 ** exp).toFixed(exp);
+  const whole = BigInt(minor);
+  const negative = whole < 0n;
+  const digits = (negative ? -whole : whole).toString().padStart(exp + 1, "0");
+  const text = exp === 0 ? digits : `${digits.slice(0, -exp)}.${digits.slice(-exp)}`;
+  return negative ? `-${text}` : text;
+}
+
+/** An amount in minor units written in major units with the currency's decimals, no symbol ("49.90", "5000"); exact for any integer. */
+export function formatMajorUnits(minor: number | bigint, currency: string): string {
+  return decimalText(minor, currencyExponent(currency));
 }
 
 /**
- * An amount in minor units for people: "$49.90", "¥5,000", "KWD 5.000". Never throws: a stored code
- * that Intl does not know (say "xx1") is printed as "12.34 XX1".
+ * An amount in minor units for people: "$49.90", "¥5,000", "KWD 5.000"; exact for any integer
+ * amount (a number or a bigint up to the database's bigint range), since Intl formats the
+ * decimal text itself rather than a float. Never throws: a stored code that Intl does not know
+ * (say "xx1") is printed as "12.34 XX1".
  */
-export function formatMoney(minor: number, currency: string): string {
+export function formatMoney(minor: number | bigint, currency: string): string {
   const exp = currencyExponent(currency);
-  const major = toMajorUnits(minor, currency);
+  const text = decimalText(minor, exp);
   try {
     return new Intl.NumberFormat("en-US", {
       style: "currency",
       currency: currency.toUpperCase(),
       minimumFractionDigits: exp,
       maximumFractionDigits: exp,
-    }).format(major);
+      // A string is formatted as the exact decimal it spells (Intl.NumberFormat v3, Node 20+).
+    }).format(text as unknown as number);
   } catch {
-    return `${major.toFixed(exp)} ${currency.toUpperCase()}`;
+    return `${text} ${currency.toUpperCase()}`;
   }
+}
+
+/** The exact sum of amounts in minor units, as a bigint (a sum of numbers past 2^53 would round). */
+export function sumMinorUnits(amounts: Iterable<number | bigint>): bigint {
+  let total = 0n;
+  for (const amount of amounts) total += BigInt(amount);
+  return total;
 }
 
 /**
