@@ -13,8 +13,17 @@ export const confirmed = z.literal("yes", { error: "Confirm this action first." 
 
 export const checkbox = z.preprocess((value) => value === "on" || value === "true", z.boolean());
 
+/**
+ * A whole number typed in decimal digits (an optional sign, surrounding space ignored), within
+ * `min`..`max`. Not z.coerce.number: Number() also reads "0x10" as 16, "1e2" as 100 and " " as 0,
+ * so a mistyped field changed a license by an amount nobody wrote.
+ */
 export function integer(min: number, max: number) {
-  return z.preprocess(blankToUndefined, z.coerce.number().int("Must be a whole number").min(min).max(max));
+  const decimal = (value: unknown) => (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value.trim()) : value);
+  return z.preprocess(
+    (value) => decimal(blankToUndefined(value)),
+    z.number({ error: "Must be a whole number" }).int("Must be a whole number").min(min).max(max),
+  );
 }
 
 export function optional<T extends z.ZodType>(schema: T) {

@@ -154,6 +154,34 @@ describe.each(names)("console form %s", (name) => {
   });
 });
 
+describe("numbers and durations in console forms", () => {
+  it("refuses zero, negative, fractional and huge days, seats and plan durations beside the field, and writes nothing", async () => {
+    const f = await fixture();
+    const cases: [keyof ConsoleActions, (value: string) => Record<string, string>, string][] = [
+      ["extendLicense", (days) => ({ licenseId: f.license.id, days }), "days"],
+      ["changeLicenseSeats", (maxMachines) => ({ licenseId: f.license.id, maxMachines }), "maxMachines"],
+      ["createPlan", (trialDays) => ({ productId: f.plan.productId, slug: `plan-${unique()}`, name: "Gold", maxMachines: "2", trialDays }), "trialDays"],
+      ["createPlan", (durationDays) => ({ productId: f.plan.productId, slug: `plan-${unique()}`, name: "Gold", maxMachines: "2", durationDays }), "durationDays"],
+      ["updatePlan", (heartbeatSeconds) => ({ planId: f.plan.id, name: "Gold", maxMachines: "2", heartbeatSeconds }), "heartbeatSeconds"],
+    ];
+    const values = fc.oneof(
+      fc.constantFrom("0", "-1", "-30", "1.5", "1e400", "-1e400", "9007199254740993", "99999999999999999999", "NaN", "Infinity", "0x10", "1e2x"),
+      fc.bigInt({ min: -(2n ** 70n), max: 0n }).map(String),
+      fc.bigInt({ min: 2n ** 31n, max: 2n ** 70n }).map(String),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...cases), values, async ([name, fields, field], value) => {
+        const before = await databaseFingerprint();
+        const state = await run(name, form(fields(value)));
+        expect(state.ok, JSON.stringify({ name, value, state })).toBeUndefined();
+        expect(state.fieldErrors?.[field], JSON.stringify({ name, value, state })).toEqual(expect.any(String));
+        expect(await databaseFingerprint()).toEqual(before);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe("portal forms", () => {
   it("refuses a gift's recipient address holding U+0000 or a lone surrogate, and offers nothing", async () => {
     const f = await fixture();
