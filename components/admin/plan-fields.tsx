@@ -12,6 +12,7 @@ export const PLAN_FIELD_LABELS: Record<string, string> = {
   entitlements: "Entitlements",
   heartbeatSeconds: "Heartbeat",
   offlineGraceDays: "Offline grace",
+  reminderDays: "Reminder",
   expirationStrategy: "After expiry",
   stripePriceId: "Stripe price id",
   price: "Price",
@@ -43,6 +44,16 @@ export function PlanFields({ plan, scope }: { plan?: Plan; scope: string }) {
         <TextField name="heartbeatSeconds" type="number" min={10} label="Heartbeat every (seconds)" defaultValue={plan?.heartbeatSeconds ?? 600} scope={scope} />
       </div>
       <TextField name="offlineGraceDays" type="number" min={0} max={365} label="Offline grace (days)" defaultValue={plan?.offlineGraceDays ?? 7} scope={scope} hint="0: no offline license files." />
+      <TextField
+        name="reminderDays"
+        type="number"
+        min={0}
+        max={365}
+        label="Reminder (days before the end)"
+        defaultValue={plan?.reminderDays ?? 7}
+        scope={scope}
+        hint="The customer is emailed this many days before a license ends: one without a subscription, or a subscription set to end or whose payment is failing (never one that renews itself). 0: no reminder."
+      />
       <SelectField
         name="expirationStrategy"
         label="After expiry"

@@ -290,6 +290,7 @@ describe("POST /plans", () => {
       floating: false,
       heartbeatSeconds: 600,
       offlineGraceDays: 7,
+      reminderDays: 7,
       expirationStrategy: "RESTRICT",
       stripePriceId: null,
       number: expect.any(Number),
@@ -325,6 +326,22 @@ describe("POST /plans", () => {
       expect(bad.status).toBe(400);
       expect(bad.json.error.issues[0].path).toBe("trialDays");
     }
+  });
+
+  it("takes the reminder days (0: none, up to 365) and refuses anything else with 400, writing nothing", async () => {
+    for (const reminderDays of [0, 365]) {
+      const res = await call("POST", "plans", { body: { ...base, slug: `zapp-remind-${reminderDays}`, reminderDays } });
+      expect(res.status).toBe(201);
+      expect(res.json.reminderDays).toBe(reminderDays);
+      expect((await sql("SELECT reminder_days FROM plans WHERE id = $1", [res.json.id]))[0].reminder_days).toBe(reminderDays);
+    }
+    const before = await rowCounts();
+    for (const reminderDays of [-1, 366, 2.5, "7", null]) {
+      const bad = await call("POST", "plans", { body: { ...base, slug: "zapp-remind-bad", reminderDays } });
+      expect(bad.status, JSON.stringify(reminderDays)).toBe(400);
+      expect(bad.json.error.issues.map((i: { path: string }) => i.path)).toEqual(["reminderDays"]);
+    }
+    expect(await rowCounts()).toEqual(before);
   });
 
   it("answers 400 for an unknown product and writes nothing", async () => {
@@ -386,6 +403,63 @@ describe("POST /plans", () => {
       expect(res.status).toBe(400);
     },
   );
+});
+
+describe("PATCH /plans/{slug}", () => {
+  const create = async (slug: string, extra: Record<string, unknown> = {}) => {
+    const res = await call("POST", "plans", { body: { product: "zapp", slug, name: "Patched", maxMachines: 2, durationDays: 30, entitlements: ["a"], ...extra } });
+    expect(res.status).toBe(201);
+    return res.json;
+  };
+
+  it("changes only the fields given, answers with the plan, and audits only what changed", async () => {
+    const plan = await create("zapp-patch", { heartbeatSeconds: 120, offlineGraceDays: 3 });
+    const res = await call("PATCH", "plans/zapp-patch", { body: { reminderDays: 14, unknown: "ignored" } });
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ ...plan, reminderDays: 14 });
+    const [row] = await sql("SELECT reminder_days, heartbeat_seconds, offline_grace_days, duration_days, entitlements FROM plans WHERE id = $1", [plan.id]);
+    expect(row).toEqual({ reminder_days: 14, heartbeat_seconds: 120, offline_grace_days: 3, duration_days: 30, entitlements: ["a"] });
+    const audit = await auditFor("plan.update", plan.id);
+    expect(audit.map((a) => a.data)).toEqual([{ changes: { reminderDays: { from: 7, to: 14 } } }]);
+    expect(audit[0].actor_type).toBe("env_token");
+
+    // The same change again is a no-op: 200, nothing audited. Several fields at once, 0 turning reminders off.
+    expect((await call("PATCH", "plans/zapp-patch", { body: { reminderDays: 14 } })).status).toBe(200);
+    expect(await auditFor("plan.update", plan.id)).toHaveLength(1);
+    const more = await call("PATCH", "plans/zapp-patch", { body: { reminderDays: 0, maxMachines: 5, durationDays: null } });
+    expect(more.json).toMatchObject({ reminderDays: 0, maxMachines: 5, durationDays: null, heartbeatSeconds: 120 });
+  });
+
+  it("refuses a bad value or an empty change with 400, and changes nothing", async () => {
+    const plan = await create("zapp-patch-bad");
+    for (const body of [{ reminderDays: -1 }, { reminderDays: 366 }, { reminderDays: 1.5 }, { reminderDays: "14" }, { reminderDays: null }, { maxMachines: 0 }]) {
+      const res = await call("PATCH", "plans/zapp-patch-bad", { body });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.json.error.issues.map((i: { path: string }) => i.path)).toEqual(Object.keys(body));
+    }
+    for (const body of [{}, { unknown: 1 }, { slug: "renamed", product: "other" }]) {
+      const res = await call("PATCH", "plans/zapp-patch-bad", { body });
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toMatch(/^Nothing to change: give any of name, .*reminderDays/);
+    }
+    expect((await call("PATCH", "plans/zapp-patch-bad", { raw: "{not json" })).status).toBe(400);
+    const [row] = await sql("SELECT reminder_days, max_machines, slug FROM plans WHERE id = $1", [plan.id]);
+    expect(row).toEqual({ reminder_days: 7, max_machines: 2, slug: "zapp-patch-bad" });
+    expect(await auditFor("plan.update", plan.id)).toHaveLength(0);
+  });
+
+  it("answers 404 for a plan that does not exist and 409 for a Stripe price another plan sells", async () => {
+    for (const path of ["plans/no-such-plan", "plans/Zapp-Pro", "plans/%E0%A4%A"]) {
+      const res = await call("PATCH", path, { body: { reminderDays: 3 } });
+      expect(res.status, path).toBe(404);
+      expect(res.json.error.code).toBe("NOT_FOUND");
+    }
+    await create("zapp-priced", { stripePriceId: "price_patch_taken" });
+    await create("zapp-patch-price");
+    const res = await call("PATCH", "plans/zapp-patch-price", { body: { stripePriceId: "price_patch_taken" } });
+    expect(res.status).toBe(409);
+    expect(res.json.error.message).toContain('Stripe price "price_patch_taken"');
+  });
 });
 
 describe("POST /licenses", () => {

@@ -8,7 +8,7 @@ import { authenticateAdmin } from "./auth";
 import type { AdminContext } from "./context";
 import { createLicense, deactivateMachine, getLicense, listLicenses, updateLicense } from "./licenses";
 import { listCustomers } from "./customers";
-import { createPlan, listPlans } from "./plans";
+import { createPlan, listPlans, updatePlan } from "./plans";
 import { createProduct, listProducts } from "./products";
 import {
   deleteWebhookEndpoint,
@@ -32,6 +32,7 @@ type Route = { pattern: RegExp; methods: Record<string, Handler> };
 const ROUTES: Route[] = [
   { pattern: /^products$/, methods: { GET: listProducts, POST: createProduct } },
   { pattern: /^plans$/, methods: { GET: listPlans, POST: createPlan } },
+  { pattern: /^plans\/([^/]+)$/, methods: { PATCH: updatePlan } },
   { pattern: /^customers$/, methods: { GET: listCustomers } },
   { pattern: /^licenses$/, methods: { GET: listLicenses, POST: createLicense } },
   { pattern: /^licenses\/import$/, methods: { POST: importLicensesHandler } },

@@ -8,7 +8,7 @@ import { idempotencyKeySchema } from "./idempotency";
 import type { AdminLicense, AdminMachine } from "./license-view";
 import type { adminPlan } from "./plans";
 import type { adminProduct } from "./products";
-import { createLicenseSchema, createPlanSchema, createProductSchema, listCustomersQuery, listLicensesQuery, listPlansQuery, updateLicenseSchema } from "./schemas";
+import { createLicenseSchema, createPlanSchema, createProductSchema, listCustomersQuery, listLicensesQuery, listPlansQuery, updateLicenseSchema, updatePlanSchema } from "./schemas";
 
 // ---------------------------------------------------------------- response schemas
 
@@ -41,6 +41,7 @@ const planSchema = z
     floating: z.boolean(),
     heartbeatSeconds: z.int(),
     offlineGraceDays: z.int(),
+    reminderDays: z.int().meta({ description: "Days before a license ends that its customer is reminded by email; `0`: never." }),
     expirationStrategy: z.enum(["RESTRICT", "MAINTAIN"]),
     stripePriceId: z.string().nullable(),
     trialDays: z.int().nullable().meta({ description: "Days of free trial offered; `null`: none." }),
@@ -129,6 +130,7 @@ const LICENSE_ID = licenseExample.id;
 const MACHINE_ID = "3b241101-e2bb-4255-8caf-4136c566a962";
 const licenseId = z.guid().meta({ description: "License id. An id that is not a UUID answers `404`.", examples: [LICENSE_ID] });
 const machineId = z.guid().meta({ description: "Machine id.", examples: [MACHINE_ID] });
+const planSlug = z.string().meta({ description: "Plan slug. One that names no plan answers `404`.", examples: ["zenpad-pro"] });
 
 // ---------------------------------------------------------------- examples
 
@@ -179,6 +181,7 @@ const planExample: ReturnType<typeof adminPlan> = {
   floating: false,
   heartbeatSeconds: 600,
   offlineGraceDays: 7,
+  reminderDays: 7,
   expirationStrategy: "RESTRICT",
   stripePriceId: "price_1QxYzA2eZvKYlo2C",
   trialDays: null,
@@ -248,6 +251,35 @@ export const adminApiOperations = defineOperations([
         },
       },
       "409": errorResponse("The plan slug or the Stripe price is already in use.", errorExample("CONFLICT", 'The plan slug "zenpad-pro" is already in use')),
+      ...adminErrors(),
+    },
+  },
+  {
+    ...admin,
+    method: "patch",
+    path: "/api/v1/admin/plans/{slug}",
+    operationId: "updatePlan",
+    summary: "Update a plan",
+    description:
+      "Changes any of a plan's fields (the same bounds and meanings as `POST /plans`); its product and slug are fixed. Only the fields given change; " +
+      "a body with none of them answers `400`, and repeating a change is a no-op. The plan's licenses follow new seats, duration and entitlements " +
+      "at their next validation; a change of `floating` starts or ends their machines' heartbeats. Changes are recorded in the audit log.",
+    request: {
+      params: z.object({ slug: planSlug }),
+      body: updatePlanSchema.meta({ id: "UpdatePlanRequest", description: "Only the fields given change." }),
+      bodyExamples: {
+        reminder: { summary: "Remind customers two weeks before the end", value: { reminderDays: 14 } },
+        seats: { summary: "Five seats and a new feature", value: { maxMachines: 5, entitlements: ["export-pdf", "sync", "teams"] } },
+      },
+    },
+    responses: {
+      "200": {
+        description: "The plan after the change.",
+        schema: planSchema,
+        examples: { plan: { summary: "The plan", value: { ...planExample, reminderDays: 14 } } },
+      },
+      "404": errorResponse("No such plan.", errorExample("NOT_FOUND", "The plan does not exist")),
+      "409": errorResponse("The Stripe price is sold by another plan.", errorExample("CONFLICT", 'The Stripe price "price_1QxYzA2eZvKYlo2C" is already in use')),
       ...adminErrors(),
     },
   },

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ApiError } from "../http/errors";
 import { email, instant, text } from "../http/input";
 import { FOREIGN_KEY_PATTERN } from "../licensing/keys";
-import { lemonSqueezyId, planColumns } from "../catalog/plan-schema";
+import { lemonSqueezyId, planChanges, planColumns } from "../catalog/plan-schema";
 
 export const slug = z
   .string()
@@ -38,6 +38,12 @@ export const createPlanSchema = z
     slug: slug.meta({ description: "Unique across all products.", examples: ["zenpad-pro"] }),
   })
   .extend(planColumns.shape);
+
+/**
+ * PATCH /plans/{slug}: any of the plan's fields (the same bounds as POST); only those given change.
+ * The product and slug are fixed: checkouts in flight and API users name the plan by its slug.
+ */
+export const updatePlanSchema = planChanges.meta({ minProperties: 1 });
 
 export const createLicenseSchema = z.object({
   plan: slug.meta({ description: "An existing plan; an unknown one answers 400.", examples: ["zenpad-pro"] }),

@@ -74,6 +74,7 @@ describe("plans", () => {
       floating: "on",
       heartbeatSeconds: "300",
       offlineGraceDays: "0",
+      reminderDays: "30",
       stripePriceId: "price_team",
       price: "29.90",
       currency: "EUR",
@@ -94,6 +95,7 @@ describe("plans", () => {
       floating: true,
       heartbeatSeconds: 300,
       offlineGraceDays: 0,
+      reminderDays: 30,
       stripePriceId: "price_team",
       priceCents: 2990,
       currency: "eur",
@@ -101,7 +103,7 @@ describe("plans", () => {
       sortOrder: 3,
     });
     const [entry] = await auditEntries("plan.create", plan.id);
-    expect(entry?.data).toMatchObject({ product: "forms", slug: "forms-team", priceCents: 2990, entitlements: ["core", "sync", "export"] });
+    expect(entry?.data).toMatchObject({ product: "forms", slug: "forms-team", priceCents: 2990, entitlements: ["core", "sync", "export"], reminderDays: 30 });
   });
 
   it("leaves out optional fields as the data model's defaults, and rejects bad values field by field", async () => {
@@ -114,6 +116,7 @@ describe("plans", () => {
       floating: false,
       heartbeatSeconds: 600,
       offlineGraceDays: 7,
+      reminderDays: 7,
       stripePriceId: null,
       priceCents: null,
       currency: "usd",
@@ -123,6 +126,15 @@ describe("plans", () => {
 
     const bad = await action({}, form({ productId: product.id, slug: "Bad Slug", name: "", maxMachines: "0", entitlements: "has space", heartbeatSeconds: "5", price: "12.345", billingInterval: "week" }));
     expect(Object.keys(bad.fieldErrors ?? {}).sort()).toEqual(["billingInterval", "entitlements.0", "heartbeatSeconds", "maxMachines", "name", "price", "slug"]);
+
+    // Reminder days: 0 (none) to 365, whole days; anything else is refused beside the field and nothing is stored.
+    for (const reminderDays of ["366", "-1", "1.5", "soon"]) {
+      const refused = await action({}, form({ productId: product.id, slug: "defaults-reminder", name: "R", maxMachines: "1", reminderDays }));
+      expect(Object.keys(refused.fieldErrors ?? {}), reminderDays).toEqual(["reminderDays"]);
+    }
+    expect(await prisma().plan.count({ where: { slug: "defaults-reminder" } })).toBe(0);
+    await action({}, form({ productId: product.id, slug: "defaults-reminder", name: "R", maxMachines: "1", reminderDays: "0" })).catch(() => {});
+    expect(await prisma().plan.findUniqueOrThrow({ where: { slug: "defaults-reminder" } })).toMatchObject({ reminderDays: 0 });
   });
 
   it("refuses a plan slug used by any product and a Stripe price used by another plan", async () => {
@@ -144,6 +156,17 @@ describe("plans", () => {
     expect(entry?.data).toEqual({ changes: { maxMachines: { from: 1, to: 4 }, entitlements: { from: ["a"], to: ["a", "b"] } } });
     expect((await updatePlan(admin, { planId: plan.id, ...fields }, IP)).message).toBe("Nothing changed.");
     expect(await auditEntries("plan.update", plan.id)).toHaveLength(1);
+
+    // Through the console's form: the reminder days change, the other fields as they were.
+    const deps = fakeDeps(await createUser("ADMIN"));
+    const edit = { planId: plan.id, name: plan.name, maxMachines: "4", entitlements: "a\nb", heartbeatSeconds: "600", offlineGraceDays: "7" };
+    const refused = await consoleActions(deps).updatePlan({}, form({ ...edit, reminderDays: "400" }));
+    expect(refused.fieldErrors).toEqual({ reminderDays: expect.stringMatching(/365/) });
+    expect(await prisma().plan.findUniqueOrThrow({ where: { id: plan.id } })).toMatchObject({ reminderDays: 7 });
+    expect((await consoleActions(deps).updatePlan({}, form({ ...edit, reminderDays: "21" }))).message).toMatch(/^Plan saved/);
+    expect(await prisma().plan.findUniqueOrThrow({ where: { id: plan.id } })).toMatchObject({ reminderDays: 21 });
+    const latest = (await auditEntries("plan.update", plan.id)).at(-1);
+    expect(latest?.data).toEqual({ changes: { reminderDays: { from: 7, to: 21 } } });
   });
 
   it("archives a plan: off sale, its licenses still valid; restoring puts it back", async () => {

@@ -8,12 +8,12 @@
 import { z } from "zod";
 import { isUniqueViolation, uniqueViolationTarget } from "../admin-api/db-errors";
 import { slug } from "../admin-api/schemas";
-import { writeAudit } from "../audit/log";
+import { writeAudit, type Actor } from "../audit/log";
 import { prisma } from "../db/client";
 import type { Plan, Prisma } from "../generated/prisma/client";
 import { currencyExponent, parseMajorUnits } from "../catalog/money";
 import { ApiError } from "../http/errors";
-import { planColumns } from "../catalog/plan-schema";
+import { planColumns, type PlanColumns } from "../catalog/plan-schema";
 import { applyFloatingChange } from "../licensing/seat-changes";
 import { checkbox, confirmed, entitlementList, id, integer, optional, trimmed } from "./form-fields";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
@@ -37,6 +37,8 @@ export const planFields = z.object({
   floating: checkbox,
   heartbeatSeconds: optional(integer(10, 31_536_000)),
   offlineGraceDays: optional(integer(0, 365)),
+  // Empty: the default (7 days); 0: no reminder.
+  reminderDays: optional(integer(0, 365)),
   expirationStrategy: optional(z.enum(["RESTRICT", "MAINTAIN"])),
   stripePriceId: optional(trimmed(255)),
   price: optional(price),
@@ -96,6 +98,7 @@ function columns(input: PlanFields) {
     floating: input.floating,
     heartbeatSeconds: input.heartbeatSeconds,
     offlineGraceDays: input.offlineGraceDays,
+    reminderDays: input.reminderDays,
     expirationStrategy: input.expirationStrategy,
     stripePriceId: input.stripePriceId ?? null,
     priceCents: priceInMinorUnits(input),
@@ -106,8 +109,6 @@ function columns(input: PlanFields) {
     trialDays: input.trialDays ?? null,
   }) satisfies Partial<Plan>;
 }
-
-type Columns = ReturnType<typeof columns>;
 
 const planNotFound = () => new ApiError("NOT_FOUND", "The plan does not exist.");
 
@@ -155,30 +156,44 @@ export async function createPlan(admin: ConsoleAdmin, input: z.output<typeof cre
 
 export async function updatePlan(admin: ConsoleAdmin, input: PlanFields & { planId: string }, ip: string | null): Promise<ActionResult> {
   try {
-    const changed = await prisma().$transaction(async (tx) => {
-      await lockPlan(tx, input.planId);
-      const before = await tx.plan.findUniqueOrThrow({ where: { id: input.planId } });
-      const after = columns(input);
-      const changes: Record<string, { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null }> = {};
-      for (const field of Object.keys(after) as (keyof Columns)[]) {
-        if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) changes[field] = { from: before[field], to: after[field] };
-      }
-      if (Object.keys(changes).length === 0) return false;
-      if (changes.floating) {
-        // Every license of the plan is locked (as activation locks one) so no machine is
-        // added under the old mode while the deadlines are set for the new one.
-        await tx.$queryRaw`SELECT id FROM licenses WHERE plan_id = ${input.planId}::uuid ORDER BY id FOR UPDATE`;
-        await applyFloatingChange(tx, { planId: input.planId }, { from: before, to: after }, new Date());
-      }
-      await tx.plan.update({ where: { id: input.planId }, data: after });
-      await writeAudit(tx, { actor: adminActor(admin), action: "plan.update", target: { type: "plan", id: input.planId }, ip, data: { changes } });
-      return true;
-    });
+    const changed = await changePlan(adminActor(admin), input.planId, () => columns(input), ip);
     // Seats, duration and features apply to the plan's licenses at their next validation.
     return { ok: true, message: changed ? "Plan saved. Its licenses follow the new seats and features from their next check." : "Nothing changed." };
   } catch (error) {
     conflict(error, input);
   }
+}
+
+/**
+ * Gives the plan `planId` the columns `after(before)` computes from its current
+ * row (read under the plan's lock, so concurrent changes apply one after the
+ * other), audited as `plan.update` with only what changed. A change of floating
+ * mode sets or clears its licenses' machines' heartbeat deadlines in the same
+ * transaction. The console's plan form and the admin API's PATCH /plans/{slug}
+ * both end here. Returns false when nothing changed (nothing is written).
+ * Throws ApiError NOT_FOUND for no such plan; a taken Stripe price is
+ * PostgreSQL's unique violation, for the caller to word.
+ */
+export async function changePlan(actor: Actor, planId: string, after: (before: Plan) => PlanColumns, ip: string | null): Promise<boolean> {
+  return prisma().$transaction(async (tx) => {
+    await lockPlan(tx, planId);
+    const before = await tx.plan.findUniqueOrThrow({ where: { id: planId } });
+    const next = after(before);
+    const changes: Record<string, { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null }> = {};
+    for (const field of Object.keys(next) as (keyof PlanColumns)[]) {
+      if (JSON.stringify(before[field]) !== JSON.stringify(next[field])) changes[field] = { from: before[field], to: next[field] };
+    }
+    if (Object.keys(changes).length === 0) return false;
+    if (changes.floating) {
+      // Every license of the plan is locked (as activation locks one) so no machine is
+      // added under the old mode while the deadlines are set for the new one.
+      await tx.$queryRaw`SELECT id FROM licenses WHERE plan_id = ${planId}::uuid ORDER BY id FOR UPDATE`;
+      await applyFloatingChange(tx, { planId }, { from: before, to: next }, new Date());
+    }
+    await tx.plan.update({ where: { id: planId }, data: next });
+    await writeAudit(tx, { actor, action: "plan.update", target: { type: "plan", id: planId }, ip, data: { changes } });
+    return true;
+  });
 }
 
 export async function setPlanArchived(admin: ConsoleAdmin, input: { planId: string; archived: boolean }, ip: string | null): Promise<ActionResult> {
