@@ -8,7 +8,7 @@ import { idempotencyKeySchema } from "./idempotency";
 import type { AdminLicense, AdminMachine } from "./license-view";
 import type { adminPlan } from "./plans";
 import type { adminProduct } from "./products";
-import { createLicenseSchema, createPlanSchema, createProductSchema, listCustomersQuery, listLicensesQuery, listPlansQuery, updateLicenseSchema, updatePlanSchema } from "./schemas";
+import { createLicenseSchema, createPlanSchema, createProductSchema, listCustomersQuery, listLicensesQuery, listPlansQuery, slug, updateLicenseSchema, updatePlanSchema } from "./schemas";
 
 // ---------------------------------------------------------------- response schemas
 
@@ -130,7 +130,7 @@ const LICENSE_ID = licenseExample.id;
 const MACHINE_ID = "3b241101-e2bb-4255-8caf-4136c566a962";
 const licenseId = z.guid().meta({ description: "License id. An id that is not a UUID answers `404`.", examples: [LICENSE_ID] });
 const machineId = z.guid().meta({ description: "Machine id.", examples: [MACHINE_ID] });
-const planSlug = z.string().meta({ description: "Plan slug. One that names no plan answers `404`.", examples: ["zenpad-pro"] });
+const planSlug = slug.meta({ description: "Plan slug. One that names no plan answers `404`.", examples: ["zenpad-pro"] });
 
 // ---------------------------------------------------------------- examples
 

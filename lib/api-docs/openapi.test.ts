@@ -32,6 +32,7 @@ const EXPECTED_OPERATIONS = [
   "GET /api/v1/openapi.json",
   "POST /api/v1/admin/products",
   "POST /api/v1/admin/plans",
+  "PATCH /api/v1/admin/plans/{slug}",
   "POST /api/v1/admin/licenses",
   "GET /api/v1/admin/licenses",
   "GET /api/v1/admin/licenses/{id}",
@@ -235,6 +236,7 @@ describe("openApiDocument", () => {
     expect(codes("post", "/api/validate")).toEqual(["200", "400", "403", "413", "429", "503"]);
     expect(codes("post", "/api/v1/admin/products")).toEqual(["201", "400", "401", "409", "413", "429", "503"]);
     expect(codes("post", "/api/v1/admin/plans")).toEqual(["201", "400", "401", "409", "413", "429", "503"]);
+    expect(codes("patch", "/api/v1/admin/plans/{slug}")).toEqual(["200", "400", "401", "404", "409", "413", "429", "503"]);
     expect(codes("post", "/api/v1/admin/licenses")).toEqual(["201", "400", "401", "409", "413", "429", "503"]);
     expect(codes("patch", "/api/v1/admin/licenses/{id}")).toEqual(["200", "400", "401", "404", "413", "429", "503"]);
     expect(codes("get", "/api/v1/admin/licenses")).toEqual(["200", "400", "401", "429", "503"]);

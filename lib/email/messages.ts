@@ -91,12 +91,13 @@ export type ReminderEmail = {
   expiresAt: Date;
   /**
    * `expiry`: the license simply ends then (no subscription renews it);
+   * `ending`: a subscription set to end at its period's end (it will not renew; renewal can be turned back on);
    * `payment`: a subscription's renewal payment is failing, so it ends then unless the card is fixed.
    */
-  reason: "expiry" | "payment";
+  reason: "expiry" | "ending" | "payment";
 };
 
-/** The reminder sent some days before an expiry, or before a renewal whose payment is failing. */
+/** The reminder sent some days before an expiry (a subscription set to end included), or before a renewal whose payment is failing. */
 function reminderEmail(mail: ReminderEmail): OutgoingMail {
   const product = `${mail.productName} ${mail.planName}`;
   const day = mail.expiresAt.toISOString().slice(0, 10);
@@ -108,17 +109,22 @@ function reminderEmail(mail: ReminderEmail): OutgoingMail {
           `Unless the payment goes through, the license ends on ${day} (UTC).`,
           `Sign in to update your payment method: ${signIn}`,
         ]
-      : [
-          `Your ${product} license (key ending ${mail.keyHint}) expires on ${day} (UTC).`,
-          `Sign in to see your licenses and renew before then: ${signIn}`,
-        ];
+      : mail.reason === "ending"
+        ? [
+            `Your ${product} subscription (key ending ${mail.keyHint}) is set to end and will not renew: the license expires on ${day} (UTC).`,
+            `To keep it, sign in and turn renewal back on before then: ${signIn}`,
+          ]
+        : [
+            `Your ${product} license (key ending ${mail.keyHint}) expires on ${day} (UTC).`,
+            `Sign in to see your licenses and renew before then: ${signIn}`,
+          ];
   const text = [...lines, `Use this email address (${mail.to}) to sign in.`, ""].join("\n");
   const html = lines.map((line) => `<p>${escapeHtml(line)}</p>`).join("\n");
   const subject = mail.reason === "payment" ? `Payment failed: your ${product} license ends on ${day}` : `Your ${product} license expires on ${day}`;
   return { to: mail.to, subject, text, html };
 }
 
-/** Queues the reminder in the caller's transaction (kind "renewal_reminder" or "expiry_reminder"). Returns the email's id. */
+/** Queues the reminder in the caller's transaction (kind "renewal_reminder" for a failing payment, else "expiry_reminder"). Returns the email's id. */
 export async function queueReminderEmail(tx: Tx, mail: ReminderEmail): Promise<string> {
   return enqueueEmail(tx, { kind: mail.reason === "payment" ? "renewal_reminder" : "expiry_reminder", ...reminderEmail(mail) });
 }

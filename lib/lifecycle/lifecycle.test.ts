@@ -145,7 +145,7 @@ describe("license lifecycle", () => {
 });
 
 describe("reminder emails", () => {
-  it("reminds once per term before an expiry, not for a self-renewing subscription unless its payment fails", async () => {
+  it("reminds once per term before an expiry or the end of a subscription set to end, not for a self-renewing subscription unless its payment fails", async () => {
     const inThreeDays = new Date(Date.now() + 3 * 86_400_000);
     const expiring = await createLicense({ expiresAt: inThreeDays, email: "expiring@example.com" });
     await createLicense({ expiresAt: new Date(Date.now() + 10 * 86_400_000), email: "later@example.com" });
@@ -156,6 +156,12 @@ describe("reminder emails", () => {
       where: { id: failing.license.id },
       data: { stripeSubscriptionId: "sub_failing", status: "SUSPENDED", statusReason: "payment_failed" },
     });
+    // Set to end at its period's end (Stripe's cancel_at_period_end): it will not renew, so it ends like any license.
+    const ending = await createLicense({ expiresAt: inThreeDays, email: "ending@example.com" });
+    await prisma().license.update({ where: { id: ending.license.id }, data: { stripeSubscriptionId: "sub_ending", cancelAtPeriodEnd: true } });
+    const endingQuiet = await createLicense({ expiresAt: inThreeDays, email: "ending-quiet@example.com" });
+    await prisma().license.update({ where: { id: endingQuiet.license.id }, data: { stripeSubscriptionId: "sub_ending_quiet", cancelAtPeriodEnd: true } });
+    await prisma().plan.update({ where: { id: endingQuiet.plan.id }, data: { reminderDays: 2 } });
     const quiet = await createLicense({ expiresAt: inThreeDays, email: "quiet@example.com" });
     await prisma().plan.update({ where: { id: quiet.plan.id }, data: { reminderDays: 0 } });
 
@@ -165,6 +171,10 @@ describe("reminder emails", () => {
     expect(expiry.text).toContain(`key ending ${expiring.license.keyHint}`);
     const payment = await mail.waitFor((m) => m.to.includes("failing@example.com"), 15_000);
     expect(payment.subject).toMatch(/^Payment failed: your .* license ends on /);
+    const end = await mail.waitFor((m) => m.to.includes("ending@example.com"), 15_000);
+    expect(end.subject).toBe(`Your ${ending.plan.product.name} ${ending.plan.name} license expires on ${inThreeDays.toISOString().slice(0, 10)}`);
+    expect(end.text).toContain(`subscription (key ending ${ending.license.keyHint}) is set to end and will not renew`);
+    expect(end.text).toContain("turn renewal back on");
 
     // Run it again: the same term is not reminded twice.
     await runJob(LIFECYCLE_REMINDERS_QUEUE);
@@ -175,10 +185,16 @@ describe("reminder emails", () => {
     expect(to("renewing@example.com")).toHaveLength(0);
     expect(to("later@example.com")).toHaveLength(0);
     expect(to("quiet@example.com")).toHaveLength(0);
-    const rows = await sql(`SELECT kind, status FROM email_messages WHERE to_address IN ('expiring@example.com', 'failing@example.com') ORDER BY kind`);
+    expect(to("ending@example.com")).toHaveLength(1);
+    // Its plan reminds 2 days before: not yet, 3 days before the end.
+    expect(to("ending-quiet@example.com")).toHaveLength(0);
+    const rows = await sql(
+      `SELECT to_address, kind, status FROM email_messages WHERE to_address IN ('expiring@example.com', 'failing@example.com', 'ending@example.com') ORDER BY to_address`,
+    );
     expect(rows).toEqual([
-      { kind: "expiry_reminder", status: "SENT" },
-      { kind: "renewal_reminder", status: "SENT" },
+      { to_address: "ending@example.com", kind: "expiry_reminder", status: "SENT" },
+      { to_address: "expiring@example.com", kind: "expiry_reminder", status: "SENT" },
+      { to_address: "failing@example.com", kind: "renewal_reminder", status: "SENT" },
     ]);
 
     // A renewal moves the expiry: the next term gets its own reminder.

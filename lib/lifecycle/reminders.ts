@@ -2,10 +2,16 @@
 // (default 7; 0: none) before expiresAt, once per term
 // (licenses.reminder_sent_for holds the expiresAt reminded of, written in the
 // transaction that queues the email, so a renewal, which moves expiresAt,
-// starts a new term). A subscription that renews itself gets no reminder:
-// nothing ends. Only when its renewal payment is failing (the license is
-// suspended for payment, lib/payments/webhooks/license-changes.ts) is the
-// customer told, so they can fix the card before the term runs out.
+// starts a new term). Who is reminded:
+// - a license without a subscription (it simply ends);
+// - a subscription set to end at its period's end (cancel_at_period_end,
+//   lib/payments/webhooks/handlers/customer-subscription-updated.ts): it will
+//   not renew, so it ends like any other license, and the customer may still
+//   turn renewal back on;
+// - a subscription whose renewal payment is failing (the license is suspended
+//   for payment, lib/payments/webhooks/license-changes.ts), so the customer can
+//   fix the card before the term runs out.
+// A subscription that renews itself gets none: nothing ends.
 import { db } from "../db/client";
 import { queueReminderEmail } from "../email/messages";
 
@@ -19,6 +25,7 @@ type Due = {
   key_hint: string;
   expires_at: Date;
   subscription: boolean;
+  status: string;
 };
 
 /**
@@ -39,13 +46,14 @@ export async function queueDueReminders(now: Date): Promise<number> {
                  AND l2.expires_at <= $1 + make_interval(days => p.reminder_days)
                  AND l2.reminder_sent_for IS DISTINCT FROM l2.expires_at
                  AND ((l2.stripe_subscription_id IS NULL AND l2.status = 'ACTIVE')
+                   OR (l2.stripe_subscription_id IS NOT NULL AND l2.status = 'ACTIVE' AND l2.cancel_at_period_end)
                    OR (l2.stripe_subscription_id IS NOT NULL AND l2.status = 'SUSPENDED'
                        AND l2.status_reason IN ('payment_failed', 'past_due', 'unpaid')))
                ORDER BY l2.expires_at LIMIT ${BATCH} FOR UPDATE OF l2 SKIP LOCKED) due,
              users u, plans p, products pr
          WHERE l.id = due.id AND u.id = l.user_id AND p.id = l.plan_id AND pr.id = p.product_id
          RETURNING l.id::text, u.email, pr.name AS product_name, p.name AS plan_name, l.key_hint, l.expires_at,
-                   l.stripe_subscription_id IS NOT NULL AS subscription`,
+                   l.stripe_subscription_id IS NOT NULL AS subscription, l.status::text`,
         [now],
       );
       for (const row of rows) {
@@ -55,7 +63,8 @@ export async function queueDueReminders(now: Date): Promise<number> {
           planName: row.plan_name,
           keyHint: row.key_hint,
           expiresAt: new Date(row.expires_at),
-          reason: row.subscription ? "payment" : "expiry",
+          // Of subscriptions the query takes only a suspended one whose payment fails, or an active one set to end.
+          reason: !row.subscription ? "expiry" : row.status === "SUSPENDED" ? "payment" : "ending",
         });
       }
       await client.query("COMMIT");
