@@ -67,10 +67,12 @@ async function shutdown(signal: string, server?: { close: () => Promise<void> },
   markDraining();
   log(`${signal}: shutting down`);
   await server?.close().catch(() => {});
+  // Usage counted in memory since the last hand-off, given to the job engine (a row and its job,
+  // lib/analytics/usage-recorder.ts) while this instance's workers still run; lost only if the
+  // database is already gone.
+  await usageRecorder().flush().catch((error: Error) => log(`usage: ${error.message}`));
   // Running jobs finish (a delivery in flight is at most 10 s); queued ones wait in PostgreSQL for any instance.
   await stopJobs(15_000).catch((error: Error) => log(`jobs: ${error.message}`));
-  // Usage counted in memory since the last batch; lost only if the database is already gone.
-  await usageRecorder().flush();
   await closeDatabase();
   await services?.stop();
   await database!.embedded?.stop().catch(() => {});

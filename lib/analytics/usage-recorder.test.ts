@@ -1,10 +1,11 @@
-// What the recorder writes at a flush: daily counters per UTC day, last-seen
-// times, and the answers shown on the admin license page.
+// What a hand-off adds once applied (the usage.apply job's work, run here
+// directly; usage-jobs.test.ts runs it through the engine): daily counters per
+// UTC day, last-seen times, and the answers shown on the admin license page.
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
-import { usageRecorder } from "./usage-recorder";
+import { applyUsageBatches, usageRecorder } from "./usage-recorder";
 
 setupTestDatabase();
 
@@ -17,6 +18,7 @@ describe("usageRecorder", () => {
     usageRecorder().record({ ...e, code: "EXPIRED", valid: false, at: new Date("2031-03-04T12:00:00Z") });
     usageRecorder().record({ ...e, endpoint: "activate", activated: true, at: new Date("2031-03-05T08:00:00Z") });
     await usageRecorder().flush();
+    expect(await applyUsageBatches()).toBe(1);
 
     const { rows } = await db().query(
       "SELECT to_char(day, 'YYYY-MM-DD') AS day, validations, activations, failures FROM usage_daily WHERE license_id = $1 ORDER BY day",
@@ -33,6 +35,7 @@ describe("usageRecorder", () => {
     const at = new Date("2031-05-06T07:08:09.123Z");
     usageRecorder().record({ licenseId: license.id, endpoint: "validate", code: "VALID", valid: true, fingerprint: "fp-1", ip: "203.0.113.9", at });
     await usageRecorder().flush();
+    expect(await applyUsageBatches()).toBe(1);
 
     const events = await db().query("SELECT endpoint, code, fingerprint, ip, at FROM validation_events WHERE license_id = $1", [license.id]);
     expect(events.rows).toEqual([{ endpoint: "validate", code: "VALID", fingerprint: "fp-1", ip: "203.0.113.9", at }]);

@@ -1,8 +1,25 @@
 // Usage analytics without a write on the hot path: license API answers are
-// counted in memory and written in one batch every couple of seconds (and on
-// shutdown): per-license daily counters, the license's and machine's last-seen
-// times, and the recent answers shown on the admin license page.
+// counted in memory (per-license daily counters, the license's and machine's
+// last-seen times, and the recent answers shown on the admin license page) and
+// written through the job engine (issue 13):
+//
+// 1. every 5 s (and on shutdown) an instance hands what it counted to the
+//    engine: one usage_batches row and its "usage.apply" job (lib/jobs
+//    outbox), in one transaction;
+// 2. the job, on whichever instance's worker takes it, adds every pending
+//    batch to usage_daily and deletes it in the same transaction, so a batch
+//    counts exactly once however often its job runs (a retry, a worker that
+//    died after its commit, two instances draining at once).
+//
+// Only step 1 is per instance: counters live in the process that answered,
+// and no job on another instance can reach its memory. What a process counted
+// since its last hand-off (at most 5 s) is lost if it is killed outright; a
+// clean stop (SIGTERM) hands it off first. While the database is unreachable
+// the counts stay in memory and are handed off once it is back.
+import type pg from "pg";
 import { db } from "../db/client";
+import { enqueueJob } from "../jobs/outbox";
+import { defineQueue } from "../jobs/queue";
 
 export type UsageEvent = {
   licenseId: string;
@@ -19,6 +36,7 @@ export type UsageEvent = {
 
 type Counters = { validations: number; activations: number; failures: number };
 
+/** How often an instance hands its counts to the job engine: also the most a killed process loses. */
 const FLUSH_EVERY_MS = 5_000;
 // Last-seen times are for people reading the console: a minute of precision
 // saves rewriting a license and a machine row on every batch.
@@ -33,7 +51,8 @@ const MAX_EVENTS_PER_LICENSE_PER_BATCH = 20;
 // lifecycle's hourly prune job); the daily counters keep the totals.
 const EVENT_RETENTION_DAYS = 30;
 
-class UsageRecorder {
+/** One process's counts (the app has one, usageRecorder(); tests make more to play several instances). */
+export class UsageRecorder {
   private counters = new Map<string, Counters>(); // `${licenseId}|${day}`
   private licenseSeen = new Map<string, Date>();
   private machineSeen = new Map<string, Date>();
@@ -61,8 +80,10 @@ class UsageRecorder {
   }
 
   /**
-   * Writes everything recorded before the call (waiting for a write already
-   * under way first); on failure the data stays pending for the next try.
+   * Hands everything recorded before the call to the job engine (waiting for a
+   * hand-off already under way first): committed to the database when this
+   * resolves, counted in usage_daily once a worker has run its job. On failure
+   * (database unreachable) the data stays pending here for the next try.
    */
   async flush(): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -86,7 +107,7 @@ class UsageRecorder {
     this.events = [];
     this.eventsPerLicense = new Map();
     try {
-      await writeBatch(counters, licenseSeen, machineSeen, events);
+      await handOff(toBatch(counters, licenseSeen, machineSeen, events));
     } catch {
       // Put it back (merging with what arrived meanwhile) and try again later.
       for (const [k, c] of counters) {
@@ -104,6 +125,109 @@ class UsageRecorder {
     }
   }
 }
+
+/**
+ * One hand-off, as stored in usage_batches.data: plain JSON arrays (compact,
+ * and what the apply step passes to unnest as they are). Times are ISO strings.
+ */
+type UsageBatch = {
+  /** [licenseId, UTC day YYYY-MM-DD, validations, activations, failures] */
+  counters: [string, string, number, number, number][];
+  /** [licenseId or machineId, last answer's time] */
+  licenseSeen: [string, string][];
+  machineSeen: [string, string][];
+  /** [licenseId, endpoint, code, fingerprint, ip, time], oldest first */
+  events: [string, string, string, string | null, string | null, string][];
+};
+
+function toBatch(counters: Map<string, Counters>, licenseSeen: Map<string, Date>, machineSeen: Map<string, Date>, events: UsageEvent[]): UsageBatch {
+  return {
+    counters: [...counters].map(([key, c]) => {
+      const [licenseId, day] = key.split("|") as [string, string];
+      return [licenseId, day, c.validations, c.activations, c.failures];
+    }),
+    licenseSeen: [...licenseSeen].map(([id, at]) => [id, at.toISOString()]),
+    machineSeen: [...machineSeen].map(([id, at]) => [id, at.toISOString()]),
+    events: events.map((e) => [e.licenseId, e.endpoint, e.code, e.fingerprint ?? null, e.ip ?? null, e.at.toISOString()]),
+  };
+}
+
+export const USAGE_QUEUE = "usage.apply";
+
+/** The batch and the job that applies it, committed together: neither exists without the other. */
+async function handOff(batch: UsageBatch): Promise<void> {
+  const client = await db().connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ id: string }>(`INSERT INTO usage_batches (data) VALUES ($1::jsonb) RETURNING id::text`, [JSON.stringify(batch)]);
+    await enqueueJob(client, USAGE_QUEUE, { batchId: rows[0]!.id });
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Adds every handed-off batch to usage_daily, last-seen times and
+ * validation_events, oldest first, each in one transaction that also deletes
+ * it: a batch is counted once, whichever worker (of any instance) gets to it,
+ * and two workers at once take different batches (SKIP LOCKED). A batch that
+ * fails stays for the next run and does not hold up the others; the run then
+ * throws (the first error) so pg-boss retries it. Returns how many were applied.
+ */
+export async function applyUsageBatches(): Promise<number> {
+  let applied = 0;
+  const failed: string[] = [];
+  let firstError: unknown;
+  for (;;) {
+    const client = await db().connect();
+    let id: string | undefined;
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ id: string; data: UsageBatch }>(
+        `DELETE FROM usage_batches WHERE id = (
+           SELECT id FROM usage_batches WHERE id <> ALL($1::uuid[]) ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+         RETURNING id::text, data`,
+        [failed],
+      );
+      const row = rows[0];
+      if (!row) {
+        await client.query("COMMIT");
+        break;
+      }
+      id = row.id;
+      await writeBatch(client, row.data);
+      await client.query("COMMIT");
+      applied++;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => {});
+      if (id === undefined) throw error;
+      failed.push(id);
+      firstError ??= error;
+    } finally {
+      client.release();
+    }
+  }
+  if (firstError !== undefined) throw firstError;
+  return applied;
+}
+
+/**
+ * The job engine's queue for usage: one job per hand-off (any job applies
+ * every pending batch, so a late one finds nothing), also run when an engine
+ * starts and every 5 minutes, for batches whose jobs gave up while the
+ * database misbehaved.
+ */
+export const usageQueue = defineQueue<{ batchId?: string }>({
+  name: USAGE_QUEUE,
+  handle: async () => void (await applyUsageBatches()),
+  cron: "*/5 * * * *",
+  runAtStart: true,
+  expireInSeconds: 300,
+});
 
 // record() runs on every answer; formatting a date for its day is the costly
 // part, and nearly every answer falls on the same day as the one before.
@@ -128,68 +252,47 @@ function* slices<T>(items: T[]): Generator<T[]> {
 }
 
 // Timestamps are passed as ISO strings: the driver would format each Date
-// element of an array in JavaScript, on the event loop.
-async function writeBatch(
-  counters: Map<string, Counters>,
-  licenseSeen: Map<string, Date>,
-  machineSeen: Map<string, Date>,
-  events: UsageEvent[],
-): Promise<void> {
-  const client = await db().connect();
-  try {
-    await client.query("BEGIN");
-    for (const part of slices([...counters])) {
-      const keys = part.map(([k]) => k.split("|") as [string, string]);
-      const values = part.map(([, v]) => v);
-      await client.query(
-        `INSERT INTO usage_daily (license_id, day, validations, activations, failures)
-         SELECT * FROM unnest($1::uuid[], $2::date[], $3::int[], $4::int[], $5::int[])
-         ON CONFLICT (license_id, day) DO UPDATE SET
-           validations = usage_daily.validations + EXCLUDED.validations,
-           activations = usage_daily.activations + EXCLUDED.activations,
-           failures = usage_daily.failures + EXCLUDED.failures`,
-        [keys.map((k) => k[0]), keys.map((k) => k[1]), values.map((v) => v.validations), values.map((v) => v.activations), values.map((v) => v.failures)],
-      );
-    }
-    for (const part of slices([...licenseSeen])) {
-      await client.query(
-        `UPDATE licenses l SET last_validated_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
-         WHERE l.id = v.id AND (l.last_validated_at IS NULL OR l.last_validated_at < v.at - $3::interval)`,
-        [part.map(([id]) => id), part.map(([, at]) => at.toISOString()), SEEN_PRECISION],
-      );
-    }
-    for (const part of slices([...machineSeen])) {
-      await client.query(
-        `UPDATE machines m SET last_seen_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
-         WHERE m.id = v.id AND m.last_seen_at < v.at - $3::interval`,
-        [part.map(([id]) => id), part.map(([, at]) => at.toISOString()), SEEN_PRECISION],
-      );
-    }
-    for (const part of slices(events)) {
-      // The licenses may have been deleted meanwhile: join keeps only existing ones.
-      await client.query(
-        `INSERT INTO validation_events (license_id, endpoint, code, fingerprint, ip, at)
-         SELECT v.license_id, v.endpoint, v.code, v.fingerprint, v.ip, v.at
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-           WITH ORDINALITY AS v(license_id, endpoint, code, fingerprint, ip, at, n)
-         JOIN licenses l ON l.id = v.license_id
-         ORDER BY v.n`,
-        [
-          part.map((e) => e.licenseId),
-          part.map((e) => e.endpoint),
-          part.map((e) => e.code),
-          part.map((e) => e.fingerprint ?? null),
-          part.map((e) => e.ip ?? null),
-          part.map((e) => e.at.toISOString()),
-        ],
-      );
-    }
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
+// element of an array in JavaScript, on the event loop. Rows of licenses
+// deleted since they were counted are left out (joins), so such a batch does
+// not fail on the foreign key forever.
+async function writeBatch(client: pg.PoolClient, batch: UsageBatch): Promise<void> {
+  for (const part of slices(batch.counters)) {
+    await client.query(
+      `INSERT INTO usage_daily (license_id, day, validations, activations, failures)
+       SELECT v.license_id, v.day, v.validations, v.activations, v.failures
+       FROM unnest($1::uuid[], $2::date[], $3::int[], $4::int[], $5::int[]) AS v(license_id, day, validations, activations, failures)
+       JOIN licenses l ON l.id = v.license_id
+       ON CONFLICT (license_id, day) DO UPDATE SET
+         validations = usage_daily.validations + EXCLUDED.validations,
+         activations = usage_daily.activations + EXCLUDED.activations,
+         failures = usage_daily.failures + EXCLUDED.failures`,
+      [part.map((c) => c[0]), part.map((c) => c[1]), part.map((c) => c[2]), part.map((c) => c[3]), part.map((c) => c[4])],
+    );
+  }
+  for (const part of slices(batch.licenseSeen)) {
+    await client.query(
+      `UPDATE licenses l SET last_validated_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+       WHERE l.id = v.id AND (l.last_validated_at IS NULL OR l.last_validated_at < v.at - $3::interval)`,
+      [part.map(([id]) => id), part.map(([, at]) => at), SEEN_PRECISION],
+    );
+  }
+  for (const part of slices(batch.machineSeen)) {
+    await client.query(
+      `UPDATE machines m SET last_seen_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+       WHERE m.id = v.id AND m.last_seen_at < v.at - $3::interval`,
+      [part.map(([id]) => id), part.map(([, at]) => at), SEEN_PRECISION],
+    );
+  }
+  for (const part of slices(batch.events)) {
+    await client.query(
+      `INSERT INTO validation_events (license_id, endpoint, code, fingerprint, ip, at)
+       SELECT v.license_id, v.endpoint, v.code, v.fingerprint, v.ip, v.at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+         WITH ORDINALITY AS v(license_id, endpoint, code, fingerprint, ip, at, n)
+       JOIN licenses l ON l.id = v.license_id
+       ORDER BY v.n`,
+      [part.map((e) => e[0]), part.map((e) => e[1]), part.map((e) => e[2]), part.map((e) => e[3]), part.map((e) => e[4]), part.map((e) => e[5])],
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 // Every queue the portal's workers serve. A capability with background work
 // declares its queue next to its code and is listed here once.
+import { usageQueue } from "../analytics/usage-recorder";
 import { emailQueue } from "../email/outbox";
 import { lifecyclePruneQueue, lifecycleRemindersQueue, lifecycleTickQueue } from "../lifecycle/queues";
 import { fileCleanupQueue } from "../releases/blob-cleanup";
@@ -7,5 +8,5 @@ import { deliveryQueue } from "../webhooks/deliver";
 import type { QueueDefinition } from "./queue";
 
 export function appQueues(): QueueDefinition[] {
-  return [deliveryQueue, emailQueue, lifecycleTickQueue, lifecycleRemindersQueue, lifecyclePruneQueue, fileCleanupQueue];
+  return [deliveryQueue, emailQueue, lifecycleTickQueue, lifecycleRemindersQueue, lifecyclePruneQueue, fileCleanupQueue, usageQueue];
 }

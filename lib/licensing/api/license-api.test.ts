@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { setupTestDatabase } from "../../test/database";
 import { createLicense } from "../../test/licenses";
 import { call } from "../../test/api-client";
-import { usageRecorder } from "../../analytics/usage-recorder";
+import { applyUsageBatches, usageRecorder } from "../../analytics/usage-recorder";
 import { verifyOfflineCertificate } from "../offline";
 import { verifySignedResponse } from "../signing";
 import { db } from "../../db/client";
@@ -268,6 +268,9 @@ describe("usage analytics", () => {
     const before = await db().query("SELECT * FROM usage_daily WHERE license_id = $1", [license.id]);
     expect(before.rowCount).toBe(0); // nothing written synchronously
     await usageRecorder().flush();
+    // Handed to the job engine: counted once its job runs (here run directly).
+    expect((await db().query("SELECT * FROM usage_daily WHERE license_id = $1", [license.id])).rowCount).toBe(0);
+    await applyUsageBatches();
     const { rows } = await db().query("SELECT validations, activations, failures FROM usage_daily WHERE license_id = $1", [license.id]);
     expect(rows).toEqual([{ validations: 3, activations: 1, failures: 2 }]);
     const events = await db().query("SELECT endpoint, code FROM validation_events WHERE license_id = $1 ORDER BY id", [license.id]);
