@@ -165,6 +165,9 @@ test("an admin opens every console section, and adds a product with a plan that 
   await newPlan.getByRole("textbox", { name: "Entitlements" }).fill("render\nbad flag!");
   await newPlan.getByRole("textbox", { name: "Price shown" }).fill("19.00");
   await newPlan.getByRole("textbox", { name: "Stripe price id" }).fill(`price_${slug}`);
+  const reminder = newPlan.getByRole("spinbutton", { name: "Reminder (days before the end)" });
+  await expect(reminder).toHaveValue("7");
+  await reminder.fill("30");
   await newPlan.getByRole("button", { name: "Create plan" }).click();
   // A refused form keeps what was typed and says what is wrong beside the field itself.
   const entitlements = newPlan.getByRole("textbox", { name: "Entitlements" });
@@ -173,9 +176,18 @@ test("an admin opens every console section, and adds a product with a plan that 
   await expect(newPlan.getByRole("textbox", { name: "Slug", exact: true })).toHaveValue(`${slug}-pro`);
   await expect(newPlan.getByRole("textbox", { name: "Name", exact: true })).toHaveValue("Studio Pro");
   await expect(newPlan.getByRole("textbox", { name: "Stripe price id" })).toHaveValue(`price_${slug}`);
+  await expect(reminder).toHaveValue("30");
   await entitlements.fill("render\nexport");
   await newPlan.getByRole("button", { name: "Create plan" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "E2E Studio — Studio Pro" })).toBeVisible();
+  // The plan's page shows the reminder days it was created with, and changes them.
+  const savedReminder = page.getByRole("spinbutton", { name: "Reminder (days before the end)" });
+  await expect(savedReminder).toHaveValue("30");
+  await savedReminder.fill("14");
+  await page.getByRole("button", { name: "Save plan" }).click();
+  await expect(page.getByText("Plan saved.", { exact: false })).toBeVisible();
+  await page.reload();
+  await expect(savedReminder).toHaveValue("14");
   await page.goto("/pricing");
   await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("$19.00 once");
   await expect(page.locator(`[data-plan="${slug}-pro"]`)).toContainText("✓ export");

@@ -63,6 +63,9 @@ export default async function globalSetup() {
     ADMIN_EMAILS: E2E_EXTRA_ADMINS.join(","),
     // The tests are the only client and say which address each sign-in comes from (e2e/mail.ts signIn).
     TRUST_PROXY: "1",
+    // An hour before any scheduled retry of a refused email, so an attempt the Emails spec sees after
+    // Resend is the resend's own, not the schedule's (e2e/webhooks.spec.ts).
+    EMAIL_RETRY_SCHEDULE: "3600,3600,3600",
   };
 
   let dropDatabase: (() => Promise<void>) | undefined;

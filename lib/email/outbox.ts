@@ -47,22 +47,25 @@ export async function enqueueEmail(tx: Tx, message: QueuedEmail): Promise<string
 }
 
 /**
- * Sends a failed (or still pending) email again now, from attempt one of a
- * fresh schedule. Returns false when there is no such email or it was sent.
+ * Sends a failed (or still pending) email again now, from the first delay of a
+ * fresh retry schedule. The attempts already made stay counted (the console
+ * shows every attempt), so the next one is numbered after them. Returns false
+ * when there is no such email or it was sent.
  */
 export async function resendEmail(tx: Tx, emailId: string): Promise<boolean> {
   const rows = await sqlQuery<{ attempts: number }>(
     tx,
-    `UPDATE email_messages SET status = 'PENDING', attempts = 0, next_attempt_at = now(), updated_at = now()
+    `UPDATE email_messages SET status = 'PENDING', schedule_from = attempts, next_attempt_at = now(), updated_at = now()
      WHERE id = $1::uuid AND status <> 'SENT' RETURNING attempts`,
     [emailId],
   );
   if (rows.length === 0) return false;
-  await enqueueJob(tx, EMAIL_QUEUE, { emailId, attempt: 0 } satisfies EmailJob);
+  // A job still scheduled for this attempt number (the old schedule's) finds it made and does nothing.
+  await enqueueJob(tx, EMAIL_QUEUE, { emailId, attempt: rows[0]!.attempts } satisfies EmailJob);
   return true;
 }
 
-type EmailRow = { id: string; to_address: string; subject: string; body_ciphertext: string; attempts: number };
+type EmailRow = { id: string; to_address: string; subject: string; body_ciphertext: string; attempts: number; schedule_from: number };
 
 /**
  * One attempt. The row stays locked while the SMTP server is talked to, so two
@@ -76,7 +79,7 @@ async function sendQueuedEmail({ emailId, attempt }: EmailJob): Promise<void> {
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<EmailRow>(
-      `SELECT id, to_address, subject, body_ciphertext, attempts FROM email_messages
+      `SELECT id, to_address, subject, body_ciphertext, attempts, schedule_from FROM email_messages
        WHERE id = $1 AND status = 'PENDING' AND attempts = $2 FOR UPDATE SKIP LOCKED`,
       [emailId, attempt],
     );
@@ -100,7 +103,8 @@ async function sendQueuedEmail({ emailId, attempt }: EmailJob): Promise<void> {
         [row.id, attempts],
       );
     } else {
-      const next = nextAttemptAt(retrySchedule("EMAIL_RETRY_SCHEDULE", DEFAULT_EMAIL_RETRY_SCHEDULE), attempts, new Date());
+      // Counted from the current schedule's start: a resend begins again at its first delay.
+      const next = nextAttemptAt(retrySchedule("EMAIL_RETRY_SCHEDULE", DEFAULT_EMAIL_RETRY_SCHEDULE), attempts - row.schedule_from, new Date());
       await client.query(
         `UPDATE email_messages SET status = $3, attempts = $2, next_attempt_at = $4, last_error = $5, updated_at = now() WHERE id = $1`,
         [row.id, attempts, next ? "PENDING" : "FAILED", next, error.slice(0, 1000)],

@@ -24,7 +24,7 @@ export default async function EmailsPage(props: { searchParams: Promise<Record<s
         <h1 className="text-3xl font-bold tracking-tight">Emails</h1>
         <p className="text-sm text-slate-600">
           Emails the portal sends on its own (license keys, reminders, notices) that have not reached the mail server yet, or that it gave up on
-          after retrying for about a day and a half. Sent emails are not listed. Resend tries again now, with a fresh schedule.
+          after retrying for about a day and a half. Sent emails are not listed. Resend tries again now, with a fresh schedule; Attempts counts every try, resends included.
         </p>
       </div>
       <SearchForm label="Filter emails" submit="Filter" clearHref="/admin/emails" layout="flex flex-wrap">
