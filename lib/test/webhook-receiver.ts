@@ -21,6 +21,8 @@ export type WebhookReceiver = {
   failNext: (count: number, status?: number) => void;
   /** take the next `count` requests and never answer them (a sender's send stays under way) */
   hangNext: (count: number) => void;
+  /** answer the next `count` requests as usual, but only `ms` after they arrived (a slow receiver) */
+  delayNext: (count: number, ms: number) => void;
   /** stop listening (connections refused) until up() */
   down: () => Promise<void>;
   up: () => Promise<void>;
@@ -32,6 +34,8 @@ export type WebhookReceiver = {
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   let failures = 0;
   let hangs = 0;
+  let delays = 0;
+  let delayMs = 0;
   let failStatus = 500;
   const waiters = new Set<() => void>();
   const receiver: WebhookReceiver = {
@@ -46,6 +50,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     },
     hangNext: (count) => {
       hangs = count;
+    },
+    delayNext: (count, ms) => {
+      delays = count;
+      delayMs = ms;
     },
     down: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -82,25 +90,34 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         hangs--;
         return;
       }
-      if (failures > 0) {
-        failures--;
-        res.writeHead(failStatus).end("failing on purpose");
+      if (delays > 0) {
+        delays--;
+        setTimeout(() => answer(req, res, body), delayMs);
         return;
       }
-      let event: ReceivedEvent;
-      try {
-        const parsed = new Webhook(receiver.secret).verify(body, req.headers as Record<string, string>) as Omit<ReceivedEvent, "headers">;
-        event = { ...parsed, headers: req.headers };
-      } catch {
-        receiver.rejected++;
-        res.writeHead(400).end("bad signature");
-        return;
-      }
-      receiver.received.push(event);
-      res.writeHead(204).end();
-      for (const waiter of [...waiters]) waiter();
+      answer(req, res, body);
     });
   });
+  // Checks the signature and answers: what every request gets unless told to hang.
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => {
+    if (failures > 0) {
+      failures--;
+      res.writeHead(failStatus).end("failing on purpose");
+      return;
+    }
+    let event: ReceivedEvent;
+    try {
+      const parsed = new Webhook(receiver.secret).verify(body, req.headers as Record<string, string>) as Omit<ReceivedEvent, "headers">;
+      event = { ...parsed, headers: req.headers };
+    } catch {
+      receiver.rejected++;
+      res.writeHead(400).end("bad signature");
+      return;
+    }
+    receiver.received.push(event);
+    res.writeHead(204).end();
+    for (const waiter of [...waiters]) waiter();
+  };
   let port = 0;
   const listen = (p: number) =>
     new Promise<void>((resolve, reject) => {

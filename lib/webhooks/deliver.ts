@@ -68,9 +68,12 @@ export function deliveryBody(event: { id: string; type: string; createdAt: strin
  * POSTs `body` to `url` signed with `secret` (whsec_…) as Standard Webhooks
  * says: webhook-id, webhook-timestamp (Unix seconds of this attempt) and
  * webhook-signature `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`.
- * Never throws: network errors and timeouts come back in `error`.
+ * Never throws for the receiver's sake: network errors and timeouts come back
+ * in `error`. Throws `cancel.reason` when `cancel` (the instance shutting down)
+ * is aborted before the response's status arrived: then the attempt did not
+ * happen as far as the delivery log is concerned.
  */
-export async function sendSigned(url: string, secret: string, eventId: string, body: string): Promise<AttemptResult> {
+export async function sendSigned(url: string, secret: string, eventId: string, body: string, cancel?: AbortSignal): Promise<AttemptResult> {
   const startedAt = new Date();
   const requestHeaders: Record<string, string> = {
     "content-type": "application/json",
@@ -88,7 +91,8 @@ export async function sendSigned(url: string, secret: string, eventId: string, b
     responseBody: null,
     error: null,
   };
-  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
   try {
     // A redirect is not a success: the receiver must be configured with its final URL.
     const response = await fetch(url, { method: "POST", headers: requestHeaders, body, redirect: "manual", signal });
@@ -97,7 +101,10 @@ export async function sendSigned(url: string, secret: string, eventId: string, b
     result.responseBody = await readLimited(response, signal);
     if (response.status < 200 || response.status > 299) result.error = `HTTP ${response.status}`;
   } catch (error) {
-    result.error = signal.aborted ? `no answer within ${TIMEOUT_MS / 1000} s` : describe(error);
+    // No answer yet: the attempt is given up, not failed. (Once the status is in, the answer
+    // counts even if the shutdown cut the body short.)
+    if (cancel?.aborted && result.responseStatus === null) throw cancel.reason;
+    result.error = timeout.aborted ? `no answer within ${TIMEOUT_MS / 1000} s` : describe(error);
   }
   result.durationMs = Date.now() - startedAt.getTime();
   return result;
@@ -128,8 +135,12 @@ async function readLimited(response: Response, signal: AbortSignal): Promise<str
   return Buffer.concat(chunks).subarray(0, RESPONSE_BODY_LIMIT).toString("utf8");
 }
 
-/** Takes the lease for this attempt; null when it is not due here (done, overtaken, disabled, or leased). */
-async function claim(job: DeliveryJob): Promise<Claimed | null> {
+/**
+ * Takes the lease for this attempt. Null when it is not due here (done,
+ * overtaken by a later attempt or a manual retry, endpoint disabled);
+ * "leased" when another worker holds a lease younger than LEASE_SECONDS.
+ */
+async function claim(job: DeliveryJob): Promise<Claimed | "leased" | null> {
   const { rows } = await db().query<Claimed>(
     `UPDATE webhook_deliveries d SET attempting_since = now()
      FROM webhook_endpoints e, webhook_events ev
@@ -140,71 +151,90 @@ async function claim(job: DeliveryJob): Promise<Claimed | null> {
                ev.payload->>'createdAt' AS created_at, ev.payload->'data' AS data`,
     [job.deliveryId, job.attempt, LEASE_SECONDS],
   );
-  return rows[0] ?? null;
+  if (rows[0]) return rows[0];
+  // The rare path: tell "nothing to do" from "someone else is on it".
+  const { rowCount } = await db().query(
+    `SELECT 1 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+     WHERE d.id = $1 AND d.status = 'PENDING' AND d.attempts = $2 AND e.enabled AND d.attempting_since IS NOT NULL`,
+    [job.deliveryId, job.attempt],
+  );
+  return rowCount ? "leased" : null;
 }
 
 /**
  * Records the attempt and its consequences (success, next attempt, FAILED,
- * endpoint disabled) in one transaction; a failed attempt is counted in
- * webhook_delivery_failures_total once that transaction commits.
+ * endpoint disabled) atomically; a failed attempt is counted in
+ * webhook_delivery_failures_total once that is committed.
  */
 async function settle(claimed: Claimed, result: AttemptResult): Promise<void> {
-  const final = await settleInTransaction(claimed, result);
-  if (final !== null) countWebhookDeliveryFailure(final);
+  if (result.error === null) return settleSuccess(claimed, result);
+  const final = await settleFailure(claimed, result, result.error);
+  countWebhookDeliveryFailure(final);
 }
 
-/** Returns null after a success, else whether that failure was the last attempt. */
-async function settleInTransaction(claimed: Claimed, result: AttemptResult): Promise<boolean | null> {
-  let failure: boolean | null = null;
+/** The attempt's row as settleSuccess and settleFailure insert it ($1 … $9). */
+function attemptValues(claimed: Claimed, result: AttemptResult): unknown[] {
+  return [
+    claimed.id,
+    claimed.attempts + 1,
+    result.startedAt,
+    result.durationMs,
+    JSON.stringify(result.requestHeaders),
+    result.responseStatus,
+    result.responseHeaders === null ? null : JSON.stringify(result.responseHeaders),
+    result.responseBody,
+    result.error,
+  ];
+}
+
+const INSERT_ATTEMPT = `INSERT INTO webhook_attempts (delivery_id, number, started_at, duration_ms, request_headers, response_status, response_headers, response_body, error)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+
+/**
+ * The common case in one statement (one round trip, atomic without BEGIN/COMMIT):
+ * the attempt, the delivery SUCCEEDED, the endpoint no longer failing. At 100
+ * deliveries/s the five round trips of a transaction held a pooled connection
+ * five times as long, and the shared pool (DATABASE_POOL_SIZE) ran dry.
+ */
+async function settleSuccess(claimed: Claimed, result: AttemptResult): Promise<void> {
+  await db().query(
+    `WITH attempt AS (${INSERT_ATTEMPT}),
+     delivery AS (
+       UPDATE webhook_deliveries SET status = 'SUCCEEDED', attempts = $2, attempting_since = NULL, next_attempt_at = NULL,
+         last_attempt_at = $3, last_response_status = $6, last_error = NULL, updated_at = now() WHERE id = $1
+     )
+     UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $10 AND failing_since IS NOT NULL`,
+    [...attemptValues(claimed, result), claimed.endpoint_id],
+  );
+}
+
+/** Records a failed attempt in one transaction; resolves whether it was the last one (the delivery is FAILED). */
+async function settleFailure(claimed: Claimed, result: AttemptResult, error: string): Promise<boolean> {
   const client = await db().connect();
   try {
     await client.query("BEGIN");
     const attempts = claimed.attempts + 1;
+    await client.query(INSERT_ATTEMPT, attemptValues(claimed, result));
+    const next = nextAttemptAt(retrySchedule("WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE), attempts, new Date());
     await client.query(
-      `INSERT INTO webhook_attempts (delivery_id, number, started_at, duration_ms, request_headers, response_status, response_headers, response_body, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        claimed.id,
-        attempts,
-        result.startedAt,
-        result.durationMs,
-        JSON.stringify(result.requestHeaders),
-        result.responseStatus,
-        result.responseHeaders === null ? null : JSON.stringify(result.responseHeaders),
-        result.responseBody,
-        result.error,
-      ],
+      `UPDATE webhook_deliveries SET status = $2, attempts = $3, attempting_since = NULL, next_attempt_at = $4,
+         last_attempt_at = $5, last_response_status = $6, last_error = $7, updated_at = now() WHERE id = $1`,
+      [claimed.id, next ? "PENDING" : "FAILED", attempts, next, result.startedAt, result.responseStatus, error.slice(0, 1000)],
     );
-    if (result.error === null) {
-      await client.query(
-        `UPDATE webhook_deliveries SET status = 'SUCCEEDED', attempts = $2, attempting_since = NULL, next_attempt_at = NULL,
-           last_attempt_at = $3, last_response_status = $4, last_error = NULL, updated_at = now() WHERE id = $1`,
-        [claimed.id, attempts, result.startedAt, result.responseStatus],
-      );
-      await client.query(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, [claimed.endpoint_id]);
-    } else {
-      const next = nextAttemptAt(retrySchedule("WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE), attempts, new Date());
-      await client.query(
-        `UPDATE webhook_deliveries SET status = $2, attempts = $3, attempting_since = NULL, next_attempt_at = $4,
-           last_attempt_at = $5, last_response_status = $6, last_error = $7, updated_at = now() WHERE id = $1`,
-        [claimed.id, next ? "PENDING" : "FAILED", attempts, next, result.startedAt, result.responseStatus, result.error.slice(0, 1000)],
-      );
-      if (next) await enqueueJob(client, DELIVERY_QUEUE, { deliveryId: claimed.id, attempt: attempts } satisfies DeliveryJob, { startAfter: next });
-      failure = next === null;
-      const { rows } = await client.query<{ enabled: boolean; failing_since: Date; url: string }>(
-        `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING enabled, failing_since, url`,
-        [claimed.endpoint_id, result.startedAt],
-      );
-      const endpoint = rows[0];
-      if (endpoint?.enabled && Date.now() - endpoint.failing_since.getTime() >= disableAfterSeconds() * 1000) {
-        await client.query(`UPDATE webhook_endpoints SET enabled = false, disabled_reason = 'failing', updated_at = now() WHERE id = $1`, [
-          claimed.endpoint_id,
-        ]);
-        await notifyAdminsOfDisabledEndpoint(client, { id: claimed.endpoint_id, url: endpoint.url, failingSince: endpoint.failing_since });
-      }
+    if (next) await enqueueJob(client, DELIVERY_QUEUE, { deliveryId: claimed.id, attempt: attempts } satisfies DeliveryJob, { startAfter: next });
+    const { rows } = await client.query<{ enabled: boolean; failing_since: Date; url: string }>(
+      `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING enabled, failing_since, url`,
+      [claimed.endpoint_id, result.startedAt],
+    );
+    const endpoint = rows[0];
+    if (endpoint?.enabled && Date.now() - endpoint.failing_since.getTime() >= disableAfterSeconds() * 1000) {
+      await client.query(`UPDATE webhook_endpoints SET enabled = false, disabled_reason = 'failing', updated_at = now() WHERE id = $1`, [
+        claimed.endpoint_id,
+      ]);
+      await notifyAdminsOfDisabledEndpoint(client, { id: claimed.endpoint_id, url: endpoint.url, failingSince: endpoint.failing_since });
     }
     await client.query("COMMIT");
-    return failure;
+    return next === null;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
@@ -213,12 +243,40 @@ async function settleInTransaction(claimed: Claimed, result: AttemptResult): Pro
   }
 }
 
-/** One attempt of one delivery: the handler of the "webhook.deliver" queue. */
-export async function deliverAttempt(job: DeliveryJob): Promise<void> {
+/**
+ * Gives the lease back when this instance stops before the receiver answered,
+ * so the job pg-boss retries (after its retryDelay, on any instance) can claim
+ * the delivery at once instead of waiting LEASE_SECONDS.
+ */
+async function release(claimed: Claimed): Promise<void> {
+  await db().query(`UPDATE webhook_deliveries SET attempting_since = NULL WHERE id = $1 AND status = 'PENDING' AND attempts = $2`, [
+    claimed.id,
+    claimed.attempts,
+  ]);
+}
+
+/**
+ * One attempt of one delivery: the handler of the "webhook.deliver" queue.
+ * When `signal` (the engine shutting down) aborts while the request is under
+ * way, no attempt is recorded, the lease is released and this throws, so
+ * pg-boss retries the job: the receiver may then get the event twice (at least
+ * once), but never zero times.
+ */
+export async function deliverAttempt(job: DeliveryJob, { signal }: { signal?: AbortSignal } = {}): Promise<void> {
+  signal?.throwIfAborted();
   const claimed = await claim(job);
   if (!claimed) return;
+  // Another worker is sending it, or one that died or was stopped before it could give the
+  // lease back: pg-boss retries this job later (retryDelay, doubling), past the lease.
+  if (claimed === "leased") throw new Error(`delivery ${job.deliveryId} is leased by another worker; retrying later`);
   const body = deliveryBody({ id: claimed.event_id, type: claimed.type, createdAt: claimed.created_at, data: claimed.data });
-  const result = await sendSigned(claimed.url, unsealWebhookSecret(claimed.secret_ciphertext), claimed.event_id, body);
+  let result: AttemptResult;
+  try {
+    result = await sendSigned(claimed.url, unsealWebhookSecret(claimed.secret_ciphertext), claimed.event_id, body, signal);
+  } catch (error) {
+    await release(claimed);
+    throw error;
+  }
   await settle(claimed, result);
 }
 
@@ -232,5 +290,9 @@ export const deliveryQueue = defineQueue<DeliveryJob>({
   workers: Number(process.env.WEBHOOK_WORKERS ?? 4),
   batchSize: 10,
   expireInSeconds: 60,
+  // pg-boss's retries are for jobs that did not finish (worker died, instance stopped, lease
+  // held); a receiver's failures are retried on WEBHOOK_RETRY_SCHEDULE by a new job instead.
+  // 15, 30, 60, 120, 240 s: well past a dead worker's lease.
   retryDelay: 15,
+  retryLimit: 5,
 });
