@@ -1,0 +1,123 @@
+// Lighthouse against the running portal, shared by `npm run lighthouse` (scripts/lighthouse.ts,
+// which prints every score) and e2e/lighthouse.spec.ts (which asserts the two categories that
+// do not depend on the machine's speed). Lighthouse drives a Chromium that Playwright launches
+// with a DevTools port; a signed-in page gets the session cookie as a request header.
+import { createServer } from "node:net";
+import { chromium, type Browser } from "@playwright/test";
+import lighthouse, { desktopConfig, type Flags } from "lighthouse";
+
+export type Preset = "desktop" | "mobile";
+export const PRESETS: Preset[] = ["desktop", "mobile"];
+export const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** One failing audit of a category: its id, title and what Lighthouse found (selectors, URLs, messages). */
+export type FailedAudit = { category: Category; id: string; title: string; score: number | null; items: string[] };
+
+/** A page's scores (0–100, `null` when Lighthouse could not score it) and the audits below full marks. */
+export type PageResult = {
+  url: string;
+  preset: Preset;
+  scores: Partial<Record<Category, number | null>>;
+  failed: FailedAudit[];
+  runtimeError: string | null;
+  warnings: string[];
+  html?: string;
+};
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** A TCP port nothing listens on now (the kernel's pick). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts headless Chromium (CHROMIUM_PATH, default Debian's /usr/bin/chromium) with a DevTools
+ * port for Lighthouse. Close the returned browser when done.
+ */
+export async function launchForLighthouse(): Promise<{ browser: Browser; port: number }> {
+  const port = await freePort();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // As in playwright.config.ts: Debian's Chromium as root, no network but the loopback.
+    args: [
+      `--remote-debugging-port=${port}`,
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+  return { browser, port };
+}
+
+/** Turns an audit's details table into short lines a person can act on (a selector, a URL, a message). */
+function detailLines(details: unknown): string[] {
+  const items = (details as { items?: unknown[] } | undefined)?.items;
+  if (!Array.isArray(items)) return [];
+  return items.slice(0, 8).map((item) => {
+    const i = item as Record<string, unknown>;
+    const node = i.node as { selector?: string; snippet?: string; explanation?: string } | undefined;
+    if (node) return [node.selector, node.explanation?.split("\n").slice(0, 2).join(" ")].filter(Boolean).join(" — ");
+    const text = i.url ?? i.source ?? i.description ?? i.label ?? i.text;
+    if (typeof text === "string") return text;
+    if (text && typeof text === "object" && "url" in text) return String((text as { url: unknown }).url);
+    return JSON.stringify(i).slice(0, 200);
+  });
+}
+
+/**
+ * Runs Lighthouse once on `url` with the desktop preset or the default (mobile) one, with
+ * Lighthouse's default throttling. `cookie` is sent with every request (a signed-in page);
+ * `categories` limits the run (the spec skips performance, which it does not assert).
+ * @throws when Lighthouse gives no result at all (Chromium unreachable)
+ */
+export async function auditPage(
+  url: string,
+  options: { port: number; preset: Preset; cookie?: string; categories?: readonly Category[]; html?: boolean },
+): Promise<PageResult> {
+  const categories = options.categories ?? CATEGORIES;
+  const flags: Flags = {
+    port: options.port,
+    logLevel: "error",
+    output: options.html ? ["json", "html"] : "json",
+    onlyCategories: [...categories],
+    extraHeaders: options.cookie ? { Cookie: options.cookie } : undefined,
+  };
+  const result = await lighthouse(url, flags, options.preset === "desktop" ? desktopConfig : undefined);
+  if (!result) throw new Error(`Lighthouse gave no result for ${url}`);
+  const { lhr } = result;
+  const scores: PageResult["scores"] = {};
+  const failed: FailedAudit[] = [];
+  for (const category of categories) {
+    const cat = lhr.categories[category];
+    if (!cat) continue;
+    scores[category] = cat.score === null ? null : Math.round(cat.score * 100);
+    for (const ref of cat.auditRefs) {
+      const audit = lhr.audits[ref.id];
+      // Weight 0 audits (metrics shown as numbers, "manual" checks) do not move the score.
+      if (!audit || ref.weight === 0 || audit.score === null || audit.score >= 1) continue;
+      if (audit.scoreDisplayMode === "notApplicable" || audit.scoreDisplayMode === "informative") continue;
+      failed.push({ category, id: audit.id, title: audit.title, score: audit.score, items: detailLines(audit.details) });
+    }
+  }
+  const html = Array.isArray(result.report) ? result.report[1] : undefined;
+  return { url, preset: options.preset, scores, failed, runtimeError: lhr.runtimeError?.message ?? null, warnings: lhr.runWarnings, html };
+}
+
+/** `name=value; …` of the cookies a Playwright context holds for `origin`, for auditPage's `cookie`. */
+export function cookieHeader(cookies: { name: string; value: string }[]): string {
+  return cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+}
