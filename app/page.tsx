@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
+import { TrialLink } from "@/components/trial-link";
 import { formatPrice, listPublicProducts } from "@/lib/catalog/plans";
 import { storeSettings } from "@/lib/storefront/settings";
 
@@ -55,6 +56,11 @@ export default async function LandingPage() {
                         <li key={f.code}>✓ {f.name}</li>
                       ))}
                     </ul>
+                  )}
+                  {plan.trialDays != null && (
+                    <div className="mt-4">
+                      <TrialLink plan={plan.slug} days={plan.trialDays} label={`${plan.productName} ${plan.name}`} />
+                    </div>
                   )}
                 </li>
               ))}

@@ -13,3 +13,16 @@ export function StatusBadge({ status }: { status: string }) {
     </span>
   );
 }
+
+/**
+ * "Trial" beside a license's status: a free trial that ends at `endsAt` (ISO 8601, shown as the
+ * badge's title and, for screen readers, in words) unless a plan of its product is bought.
+ */
+export function TrialBadge({ endsAt }: { endsAt: string | null }) {
+  const until = endsAt ? `Free trial, ends ${endsAt.slice(0, 10)}` : "Free trial";
+  return (
+    <span title={until} className="inline-block rounded bg-sky-100 px-2 py-0.5 text-xs font-semibold text-sky-900">
+      Trial<span className="sr-only">: {until}</span>
+    </span>
+  );
+}

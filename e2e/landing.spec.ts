@@ -21,6 +21,19 @@ test("the landing page is the vendor's storefront: their name and words, each pr
   await expect(product.getByRole("link", { name: "Compare Demo App plans and buy" })).toHaveAttribute("href", "/pricing#demo-app");
 });
 
+test("the storefront offers a free trial on the plans that have one, and it leads to the trial page", async ({ page }) => {
+  await page.goto("/");
+  const product = page.getByRole("main").getByRole("region", { name: "Demo App" });
+  // The demo Solo plan offers 14 days; Pro offers none.
+  const trial = product.locator('[data-landing-plan="demo-solo"]').getByRole("link", { name: "Start a 14-day free trial of Demo App Solo" });
+  await expect(trial).toHaveText("Start free trial (14 days)");
+  await expect(trial).toHaveAttribute("href", "/trial/demo-solo");
+  await expect(product.locator('[data-landing-plan="demo-pro-yearly"]').getByRole("link", { name: /free trial/ })).toHaveCount(0);
+  await trial.click();
+  await expect(page).toHaveURL(/\/trial\/demo-solo$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Try Demo App Solo free");
+});
+
 test("the pricing link leads to the demo plans from the database", async ({ page }) => {
   await page.goto("/");
   await page.getByRole("main").getByRole("link", { name: "See pricing" }).click();

@@ -8,6 +8,7 @@ import { db, prisma } from "../db/client";
 import { ApiError } from "../http/errors";
 import type { ApiRequest } from "../http/types";
 import { setupTestDatabase } from "../test/database";
+import { startTrial } from "../licensing/trials";
 import { ADMIN_AUTH_FAILURE_WINDOW_MS, ADMIN_AUTH_FAILURES_PER_IP, createApiToken, hashApiToken } from "./auth";
 import { handleAdminApi } from "./handlers";
 
@@ -644,6 +645,8 @@ describe("GET /licenses", () => {
       maxMachines: 1,
       activeMachines: 0,
       createdAt: expect.any(String),
+      trial: false,
+      trialEndsAt: null,
     });
     for (const key of keys) expect(res.text).not.toContain(key);
   });
@@ -679,6 +682,28 @@ describe("GET /licenses", () => {
       expect(res.json.error.code).toBe("BAD_REQUEST");
     },
   );
+});
+
+describe("trial licenses in the admin API", () => {
+  it("shows a free trial as trial: true with its end, in the list and the detail; converting it clears both", async () => {
+    const plan = await call("POST", "plans", { body: { product: "zapp", slug: "zapp-trial-view", name: "Trial view", maxMachines: 1, durationDays: 365, entitlements: [], trialDays: 14 } });
+    expect(plan.status, plan.text).toBe(201);
+    const user = await prisma().user.create({ data: { email: "trial-view@example.com" } });
+    const started = await startTrial(user, "zapp-trial-view");
+    const trialEndsAt = started.expiresAt.toISOString();
+
+    const list = await call("GET", "licenses", { query: "email=trial-view@example.com" });
+    expect(list.status).toBe(200);
+    expect(list.json.data).toEqual([expect.objectContaining({ id: started.licenseId, trial: true, trialEndsAt, expiresAt: trialEndsAt })]);
+    const detail = await call("GET", `licenses/${started.licenseId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.json.license).toMatchObject({ trial: true, trialEndsAt });
+
+    // Bought: the same license stops being a trial (lib/payments/upgrades.ts stores it so).
+    await sql("UPDATE licenses SET trial = false WHERE id = $1", [started.licenseId]);
+    const bought = await call("GET", `licenses/${started.licenseId}`);
+    expect(bought.json.license).toMatchObject({ trial: false, trialEndsAt: null, expiresAt: trialEndsAt });
+  });
 });
 
 describe("GET /licenses/{id}", () => {

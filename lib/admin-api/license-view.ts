@@ -36,6 +36,10 @@ export type AdminLicense = {
   maxMachines: number;
   activeMachines: number;
   createdAt: string;
+  /** A free trial (the pricing page's or a Stripe subscription's): buying a plan converts it, same key. */
+  trial: boolean;
+  /** When the trial ends (its expiry, ISO 8601); null for a license that is not a trial. */
+  trialEndsAt: string | null;
 };
 
 export type AdminMachine = {
@@ -57,7 +61,7 @@ export function isUuid(value: string): boolean {
 }
 
 /** What adminLicense reads of a license row: a Prisma row with LICENSE_INCLUDE, or the same fields read by SQL (lib/webhooks). */
-export type AdminLicenseSource = LicenseRowWithPlan & { user: { email: string }; keyHint: string; createdAt: Date };
+export type AdminLicenseSource = LicenseRowWithPlan & { user: { email: string }; keyHint: string; createdAt: Date; trial: boolean };
 
 /** The list item; `machines` may include deactivated rows, which hold no seat. */
 export function adminLicense(row: AdminLicenseSource, machines: MachineSnapshot[], now: Date): AdminLicense {
@@ -73,6 +77,9 @@ export function adminLicense(row: AdminLicenseSource, machines: MachineSnapshot[
     maxMachines: license.maxMachines,
     activeMachines: activeMachines(license, machines, now).length,
     createdAt: row.createdAt.toISOString(),
+    trial: row.trial,
+    // A trial license ends when it expires (lib/licensing/trials.ts, and a Stripe trial's end).
+    trialEndsAt: row.trial ? (row.expiresAt?.toISOString() ?? null) : null,
   };
 }
 

@@ -89,6 +89,10 @@ export const adminLicenseSchema = z
     maxMachines: z.int(),
     activeMachines: z.int(),
     createdAt: instantOut().meta({ description: "When the license was issued." }),
+    trial: z.boolean().meta({
+      description: "A free trial (the pricing page's \"Start free trial\" or a Stripe subscription trial); buying a plan of its product converts it, same key.",
+    }),
+    trialEndsAt: instantOut().nullable().meta({ description: "When the trial ends (its `expiresAt`); `null` when `trial` is false." }),
   })
   .meta({ id: "AdminLicense", description: "A license in admin lists: never the full key." });
 sameType<z.output<typeof adminLicenseSchema>, AdminLicense>();
@@ -145,6 +149,8 @@ const adminLicenseExample: AdminLicense = {
   maxMachines: 3,
   activeMachines: 1,
   createdAt: "2026-03-01T08:59:12.000Z",
+  trial: false,
+  trialEndsAt: null,
 };
 
 const adminMachineExample: AdminMachine = {

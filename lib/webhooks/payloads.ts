@@ -15,6 +15,7 @@ type Row = {
   max_machines: number | null;
   key_hint: string;
   created_at: Date | string;
+  trial: boolean;
   email: string;
   plan_slug: string;
   plan_max_machines: number;
@@ -40,7 +41,7 @@ export async function licensePayloads(tx: Tx, licenseIds: string[], now = new Da
   if (licenseIds.length === 0) return new Map();
   const rows = await sqlQuery<Row>(
     tx,
-    `SELECT l.id::text, l.status::text AS status, l.expires_at, l.max_machines, l.key_hint, l.created_at, u.email,
+    `SELECT l.id::text, l.status::text AS status, l.expires_at, l.max_machines, l.key_hint, l.created_at, l.trial, u.email,
             p.slug AS plan_slug, p.max_machines AS plan_max_machines, p.floating, p.heartbeat_seconds, p.entitlements,
             p.offline_grace_days, pr.slug AS product_slug
      FROM licenses l JOIN users u ON u.id = l.user_id JOIN plans p ON p.id = l.plan_id JOIN products pr ON pr.id = p.product_id
@@ -72,6 +73,7 @@ export async function licensePayloads(tx: Tx, licenseIds: string[], now = new Da
           maxMachines: row.max_machines,
           keyHint: row.key_hint,
           createdAt: date(row.created_at),
+          trial: row.trial,
           user: { email: row.email },
           plan: {
             slug: row.plan_slug,

@@ -7,7 +7,7 @@ import { Pagination } from "@/components/admin/pagination";
 import { SearchForm } from "@/components/admin/search-form";
 import { buttons, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
-import { StatusBadge } from "@/components/status-badge";
+import { StatusBadge, TrialBadge } from "@/components/status-badge";
 import { planOptions } from "@/lib/admin/catalog-view";
 import { requireAdmin } from "@/lib/admin/guard";
 import { LICENSE_STATUSES, parseLicenseSearch, searchLicenses } from "@/lib/admin/license-search";
@@ -56,7 +56,10 @@ export default async function LicensesPage(props: { searchParams: Promise<Params
               {l.product} / {l.plan}
             </td>
             <td className={td}>
-              <StatusBadge status={l.status} />
+              <span className="flex flex-wrap gap-1">
+                <StatusBadge status={l.status} />
+                {l.trial && <TrialBadge endsAt={l.trialEndsAt} />}
+              </span>
             </td>
             <td className={`${td} whitespace-nowrap`}>{l.expiresAt ? formatDate(l.expiresAt, false) : "Perpetual"}</td>
             <td className={`${td} tabular-nums`}>

@@ -6,7 +6,7 @@ import { formatDate, formatMoney } from "@/components/format";
 import { Section } from "@/components/admin/section";
 import { buttons, card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
-import { StatusBadge } from "@/components/status-badge";
+import { StatusBadge, TrialBadge } from "@/components/status-badge";
 import { getCustomer } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/admin/guard";
 
@@ -66,7 +66,10 @@ export default async function CustomerPage(props: { params: Promise<{ id: string
                 {l.product} / {l.plan}
               </td>
               <td className={td}>
-                <StatusBadge status={l.status} />
+                <span className="flex flex-wrap gap-1">
+                  <StatusBadge status={l.status} />
+                  {l.trial && <TrialBadge endsAt={l.trialEndsAt} />}
+                </span>
               </td>
               <td className={`${td} whitespace-nowrap`}>{l.expiresAt ? formatDate(l.expiresAt, false) : "Perpetual"}</td>
               <td className={`${td} tabular-nums`}>

@@ -10,7 +10,7 @@ import { formatDate, formatMoney } from "@/components/format";
 import { Section } from "@/components/admin/section";
 import { card, link, td } from "@/components/admin/styles";
 import { Table } from "@/components/admin/table";
-import { StatusBadge } from "@/components/status-badge";
+import { StatusBadge, TrialBadge } from "@/components/status-badge";
 import { planOptions } from "@/lib/admin/catalog-view";
 import { requireAdmin } from "@/lib/admin/guard";
 import { loadLicensePage, type LicensePage } from "@/lib/admin/license-page";
@@ -65,7 +65,7 @@ function Facts({ page }: { page: LicensePage }) {
         </Link>{" "}
         <span className="font-mono text-xs">({plan.slug})</span>
       </Fact>
-      <Fact label="Expires">{license.expiresAt ? formatDate(license.expiresAt) : "Never (perpetual)"}</Fact>
+      <Fact label={license.trial ? "Trial ends" : "Expires"}>{license.expiresAt ? formatDate(license.expiresAt) : "Never (perpetual)"}</Fact>
       <Fact label="Seats">
         <span data-testid="seats">
           {license.activeMachines} of {license.maxMachines} in use
@@ -292,8 +292,11 @@ export default async function AdminLicensePage(props: { params: Promise<{ id: st
           <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">
             License <span className="font-mono">…{page.license.keyHint}</span>
           </h1>
-          <span data-testid="license-status">
-            <StatusBadge status={page.license.status} />
+          <span className="flex flex-wrap gap-1">
+            <span data-testid="license-status">
+              <StatusBadge status={page.license.status} />
+            </span>
+            {page.license.trial && <TrialBadge endsAt={page.license.trialEndsAt} />}
           </span>
         </div>
         <Facts page={page} />
