@@ -12,11 +12,13 @@ export const CATEGORIES = ["performance", "accessibility", "best-practices", "se
 export type Category = (typeof CATEGORIES)[number];
 
 /** One failing audit of a category: its id, title and what Lighthouse found (selectors, URLs, messages). */
-export type FailedAudit = { category: Category; id: string; title: string; score: number | null; items: string[] };
+export type FailedAudit = { category: Category; id: string; title: string; score: number | null; value: string | null; items: string[] };
 
 /** A page's scores (0–100, `null` when Lighthouse could not score it) and the audits below full marks. */
 export type PageResult = {
   url: string;
+  /** Where the page ended up: a signed-out /account would be the sign-in page. */
+  finalUrl: string;
   preset: Preset;
   scores: Partial<Record<Category, number | null>>;
   failed: FailedAudit[];
@@ -107,14 +109,17 @@ export async function auditPage(
     scores[category] = cat.score === null ? null : Math.round(cat.score * 100);
     for (const ref of cat.auditRefs) {
       const audit = lhr.audits[ref.id];
-      // Weight 0 audits (metrics shown as numbers, "manual" checks) do not move the score.
-      if (!audit || ref.weight === 0 || audit.score === null || audit.score >= 1) continue;
-      if (audit.scoreDisplayMode === "notApplicable" || audit.scoreDisplayMode === "informative") continue;
-      failed.push({ category, id: audit.id, title: audit.title, score: audit.score, items: detailLines(audit.details) });
+      if (!audit || audit.score === null || audit.score >= 1) continue;
+      if (audit.scoreDisplayMode === "notApplicable" || audit.scoreDisplayMode === "manual") continue;
+      // Weight 0 audits do not move the score, but performance's insights (unused JavaScript,
+      // render-blocking requests, document latency) say where its metrics' time went.
+      const savings = Object.values(audit.metricSavings ?? {}).some((ms) => (ms ?? 0) > 0);
+      if (ref.weight === 0 && !(category === "performance" && savings)) continue;
+      failed.push({ category, id: audit.id, title: audit.title, score: audit.score, value: audit.displayValue ?? null, items: detailLines(audit.details) });
     }
   }
   const html = Array.isArray(result.report) ? result.report[1] : undefined;
-  return { url, preset: options.preset, scores, failed, runtimeError: lhr.runtimeError?.message ?? null, warnings: lhr.runWarnings, html };
+  return { url, finalUrl: lhr.finalDisplayedUrl, preset: options.preset, scores, failed, runtimeError: lhr.runtimeError?.message ?? null, warnings: lhr.runWarnings, html };
 }
 
 /** `name=value; …` of the cookies a Playwright context holds for `origin`, for auditPage's `cookie`. */

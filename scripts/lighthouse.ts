@@ -42,10 +42,11 @@ function print(result: PageResult) {
     `${result.preset.padEnd(7)} ${result.url.padEnd(32)} performance ${score(s.performance)}  accessibility ${score(s.accessibility)}  ` +
       `best-practices ${score(s["best-practices"])}  seo ${score(s.seo)}   (load average ${load()})`,
   );
+  if (result.finalUrl !== result.url) console.log(`    redirected to ${result.finalUrl}: that page was audited instead`);
   if (result.runtimeError) console.log(`    runtime error: ${result.runtimeError}`);
   for (const warning of result.warnings) console.log(`    warning: ${warning.split("\n")[0]}`);
   for (const audit of result.failed) {
-    console.log(`    [${audit.category}] ${audit.id} (${audit.score}): ${audit.title}`);
+    console.log(`    [${audit.category}] ${audit.id} (${audit.score}): ${audit.title}${audit.value ? ` — ${audit.value}` : ""}`);
     for (const item of audit.items) console.log(`        ${item}`);
   }
 }
