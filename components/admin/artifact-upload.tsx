@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useRef, useState } from "react";
-import { buttons, input } from "./styles";
+import { buttons, fileInput, input } from "./styles";
 
 const PLATFORMS = ["windows", "darwin", "linux", "any"];
 const ARCHES = ["x64", "arm64", "universal", "any"];
@@ -60,7 +60,7 @@ export function ArtifactUpload({ releaseId, label }: { releaseId: string; label:
       <div className="flex flex-wrap items-end gap-2">
         <label className="text-sm" htmlFor={`${ids}-file`}>
           File
-          <input id={`${ids}-file`} ref={fileRef} type="file" className="block text-sm" />
+          <input id={`${ids}-file`} ref={fileRef} type="file" className={fileInput} />
         </label>
         <label className="text-sm" htmlFor={`${ids}-platform`}>
           Platform

@@ -1,4 +1,6 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
+import { EmailAddress } from "@/components/email-address";
 import { describeAuditData } from "@/lib/admin/audit-details";
 import type { AuditRow } from "@/lib/admin/audit-view";
 import { formatDate } from "../format";
@@ -12,10 +14,11 @@ const TARGET_PAGES: Record<string, string> = {
   user: "/admin/customers/",
 };
 
-function who(row: AuditRow): string {
+function who(row: AuditRow): ReactNode {
   switch (row.actorType) {
     case "user":
-      return row.actorLabel ?? "a user";
+      // An email wraps at its "@" and dots, not a letter at a time in a narrow column.
+      return row.actorLabel ? <EmailAddress email={row.actorLabel} /> : "a user";
     case "admin_token":
       return `API token "${row.actorLabel ?? "?"}"`;
     case "env_token":
@@ -64,7 +67,7 @@ export function AuditTable({ rows, caption }: { rows: AuditRow[]; caption: strin
       {rows.map((row) => (
         <tr key={row.id} data-audit={row.action}>
           <td className={`${td} whitespace-nowrap`}>{formatDate(row.at)}</td>
-          <td className={`${td} break-all`}>{who(row)}</td>
+          <td className={`${td} min-w-40 break-words`}>{who(row)}</td>
           <td className={`${td} font-mono text-xs`}>{row.action}</td>
           <td className={td}>
             <Target row={row} />

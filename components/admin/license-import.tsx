@@ -3,7 +3,7 @@
 import { useId, useRef, useState } from "react";
 import { describeAuditData } from "@/lib/admin/audit-details";
 import type { CsvImportReport } from "@/lib/transfer/console-import";
-import { buttons, input, td } from "./styles";
+import { buttons, fileInput, input, td } from "./styles";
 import { Table } from "./table";
 
 const RESULT_LABEL = { created: "create", updated: "update", unchanged: "unchanged", error: "error" } as const;
@@ -63,7 +63,7 @@ export function LicenseImport({ plans, maxMegabytes }: { plans: { slug: string; 
             ref={fileRef}
             type="file"
             accept=".csv,text/csv"
-            className="block text-sm"
+            className={fileInput}
             onChange={() => {
               setReport(null);
               setChecked(null);

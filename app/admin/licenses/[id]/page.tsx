@@ -292,8 +292,8 @@ export default async function AdminLicensePage(props: { params: Promise<{ id: st
           <h1 className="text-2xl font-bold tracking-tight sm:text-3xl">
             License <span className="font-mono">…{page.license.keyHint}</span>
           </h1>
-          <span className="flex flex-wrap gap-1">
-            <span data-testid="license-status">
+          <span className="flex flex-wrap items-center gap-1">
+            <span data-testid="license-status" className="flex">
               <StatusBadge status={page.license.status} />
             </span>
             {page.license.trial && <TrialBadge endsAt={page.license.trialEndsAt} />}
