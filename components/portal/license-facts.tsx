@@ -9,7 +9,8 @@ export type LicenseFactsProps = {
   seatsUsed: number;
   seatsTotal: number;
   floating: boolean;
-  entitlements: string[];
+  /** the features by the vendor's names for them, not the entitlement codes */
+  features: string[];
 };
 
 /** Expiry, seats and features: the same three facts on the list and on the license page. */
@@ -28,7 +29,7 @@ export function LicenseFacts(props: LicenseFactsProps) {
       </div>
       <div>
         <dt className="text-slate-500">Features</dt>
-        <dd>{props.entitlements.length ? props.entitlements.join(", ") : "—"}</dd>
+        <dd>{props.features.length ? props.features.join(", ") : "—"}</dd>
       </div>
     </dl>
   );

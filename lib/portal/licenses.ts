@@ -7,10 +7,14 @@ import { prisma } from "../db/client";
 import { activeMachines, effectiveStatus, seatHolders, type LicenseSnapshot, type MachineSnapshot } from "../licensing/decision";
 import { decryptLicenseKey, maskLicenseKey } from "../licensing/keys";
 import { runtimeKeys } from "../licensing/runtime-keys";
+import { featuresOf } from "../storefront/entitlement-names";
 import { parseId } from "./ids";
 import { offlineAvailability, portalMachine, type OfflineAvailability, type PortalMachine } from "./license-view";
 
-const licenseInclude = { plan: { include: { product: true } }, machines: { orderBy: { activatedAt: "asc" as const } } };
+const licenseInclude = {
+  plan: { include: { product: { include: { entitlementNames: true } } } },
+  machines: { orderBy: { activatedAt: "asc" as const } },
+};
 
 type LicenseRow = NonNullable<Awaited<ReturnType<typeof findOwned>>>;
 
@@ -44,6 +48,8 @@ export type LicenseSummary = {
   seatsTotal: number;
   floating: boolean;
   entitlements: string[];
+  /** the entitlements by the names the vendor gave them (console → product), in the plan's order */
+  features: string[];
   maskedKey: string;
   stripeSubscriptionId: string | null;
   /** why it is suspended or ended ("payment_failed", "past_due", "unpaid", "dispute", "canceled", …) */
@@ -78,6 +84,7 @@ function summarize(row: LicenseRow, now: Date): LicenseSummary {
     seatsTotal: license.maxMachines,
     floating: license.floating,
     entitlements: license.entitlements,
+    features: featuresOf(license.entitlements, new Map(row.plan.product.entitlementNames.map((n) => [n.code, n.name]))).map((f) => f.name),
     maskedKey: maskLicenseKey(decryptLicenseKey(row.keyCiphertext, runtimeKeys().aesKey)),
     stripeSubscriptionId: row.stripeSubscriptionId,
     statusReason: row.statusReason,

@@ -4,7 +4,7 @@
 // not ids) and must neither show nor change anything of B's.
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "../db/client";
+import { db, prisma } from "../db/client";
 import { verifyOfflineCertificate } from "../licensing/offline";
 import { runtimeKeys } from "../licensing/runtime-keys";
 import { activate, validate } from "../licensing/service";
@@ -221,6 +221,14 @@ describe("offline license files", () => {
 });
 
 describe("the license page's view", () => {
+  it("names the features as the vendor named them, in the plan's order; an unnamed code shows as itself", async () => {
+    const { license, user } = await createLicense({ entitlements: ["sync", "core", "beta"] });
+    const { productId } = await prisma().plan.findUniqueOrThrow({ where: { id: license.planId } });
+    await prisma().entitlementName.createMany({ data: [{ productId, code: "core", name: "The full editor" }, { productId, code: "sync", name: "Cloud sync" }] });
+    expect((await listLicensesForUser(user.id))[0]!.features).toEqual(["Cloud sync", "The full editor", "beta"]);
+    expect((await getLicenseForUser(user.id, license.id))!.features).toEqual(["Cloud sync", "The full editor", "beta"]);
+  });
+
   it("shows a floating machine's heartbeat: alive until its deadline, then missed and holding no seat", async () => {
     const f = await customerWithMachine({ floating: true, heartbeatSeconds: 60 });
     const now = new Date();

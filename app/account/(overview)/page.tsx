@@ -7,7 +7,7 @@ import { secondaryButton } from "@/components/portal/buttons";
 import { LicenseFacts } from "@/components/portal/license-facts";
 import { Orders } from "@/components/portal/orders";
 import { hasPaymentProblem, PaymentProblem } from "@/components/portal/payment-problem";
-import { StatusBadge } from "@/components/status-badge";
+import { StatusBadge, TrialBadge } from "@/components/status-badge";
 import { requireUser } from "@/lib/auth/session";
 import { listLicensesForUser } from "@/lib/portal/licenses";
 import { listOrdersForUser } from "@/lib/portal/orders";
@@ -31,7 +31,7 @@ export default async function AccountPage(props: { searchParams: Promise<{ billi
       {licenses.length === 0 ? (
         <div className="rounded-lg border border-slate-200 bg-white p-6">
           <p>You have no licenses yet.</p>
-          <Link href="/pricing" className="mt-2 inline-block font-medium text-indigo-700 underline">
+          <Link prefetch={false} href="/pricing" className="mt-2 inline-block font-medium text-indigo-700 underline">
             See the plans
           </Link>
         </div>
@@ -43,7 +43,10 @@ export default async function AccountPage(props: { searchParams: Promise<{ billi
                 <h2 className="text-lg font-semibold">
                   {l.productName} — {l.planName}
                 </h2>
-                <StatusBadge status={l.status} />
+                <span className="flex flex-wrap items-center gap-1">
+                  <StatusBadge status={l.status} />
+                  {l.trial && <TrialBadge endsAt={l.expiresAt?.toISOString() ?? null} />}
+                </span>
               </div>
               {hasPaymentProblem(l) && (
                 <div className="mt-3">
@@ -57,7 +60,7 @@ export default async function AccountPage(props: { searchParams: Promise<{ billi
               </div>
               <div className="mt-3 flex flex-wrap items-center justify-between gap-3">
                 <LicenseKey licenseId={l.id} masked={l.maskedKey} reveal={revealKey} />
-                <Link href={`/account/licenses/${l.id}`} className={secondaryButton}>
+                <Link prefetch={false} href={`/account/licenses/${l.id}`} className={secondaryButton}>
                   Machines and downloads
                   <span className="sr-only">
                     &nbsp;for {l.productName} — {l.planName}
