@@ -25,10 +25,10 @@ export default async function LandingPage() {
         {store.headline && <p className="max-w-2xl text-xl text-slate-800">{store.headline}</p>}
         {store.description && <p className="max-w-2xl text-lg text-slate-600">{store.description}</p>}
         <div className="flex flex-wrap gap-3">
-          <Link href="/pricing" className={primary}>
+          <Link prefetch={false} href="/pricing" className={primary}>
             See pricing
           </Link>
-          <Link href="/signin" className={secondary}>
+          <Link prefetch={false} href="/signin" className={secondary}>
             Sign in
           </Link>
         </div>
@@ -65,7 +65,7 @@ export default async function LandingPage() {
                 </li>
               ))}
             </ul>
-            <Link href={`/pricing#${product.slug}`} className="inline-block font-medium text-indigo-700 underline hover:text-indigo-900">
+            <Link prefetch={false} href={`/pricing#${product.slug}`} className="inline-block font-medium text-indigo-700 underline hover:text-indigo-900">
               Compare {product.name} plans and buy
             </Link>
           </section>

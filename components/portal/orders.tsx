@@ -59,7 +59,7 @@ export function Orders({ orders, receiptProblem }: { orders: Order[]; receiptPro
                   </a>
                 )}
                 {o.licenseId && (
-                  <Link href={`/account/licenses/${o.licenseId}`} className="text-indigo-700 underline">
+                  <Link prefetch={false} href={`/account/licenses/${o.licenseId}`} className="text-indigo-700 underline">
                     License
                   </Link>
                 )}
