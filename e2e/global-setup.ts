@@ -38,7 +38,12 @@ async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Prom
 }
 
 /** Admins by ADMIN_EMAILS (see the server's env below), one per spec that signs in as an admin. */
-export const E2E_EXTRA_ADMINS = ["webhooks-admin@example.com", "transfer-admin@example.com", "instants-admin@example.com"];
+export const E2E_EXTRA_ADMINS = [
+  "webhooks-admin@example.com",
+  "transfer-admin@example.com",
+  "instants-admin@example.com",
+  "trial-admin@example.com",
+];
 
 export default async function globalSetup() {
   if (!existsSync(CHROMIUM)) {

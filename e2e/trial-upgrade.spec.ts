@@ -3,11 +3,15 @@
 // a subscription given more seats and moved to another plan through Stripe (the
 // local emulator), each change reaching the license through the webhook.
 import { expect, test } from "@playwright/test";
+import { E2E_ADMIN_TOKEN } from "./global-setup";
 import { firstLink, inboxIds, signIn, waitForMail } from "./mail";
 
 const KEY = /ZP(-[A-HJ-NP-Z2-9]{5}){4}/;
+const ADMIN = "trial-admin@example.com"; // an admin by ADMIN_EMAILS (global-setup.ts), with a sign-in budget of its own
+const adminApi = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
+const TRIAL_TITLE = /^Free trial, ends \d{4}-\d{2}-\d{2}$/;
 
-test("a visitor starts a free trial with their email, uses it, then buys the plan: the same key keeps working", async ({ page, request }) => {
+test("a visitor starts a free trial with their email, uses it, then buys the plan: the same key keeps working", async ({ page, request, browser, baseURL }) => {
   const email = `trial-${Date.now()}@example.com`;
   await page.goto("/pricing");
   await page.getByRole("link", { name: "Start a 14-day free trial of Demo App Solo" }).click();
@@ -28,6 +32,19 @@ test("a visitor starts a free trial with their email, uses it, then buys the pla
   await expect(page.getByRole("heading", { name: "Demo App — Solo" })).toBeVisible();
   await expect(page.getByRole("note")).toContainText("Free trial until");
 
+  // The vendor sees it is a trial: a badge in the console's list and on the license page, and the admin API says so.
+  const licenseId = /\/account\/licenses\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  const admin = await browser.newPage({ baseURL });
+  await signIn(admin, ADMIN);
+  await admin.goto(`/admin/licenses?email=${encodeURIComponent(email)}`);
+  await expect(admin.locator(`tr[data-license="${licenseId}"]`).getByTitle(TRIAL_TITLE)).toHaveText(/^Trial/);
+  await admin.goto(`/admin/licenses/${licenseId}`);
+  await expect(admin.getByTitle(TRIAL_TITLE)).toBeVisible();
+  await expect(admin.getByText("Trial ends", { exact: true })).toBeVisible();
+  const trialItem = await (await request.get(`/api/v1/admin/licenses/${licenseId}`, { headers: adminApi })).json();
+  expect(trialItem.license).toMatchObject({ trial: true, trialEndsAt: trialItem.license.expiresAt });
+  expect(trialItem.license.trialEndsAt).not.toBeNull();
+
   const keyMail = await waitForMail((m) => m.to.includes(email) && m.subject === "Your license key for Demo App Solo");
   expect(keyMail.text).toContain("Your free trial of Demo App Solo has started.");
   const key = KEY.exec(keyMail.text)![0];
@@ -46,6 +63,15 @@ test("a visitor starts a free trial with their email, uses it, then buys the pla
 
   const validated = await request.post("/api/v1/licenses/validate", { data: { key, fingerprint: trialBody.machine.fingerprint } });
   expect(await validated.json()).toMatchObject({ valid: true, code: "VALID", license: { plan: "demo-solo", expiresAt: null, activeMachines: 1 } });
+
+  // Bought: no longer a trial, for the vendor either.
+  await admin.reload();
+  await expect(admin.getByText("Never (perpetual)", { exact: true })).toBeVisible();
+  await expect(admin.getByText("Trial ends", { exact: true })).toHaveCount(0);
+  await expect(admin.getByTitle(TRIAL_TITLE)).toHaveCount(0);
+  const bought = await (await request.get(`/api/v1/admin/licenses/${licenseId}`, { headers: adminApi })).json();
+  expect(bought.license).toMatchObject({ trial: false, trialEndsAt: null, expiresAt: null });
+  await admin.close();
 });
 
 test("a subscriber buys more seats, then moves to another plan, from the license page", async ({ page }) => {
