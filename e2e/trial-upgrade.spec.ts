@@ -12,6 +12,8 @@ const adminApi = { Authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 const TRIAL_TITLE = /^Free trial, ends \d{4}-\d{2}-\d{2}$/;
 
 test("a visitor starts a free trial with their email, uses it, then buys the plan: the same key keeps working", async ({ page, request, browser, baseURL }) => {
+  // Two sign-ins (customer and admin), a trial, a checkout: longer than the default minute on a loaded machine.
+  test.setTimeout(180_000);
   const email = `trial-${Date.now()}@example.com`;
   await page.goto("/pricing");
   await page.getByRole("link", { name: "Start a 14-day free trial of Demo App Solo" }).click();
