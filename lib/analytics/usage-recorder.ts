@@ -18,6 +18,7 @@
 // the counts stay in memory and are handed off once it is back.
 import type pg from "pg";
 import { db } from "../db/client";
+import { inTransaction } from "../db/transaction";
 import { enqueueJob } from "../jobs/outbox";
 import { defineQueue } from "../jobs/queue";
 
@@ -156,18 +157,10 @@ export const USAGE_QUEUE = "usage.apply";
 
 /** The batch and the job that applies it, committed together: neither exists without the other. */
 async function handOff(batch: UsageBatch): Promise<void> {
-  const client = await db().connect();
-  try {
-    await client.query("BEGIN");
+  await inTransaction(db(), async (client) => {
     const { rows } = await client.query<{ id: string }>(`INSERT INTO usage_batches (data) VALUES ($1::jsonb) RETURNING id::text`, [JSON.stringify(batch)]);
     await enqueueJob(client, USAGE_QUEUE, { batchId: rows[0]!.id });
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

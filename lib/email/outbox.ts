@@ -6,6 +6,7 @@
 // since a person is waiting for them and a late link is useless.
 import { unseal, seal } from "../config/sealed";
 import { db } from "../db/client";
+import { inTransaction } from "../db/transaction";
 import { sqlQuery, type Tx } from "../db/sql";
 import { enqueueJob } from "../jobs/outbox";
 import { defineQueue } from "../jobs/queue";
@@ -75,19 +76,14 @@ type EmailRow = { id: string; to_address: string; subject: string; body_cipherte
  * pg-boss runs the job again: at least once, like any mail system.
  */
 async function sendQueuedEmail({ emailId, attempt }: EmailJob): Promise<void> {
-  const client = await db().connect();
-  try {
-    await client.query("BEGIN");
+  await inTransaction(db(), async (client) => {
     const { rows } = await client.query<EmailRow>(
       `SELECT id, to_address, subject, body_ciphertext, attempts, schedule_from FROM email_messages
        WHERE id = $1 AND status = 'PENDING' AND attempts = $2 FOR UPDATE SKIP LOCKED`,
       [emailId, attempt],
     );
     const row = rows[0];
-    if (!row) {
-      await client.query("COMMIT");
-      return;
-    }
+    if (!row) return;
     let error: string | null = null;
     try {
       const body = JSON.parse(unseal("email-body", row.body_ciphertext)) as { text: string; html: string | null };
@@ -111,13 +107,7 @@ async function sendQueuedEmail({ emailId, attempt }: EmailJob): Promise<void> {
       );
       if (next) await enqueueJob(client, EMAIL_QUEUE, { emailId: row.id, attempt: attempts } satisfies EmailJob, { startAfter: next });
     }
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The email queue for the job engine: several workers, so one slow SMTP answer does not hold up the rest. */
