@@ -3,10 +3,11 @@
 // server in DATABASE_URL, and stops it after the run.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { embeddedUrlFile } from "../lib/db/embedded-url";
 import { startMailCatcher } from "../lib/email/catcher";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -35,6 +36,14 @@ async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Prom
   } finally {
     await client.end();
   }
+}
+
+/** The portal's database on the embedded server it started in `dataDir` (lib/db/prepare.ts writes it). */
+async function embeddedDatabaseUrl(dataDir: string): Promise<string> {
+  const file = embeddedUrlFile(dataDir);
+  const url = existsSync(file) ? (await readFile(file, "utf8")).trim() : "";
+  if (!url) throw new Error(`the portal runs on its embedded PostgreSQL but did not write its address to ${file}`);
+  return url;
 }
 
 /** Admins by ADMIN_EMAILS (see the server's env below), one per spec that signs in as an admin. */
@@ -81,8 +90,6 @@ export default async function globalSetup() {
     const u = new URL(serverUrl);
     u.pathname = `/${name}`;
     env.DATABASE_URL = u.toString();
-    // For specs that must store what no input accepts (e2e/stored-instants.spec.ts).
-    process.env.E2E_DATABASE_URL = env.DATABASE_URL;
     dropDatabase = () => withAdmin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {});
   }
 
@@ -94,6 +101,9 @@ export default async function globalSetup() {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
   // The first run may build the app: allow for it.
   await waitForHealth(`http://localhost:${port}`, child, 600_000);
+  // For specs that must store what no input accepts (e2e/stored-instants.spec.ts): the portal's own
+  // database, on the server of DATABASE_URL or on the embedded one, whose port only the portal knows.
+  process.env.E2E_DATABASE_URL = env.DATABASE_URL ?? (await embeddedDatabaseUrl(dataDir));
 
   return async () => {
     if (child.exitCode === null) {
