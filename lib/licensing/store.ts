@@ -112,26 +112,38 @@ export async function findLicenses(q: Queryable, keyHashes: readonly string[]): 
  * reads all its machines, deactivated ones included, so a returning fingerprint
  * revives its own row.
  *
- * The lock and the read of the license with its plan are two statements: after
- * waiting for a concurrent update of the row, PostgreSQL re-checks a locked row
- * against the other rows of its join as they were when the statement began, so
- * `... JOIN plans ... FOR UPDATE OF l` found nothing when the wait was for a
+ * One statement locks and reads the license with its plan. After waiting for a
+ * concurrent update of the row, PostgreSQL re-checks a locked row against the
+ * other rows of its join as they were when the statement began, so
+ * `... JOIN plans ... FOR UPDATE OF l` finds nothing when the wait was for a
  * change of the license's plan (the activation answered NOT_FOUND, issue 11's
- * concurrent edits). The second statement reads what the change committed.
+ * concurrent edits). Only then — or for an unknown key — the row is locked
+ * alone and read again by id, which sees what the change committed; the usual
+ * activation stays one round trip for the license.
  */
 export async function lockLicense(client: pg.PoolClient, keyHash: string): Promise<LicenseWithMachines | null> {
-  const locked = await client.query<{ id: string }>({
+  let { rows } = await client.query<LicenseRow>({
     name: "lock-license-by-key-hash",
-    text: `SELECT id FROM licenses WHERE key_hash = $1 FOR UPDATE`,
+    text: `SELECT ${LICENSE_COLUMNS} FROM ${LICENSE_FROM} WHERE l.key_hash = $1 FOR UPDATE OF l`,
     values: [keyHash],
   });
-  const id = locked.rows[0]?.id;
-  if (id === undefined) return null;
-  const { rows } = await client.query<LicenseRow>({
-    name: "locked-license-by-id",
-    text: `SELECT ${LICENSE_COLUMNS} FROM ${LICENSE_FROM} WHERE l.id = $1`,
-    values: [id],
-  });
+  if (rows.length === 0) {
+    // Unknown key, or the join's re-check after a wait for a plan change (above):
+    // lock the row alone (no join to re-check), then read it with its plan in a
+    // statement that starts after that change committed.
+    const locked = await client.query<{ id: string }>({
+      name: "lock-license-row-by-key-hash",
+      text: `SELECT id FROM licenses WHERE key_hash = $1 FOR UPDATE`,
+      values: [keyHash],
+    });
+    const id = locked.rows[0]?.id;
+    if (id === undefined) return null;
+    ({ rows } = await client.query<LicenseRow>({
+      name: "locked-license-by-id",
+      text: `SELECT ${LICENSE_COLUMNS} FROM ${LICENSE_FROM} WHERE l.id = $1`,
+      values: [id],
+    }));
+  }
   const row = rows[0];
   if (!row) return null;
   const machines = await client.query<MachineRow>({
