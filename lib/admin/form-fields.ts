@@ -22,7 +22,13 @@ export function integer(min: number, max: number) {
   const decimal = (value: unknown) => (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value.trim()) : value);
   return z.preprocess(
     (value) => decimal(blankToUndefined(value)),
-    z.number({ error: "Must be a whole number" }).int("Must be a whole number").min(min).max(max),
+    // The message only for what is not a number: a schema-wide `error` would also replace the
+    // range checks' own messages, which name the bound ("…<=365").
+    z
+      .number({ error: (issue) => (issue.code === "invalid_type" ? "Must be a whole number" : undefined) })
+      .int("Must be a whole number")
+      .min(min)
+      .max(max),
   );
 }
 
