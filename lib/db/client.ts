@@ -37,8 +37,11 @@ function connections(): Connections {
   }
   if (!c) {
     // One breaker for both pools: whichever notices an unreachable database
-    // first makes both fail fast (lib/db/circuit-breaker.ts).
-    const breaker = new CircuitBreaker({ connectionString: url });
+    // first makes both fail fast (lib/db/circuit-breaker.ts). Its probe asks
+    // PostgreSQL itself (DATABASE_DIRECT_URL when set): through PgBouncer in
+    // transaction mode the probe's SELECT 1 would queue for a server connection
+    // behind every busy transaction, and a busy database would read as unreachable.
+    const breaker = new CircuitBreaker({ connectionString: process.env.DATABASE_DIRECT_URL || url });
     c = { url, breaker, pool: guardedPool(url, breaker, Number(process.env.DATABASE_POOL_SIZE ?? 10)) };
     store[KEY] = c;
   }
@@ -118,14 +121,26 @@ export function prisma(): PrismaClient {
 }
 
 /**
+ * The URL of PostgreSQL itself for what needs a session of its own: migrations
+ * (a session advisory lock), the job engine (pg-boss's LISTEN and advisory
+ * locks, the outbox listener) and the license cache's LISTEN.
+ * `DATABASE_DIRECT_URL` when set (DATABASE_URL then may point at PgBouncer in
+ * transaction mode, which hands a server session to another client after every
+ * transaction), else `DATABASE_URL`.
+ * @throws when neither is set
+ */
+export function directDatabaseUrl(): string {
+  return process.env.DATABASE_DIRECT_URL || databaseUrl();
+}
+
+/**
  * The process's listener of `NOTIFY license_changes` (lib/db/change-listener.ts),
- * on its own connection to `DATABASE_LISTEN_URL`, else `DATABASE_URL`: LISTEN
- * needs a session, so behind PgBouncer in transaction mode point
- * DATABASE_LISTEN_URL at PostgreSQL itself. Connects on first use.
+ * on its own connection to `DATABASE_LISTEN_URL` (the older, LISTEN-only name),
+ * else directDatabaseUrl(). Connects on first use.
  */
 export function changeListener(): ChangeListener {
   const c = connections();
-  return (c.listener ??= new ChangeListener(process.env.DATABASE_LISTEN_URL || c.url, "license_changes"));
+  return (c.listener ??= new ChangeListener(process.env.DATABASE_LISTEN_URL || directDatabaseUrl(), "license_changes"));
 }
 
 /** Connection counts of the open pools (`pg`: the license API's, `prisma`: everything else), for /metrics. */

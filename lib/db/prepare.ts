@@ -34,7 +34,8 @@ export async function prepareDatabase(log: (line: string) => void): Promise<Prep
     await writeFile(urlFile, `${url}\n`, { mode: 0o600 });
   }
   try {
-    const result = await migrate(url, { log });
+    // The migration lock is a session advisory lock: PostgreSQL itself, not PgBouncer in transaction mode.
+    const result = await migrate(process.env.DATABASE_DIRECT_URL || url, { log });
     log(result.applied.length ? `database migrated (${result.applied.length} applied)` : "database schema is up to date");
   } catch (error) {
     await embedded?.stop();

@@ -99,9 +99,9 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
       expireInSeconds: queue.expireInSeconds ?? 60,
     };
     // createQueue is "insert if absent" in pg-boss 10; updateQueue applies changed settings to an existing one.
-    await boss.createQueue(queue.name, { name: queue.name, ...settings });
-    await boss.updateQueue(queue.name, { name: queue.name, ...settings });
-    if (queue.cron) await boss.schedule(queue.name, queue.cron, {}, { tz: "UTC" });
+    await retryDeadlocks(() => boss.createQueue(queue.name, { name: queue.name, ...settings }), log);
+    await retryDeadlocks(() => boss.updateQueue(queue.name, { name: queue.name, ...settings }), log);
+    if (queue.cron) await retryDeadlocks(() => boss.schedule(queue.name, queue.cron!, {}, { tz: "UTC" }), log);
   }
 
   let stopped = false;
@@ -189,6 +189,25 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
       return stopping;
     },
   };
+}
+
+/**
+ * Runs `step` again (up to 5 times, after a short random pause) when PostgreSQL
+ * aborted it as a deadlock victim (SQLSTATE 40P01). pg-boss 10's create_queue
+ * locks its queue table and creates a partition: several instances starting at
+ * once on a fresh database can deadlock there, and the victim's step must simply
+ * run again (it is an upsert). Any other error is thrown at once.
+ */
+async function retryDeadlocks<T>(step: () => Promise<T>, log: (line: string) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if ((error as { code?: string }).code !== "40P01" || attempt >= 5) throw error;
+      log(`pg-boss: deadlock while creating queues (attempt ${attempt}); retrying`);
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
 }
 
 /** Handles a fetched batch concurrently; a throwing job fails alone (pg-boss completes the others). */

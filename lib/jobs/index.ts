@@ -5,6 +5,7 @@
 // no running engine; its rows wait in the outbox until one runs.
 import { startJobEngine, type JobEngine } from "./engine";
 import { appQueues } from "./app-queues";
+import { directDatabaseUrl } from "../db/client";
 
 const KEY = Symbol.for("license-portal.jobs");
 const store = globalThis as unknown as { [KEY]?: Promise<JobEngine> };
@@ -13,13 +14,12 @@ export { enqueueJob, type EnqueueOptions } from "./outbox";
 export { ABORT_MARGIN_MS, shutdownGraceMs, type JobEngine } from "./engine";
 
 /**
- * Starts this process's workers on DATABASE_URL (once; later calls return the
- * same engine). `JOBS_WORKERS=0` starts none (an instance that only serves
+ * Starts this process's workers on directDatabaseUrl() (DATABASE_DIRECT_URL,
+ * else DATABASE_URL: pg-boss needs a session; once; later calls return the same engine). `JOBS_WORKERS=0` starts none (an instance that only serves
  * requests; another instance must run workers).
  */
 export function startJobs(options: { log?: (line: string) => void } = {}): Promise<JobEngine> {
-  const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("DATABASE_URL is not set");
+  const url = directDatabaseUrl();
   store[KEY] ??= startJobEngine({ connectionString: url, queues: appQueues(), work: process.env.JOBS_WORKERS !== "0", log: options.log }).catch(
     (error: unknown) => {
       store[KEY] = undefined;
