@@ -9,13 +9,14 @@ import { requireAdmin } from "@/lib/admin/guard";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
-function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
+function Figure({ label, value, testId, note }: { label: string; value: string; testId: string; note?: string }) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-4">
       <dt className="text-sm text-slate-600">{label}</dt>
       <dd className="text-2xl font-bold tabular-nums" data-testid={testId}>
         {value}
       </dd>
+      {note ? <dd className="text-xs text-slate-600">{note}</dd> : null}
     </div>
   );
 }
@@ -55,7 +56,12 @@ export default async function DashboardPage(props: { searchParams: Promise<{ ran
         <Figure label={`Validations, ${range} days`} value={formatCount(totals.validations)} testId="total-validations" />
         <Figure label={`Activations, ${range} days`} value={formatCount(totals.activations)} testId="total-activations" />
         <Figure label={`Failures, ${range} days`} value={formatCount(totals.failures)} testId="total-failures" />
-        <Figure label="Machines holding a seat now" value={formatCount(totals.activeMachinesNow)} testId="total-machines" />
+        <Figure
+          label="Machines holding a seat"
+          value={formatCount(totals.activeMachinesNow)}
+          testId="total-machines"
+          note={`Counted at ${data.seatsCountedAt.toISOString().slice(11, 16)} UTC, every 5 minutes`}
+        />
         <Figure label={`New licenses, ${range} days`} value={formatCount(totals.newLicenses)} testId="total-new-licenses" />
         <Figure
           label={`Revenue, ${range} days`}

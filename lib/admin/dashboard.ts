@@ -4,9 +4,13 @@
 // revenue per day per currency (one Payment row per sum Stripe collected, see
 // lib/payments/webhooks/payments.ts), release downloads per day and per release
 // (release_downloads, counted by lib/releases/downloads.ts), and licenses by status now. Every query
-// groups in the database; days without rows are filled with zeros here.
+// groups in the database; days without rows are filled with zeros here. Licenses by status and
+// machines per day come from counts the database keeps (exact), the seats held now from a count
+// taken every few minutes (dashboard-counters.ts): counting the whole tables on each view took
+// seconds at 10⁶ licenses.
 import { sumMinorUnits } from "../catalog/money";
 import { prisma } from "../db/client";
+import { licensesByStatus, machineChangesByDay, seatsInUse } from "./dashboard-counters";
 import { LICENSE_STATUSES } from "./license-search";
 
 export const RANGES = [7, 30, 90] as const;
@@ -37,6 +41,8 @@ export type Dashboard = {
   byStatus: { status: (typeof LICENSE_STATUSES)[number]; count: number }[];
   /** the most downloaded releases of the range, most first (at most 10) */
   releaseDownloads: ReleaseDownloads[];
+  /** when totals.activeMachinesNow was counted (every few minutes; never more than 15 minutes before the view) */
+  seatsCountedAt: Date;
   totals: { validations: number; activations: number; failures: number; newLicenses: number; activeMachinesNow: number; licenses: number; downloads: number };
 };
 
@@ -59,22 +65,15 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
   const db = prisma();
 
   // Days travel as 'YYYY-MM-DD' text both ways, so no session time zone can shift them.
-  const [usage, machines, created, payments, statuses, activeNow, downloads, byRelease] = await Promise.all([
+  const [usage, machines, created, payments, statuses, seats, downloads, byRelease] = await Promise.all([
     db.$queryRaw<{ day: string; validations: number; activations: number; failures: number }[]>`
       SELECT day::text AS day, sum(validations)::int AS validations, sum(activations)::int AS activations, sum(failures)::int AS failures
       FROM usage_daily WHERE day >= ${isoDay(from)}::date AND day < ${isoDay(end)}::date GROUP BY day`,
     // Machines in use at the end of each day = activated so far − deactivated so far (a machine is
-    // deactivated after its activation; a revived one is active again with no deactivation). Both are
-    // counted per day in one pass over machines, those before the range on its first day, and summed
-    // up below: one scan, however many days.
-    db.$queryRaw<{ day: string; activated: number; deactivated: number }[]>`
-      SELECT day, sum(activated)::int AS activated, sum(deactivated)::int AS deactivated FROM (
-        SELECT to_char(greatest(activated_at, ${from}) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, 1 AS activated, 0 AS deactivated
-        FROM machines WHERE activated_at < ${end}
-        UNION ALL
-        SELECT to_char(greatest(deactivated_at, ${from}) AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 0, 1
-        FROM machines WHERE deactivated_at < ${end}
-      ) AS changes GROUP BY day`,
+    // deactivated after its activation; a revived one is active again with no deactivation), from
+    // the per-day counts the database keeps (dashboard-counters.ts), those before the range on its
+    // first day, summed up below.
+    machineChangesByDay(isoDay(from), isoDay(end)),
     db.$queryRaw<{ day: string; count: number }[]>`
       SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS count
       FROM licenses WHERE created_at >= ${from} AND created_at < ${end} GROUP BY 1`,
@@ -82,20 +81,10 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
     db.$queryRaw<{ day: string; currency: string; cents: string }[]>`
       SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, currency, sum(amount_cents)::text AS cents
       FROM payments WHERE created_at >= ${from} AND created_at < ${end} GROUP BY 1, 2`,
-    // The status the license API would answer (an ACTIVE license past its expiry is EXPIRED).
-    db.$queryRaw<{ status: string; count: number }[]>`
-      SELECT CASE WHEN status = 'ACTIVE' AND expires_at IS NOT NULL AND expires_at <= ${now} THEN 'EXPIRED' ELSE status::text END AS status,
-             count(*)::int AS count
-      FROM licenses GROUP BY 1`,
-    // Seats held now: a floating machine past its heartbeat deadline holds none (decision.ts isMachineLive), and
-    // per license no more machines than its seats (decision.ts seatHolders).
-    db.$queryRaw<{ count: number }[]>`
-      SELECT coalesce(sum(least(live.n, coalesce(l.max_machines, p.max_machines))), 0)::int AS count
-      FROM (
-        SELECT m.license_id, count(*) AS n FROM machines m JOIN licenses l ON l.id = m.license_id JOIN plans p ON p.id = l.plan_id
-        WHERE m.deactivated_at IS NULL AND (NOT p.floating OR m.heartbeat_deadline IS NULL OR m.heartbeat_deadline > ${now})
-        GROUP BY m.license_id
-      ) live JOIN licenses l ON l.id = live.license_id JOIN plans p ON p.id = l.plan_id`,
+    // The status the license API would answer (an ACTIVE license past its expiry is EXPIRED): exact, from kept counts.
+    licensesByStatus(now),
+    // Seats held now: counted every few minutes over the whole machines table (dashboard-counters.ts).
+    seatsInUse(now),
     db.$queryRaw<{ day: string; count: number }[]>`
       SELECT day::text AS day, sum(downloads)::int AS count
       FROM release_downloads WHERE day >= ${isoDay(from)}::date AND day < ${isoDay(end)}::date GROUP BY day`,
@@ -136,8 +125,7 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
     return { currency, totalCents: sumMinorUnits(series.map((d) => d.amountCents)), days: series };
   });
 
-  const counts = new Map(statuses.map((s) => [s.status, s.count]));
-  const byStatus = LICENSE_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 }));
+  const byStatus = LICENSE_STATUSES.map((status) => ({ status, count: statuses.get(status) ?? 0 }));
   const sum = (field: keyof Omit<DayFigures, "day">) => figures.reduce((total, d) => total + d[field], 0);
 
   return {
@@ -148,12 +136,13 @@ export async function loadDashboard(range: Range, now = new Date()): Promise<Das
     revenue,
     byStatus,
     releaseDownloads: byRelease,
+    seatsCountedAt: seats.takenAt,
     totals: {
       validations: sum("validations"),
       activations: sum("activations"),
       failures: sum("failures"),
       newLicenses: sum("newLicenses"),
-      activeMachinesNow: activeNow[0]?.count ?? 0,
+      activeMachinesNow: seats.seats,
       licenses: byStatus.reduce((total, s) => total + s.count, 0),
       downloads: sum("downloads"),
     },

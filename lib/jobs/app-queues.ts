@@ -1,5 +1,6 @@
 // Every queue the portal's workers serve. A capability with background work
 // declares its queue next to its code and is listed here once.
+import { dashboardCountersQueue } from "../admin/dashboard-counters";
 import { usageQueue } from "../analytics/usage-recorder";
 import { emailQueue } from "../email/outbox";
 import { lifecyclePruneQueue, lifecycleRemindersQueue, lifecycleTickQueue } from "../lifecycle/queues";
@@ -8,5 +9,5 @@ import { deliveryQueue } from "../webhooks/deliver";
 import type { QueueDefinition } from "./queue";
 
 export function appQueues(): QueueDefinition[] {
-  return [deliveryQueue, emailQueue, lifecycleTickQueue, lifecycleRemindersQueue, lifecyclePruneQueue, fileCleanupQueue, usageQueue];
+  return [deliveryQueue, emailQueue, lifecycleTickQueue, lifecycleRemindersQueue, lifecyclePruneQueue, fileCleanupQueue, usageQueue, dashboardCountersQueue];
 }

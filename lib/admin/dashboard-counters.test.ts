@@ -1,0 +1,126 @@
+// The dashboard's figures from the counts the database keeps (dashboard-counters.ts)
+// must stay what counting the whole tables gives, whatever statements changed the
+// rows: bulk updates, deletes, revivals, transfers, and before and after the deltas
+// are folded. The oracle is the dashboard's former whole-table SQL.
+import { beforeAll, describe, expect, it } from "vitest";
+import { db, prisma } from "../db/client";
+import { setupTestDatabase } from "../test/database";
+import { createLicense } from "../test/licenses";
+import { loadDashboard } from "./dashboard";
+import { foldCounters, SEAT_SNAPSHOT_MAX_AGE_MS, takeSeatSnapshot } from "./dashboard-counters";
+
+setupTestDatabase();
+
+const NOW = new Date("2041-03-10T12:00:00Z");
+const at = (iso: string) => new Date(iso);
+
+/** Licenses by the status the license API answers at `now`, counted over the whole table. */
+async function statusesByScan(now: Date) {
+  const { rows } = await db().query<{ status: string; count: number }>(
+    `SELECT CASE WHEN status = 'ACTIVE' AND expires_at IS NOT NULL AND expires_at <= $1 THEN 'EXPIRED' ELSE status::text END AS status,
+            count(*)::int AS count FROM licenses GROUP BY 1`,
+    [now],
+  );
+  const counts = new Map(rows.map((r) => [r.status, r.count]));
+  return ["ACTIVE", "SUSPENDED", "REVOKED", "EXPIRED"].map((status) => ({ status, count: counts.get(status) ?? 0 }));
+}
+
+/** Machines activated and not yet deactivated at the end of each of the dashboard's days, over the whole table. */
+async function machinesInUseByScan(days: string[]) {
+  const { rows } = await db().query<{ day: string; count: number }>(
+    `SELECT d::date::text AS day, (SELECT count(*)::int FROM machines
+       WHERE activated_at < d + interval '1 day' AND (deactivated_at IS NULL OR deactivated_at >= d + interval '1 day')) AS count
+     FROM unnest($1::timestamptz[]) AS d`,
+    [days.map((d) => `${d}T00:00:00Z`)],
+  );
+  return rows.map((r) => r.count);
+}
+
+async function expectFiguresAsByScan(now: Date) {
+  const dashboard = await loadDashboard(7, now);
+  expect(dashboard.byStatus).toEqual(await statusesByScan(now));
+  expect(dashboard.days.map((d) => d.activeMachines)).toEqual(await machinesInUseByScan(dashboard.days.map((d) => d.day)));
+  expect(dashboard.totals.licenses).toBe(await prisma().license.count());
+}
+
+let licenseIds: string[] = [];
+
+beforeAll(async () => {
+  const made = [];
+  for (let i = 0; i < 6; i++) made.push(await createLicense({ expiresAt: at("2041-06-01T00:00:00Z") }));
+  licenseIds = made.map((m) => m.license.id);
+  // Machines over the week before NOW, some deactivated inside it.
+  await prisma().machine.createMany({
+    data: licenseIds.flatMap((licenseId, i) => [
+      { licenseId, fingerprint: `a${i}`, activatedAt: at(`2041-03-0${1 + i}T10:00:00Z`) },
+      { licenseId, fingerprint: `b${i}`, activatedAt: at("2041-02-20T10:00:00Z"), deactivatedAt: at(`2041-03-0${4 + (i % 4)}T08:00:00Z`) },
+    ]),
+  });
+});
+
+describe("the dashboard's kept counts", () => {
+  it("match counting the whole tables after inserts", async () => {
+    await expectFiguresAsByScan(NOW);
+  });
+
+  it("follow bulk status and expiry changes, deletes and machine revivals and transfers, before and after folding", async () => {
+    // One statement changing several licenses' status, another moving expiries into the past and to "never".
+    await prisma().license.updateMany({ where: { id: { in: licenseIds.slice(0, 3) } }, data: { status: "SUSPENDED" } });
+    await prisma().license.updateMany({ where: { id: { in: licenseIds.slice(2, 5) } }, data: { expiresAt: at("2041-01-15T00:00:00Z") } });
+    await prisma().license.update({ where: { id: licenseIds[5]! }, data: { expiresAt: null, status: "REVOKED" } });
+    // Updates that move neither status nor expiry day change nothing.
+    await prisma().license.updateMany({ data: { lastValidatedAt: NOW } });
+    await prisma().machine.updateMany({ data: { lastSeenAt: NOW } });
+    // Deactivate a week-old machine, revive a deactivated one, move one to another license.
+    await prisma().machine.updateMany({ where: { fingerprint: "a0" }, data: { deactivatedAt: at("2041-03-09T09:00:00Z") } });
+    await prisma().machine.updateMany({ where: { fingerprint: "b1" }, data: { deactivatedAt: null } });
+    await prisma().machine.updateMany({ where: { fingerprint: "a2" }, data: { licenseId: licenseIds[3]!, activatedAt: at("2041-03-08T00:00:00Z") } });
+    await expectFiguresAsByScan(NOW);
+    // A license deleted with its machines (cascade) leaves the counts.
+    await prisma().license.delete({ where: { id: licenseIds[4]! } });
+    await expectFiguresAsByScan(NOW);
+
+    const folded = await foldCounters();
+    expect(folded.after).toBeLessThan(folded.before);
+    await expectFiguresAsByScan(NOW);
+    // Folding twice changes nothing.
+    await foldCounters();
+    await expectFiguresAsByScan(NOW);
+  });
+
+  it("count a license that expires today as EXPIRED from its instant on, not from the day's start", async () => {
+    const today = await createLicense({ expiresAt: at("2041-03-10T18:00:00Z") });
+    const morning = await statusesByScan(at("2041-03-10T17:59:59Z"));
+    expect((await loadDashboard(7, at("2041-03-10T17:59:59Z"))).byStatus).toEqual(morning);
+    const evening = await loadDashboard(7, at("2041-03-10T18:00:00Z"));
+    expect(evening.byStatus).toEqual(await statusesByScan(at("2041-03-10T18:00:00Z")));
+    expect(evening.byStatus.find((s) => s.status === "EXPIRED")!.count).toBe(morning.find((s) => s.status === "EXPIRED")!.count + 1);
+    await prisma().license.delete({ where: { id: today.license.id } });
+  });
+
+  it("empty with a TRUNCATE of the tables", async () => {
+    await db().query("TRUNCATE machines");
+    await expectFiguresAsByScan(NOW);
+  });
+});
+
+describe("the seats held now", () => {
+  it("are shown as last counted, with the time counted, and recounted once older than 15 minutes", async () => {
+    const seatNow = at("2042-01-01T10:00:00Z");
+    const { license } = await createLicense({ expiresAt: null, maxMachines: 3 });
+    await prisma().machine.create({ data: { licenseId: license.id, fingerprint: "s1", activatedAt: at("2041-12-31T00:00:00Z") } });
+    const counted = await takeSeatSnapshot(seatNow);
+    expect(counted).toEqual({ seats: 1, takenAt: seatNow });
+
+    // A machine activated after the count shows at the next count, not before.
+    await prisma().machine.create({ data: { licenseId: license.id, fingerprint: "s2", activatedAt: at("2041-12-31T00:00:00Z") } });
+    const soon = await loadDashboard(7, new Date(seatNow.getTime() + SEAT_SNAPSHOT_MAX_AGE_MS));
+    expect(soon.totals.activeMachinesNow).toBe(1);
+    expect(soon.seatsCountedAt).toEqual(seatNow);
+
+    const later = new Date(seatNow.getTime() + SEAT_SNAPSHOT_MAX_AGE_MS + 1000);
+    const stale = await loadDashboard(7, later);
+    expect(stale.totals.activeMachinesNow).toBe(2);
+    expect(stale.seatsCountedAt).toEqual(later);
+  });
+});
