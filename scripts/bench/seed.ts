@@ -100,3 +100,45 @@ export async function growTo(client: pg.Client, data: BenchData, keys: { aesKey:
   await client.query("VACUUM ANALYZE machines");
   await client.query("VACUUM ANALYZE users");
 }
+
+/**
+ * A vendor's history beside its licenses, `total` rows each (idempotent: tops each table up):
+ * Stripe events (2 % FAILED, 10 % IGNORED), audit entries (license actions by admins and
+ * Stripe) and emails (1 % FAILED, 1 % PENDING), spread over the licenses' 700 days.
+ */
+export async function seedHistory(client: pg.Client, total: number): Promise<void> {
+  const have = async (table: string) => Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
+  const at = (g: string) => `now() - (${g} % 700) * interval '1 day' - (${g} % 86400) * interval '1 second'`;
+  for (let from = await have("stripe_events"); from < total; from += CHUNK) {
+    await client.query(
+      `INSERT INTO stripe_events (id, type, status, error, payload, received_at, processed_at)
+       SELECT 'evt_bench_' || g, CASE WHEN g % 3 = 0 THEN 'invoice.paid' ELSE 'checkout.session.completed' END,
+              (CASE WHEN g % 50 = 0 THEN 'FAILED' WHEN g % 10 = 0 THEN 'IGNORED' ELSE 'PROCESSED' END)::"StripeEventStatus",
+              CASE WHEN g % 50 = 0 THEN 'bench failure' END,
+              jsonb_build_object('id', 'evt_bench_' || g, 'data', jsonb_build_object('object', jsonb_build_object('id', 'cs_bench_' || g))),
+              ${at("g")}, ${at("g")}
+       FROM generate_series($1::int, $2::int) AS g`,
+      [from, Math.min(total, from + CHUNK) - 1],
+    );
+  }
+  for (let from = await have("audit_logs"); from < total; from += CHUNK) {
+    await client.query(
+      `INSERT INTO audit_logs (at, actor_type, actor_label, action, target_type, target_id, ip)
+       SELECT ${at("g")}, CASE WHEN g % 4 = 0 THEN 'user' ELSE 'stripe' END, CASE WHEN g % 4 = 0 THEN 'bench-admin@example.com' END,
+              CASE WHEN g % 4 = 0 THEN 'license.updated' ELSE 'license.created' END, 'license', md5(g::text)::uuid::text, '127.0.0.1'
+       FROM generate_series($1::int, $2::int) AS g`,
+      [from, Math.min(total, from + CHUNK) - 1],
+    );
+  }
+  for (let from = await have("email_messages"); from < total; from += CHUNK) {
+    await client.query(
+      `INSERT INTO email_messages (kind, to_address, subject, body_ciphertext, status, attempts, sent_at, created_at, updated_at)
+       SELECT 'license_key', 'bench-customer-' || (g % 250000) || '@example.com', 'Your license key', 'x',
+              (CASE WHEN g % 100 = 0 THEN 'FAILED' WHEN g % 100 = 1 THEN 'PENDING' ELSE 'SENT' END)::"EmailStatus", 1,
+              CASE WHEN g % 100 > 1 THEN ${at("g")} END, ${at("g")}, ${at("g")}
+       FROM generate_series($1::int, $2::int) AS g`,
+      [from, Math.min(total, from + CHUNK) - 1],
+    );
+  }
+  for (const table of ["stripe_events", "audit_logs", "email_messages"]) await client.query(`VACUUM ANALYZE ${table}`);
+}
