@@ -155,6 +155,32 @@ describe("huge numbers", () => {
   });
 });
 
+describe("whole numbers and repeated names in query strings", () => {
+  it("refuses limit/offset spelled other than in decimal digits (0x10, ' 2', 2e0, +2, 2.0, full-width) with 400, on every list", async () => {
+    const spelled = fc.constantFrom("0x10", "0X10", "0b11", "0o7", " 2", "2 ", "+2", "2e0", "1E1", "2.0", "２", "1_0", "Infinity");
+    const lists = fc.constantFrom("licenses", "customers");
+    await fc.assert(
+      fc.asyncProperty(lists, fc.constantFrom("limit", "offset"), spelled, async (list, name, value) => {
+        const res = await admin("GET", list, undefined, { query: `${name}=${encodeURIComponent(value)}` });
+        expectRefused(res, name, `${list}?${name}=${value}`);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("refuses a query parameter given twice (two addresses in ?email=, two page sizes) with 400 naming it", async () => {
+    for (const [list, query, name] of [
+      ["licenses", "email=kim.park%40example.test&email=kim_park%40example.test", "email"],
+      ["licenses", "limit=1&limit=500", "limit"],
+      ["customers", "email=a%40example.test&email=a%40example.test", "email"],
+      ["plans", "product=a&product=b", "product"],
+    ] as const) {
+      expectRefused(await admin("GET", list, undefined, { query }), name, `${list}?${query}`);
+    }
+    expect((await admin("GET", "licenses", undefined, { query: "limit=&limit=5" })).status).toBe(200);
+  });
+});
+
 // ---------------------------------------------------------------- negative and zero durations
 
 describe("negative and zero durations", () => {

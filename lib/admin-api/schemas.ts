@@ -4,7 +4,7 @@
 // and never a 5xx from PostgreSQL.
 import { z } from "zod";
 import { ApiError } from "../http/errors";
-import { email, instant, text } from "../http/input";
+import { email, instant, integerText, text } from "../http/input";
 import { FOREIGN_KEY_PATTERN } from "../licensing/keys";
 import { lemonSqueezyId, planChanges, planColumns } from "../catalog/plan-schema";
 
@@ -91,19 +91,8 @@ export const listLicensesQuery = z.object({
     .optional()
     .meta({ description: "Only licenses in this status; `EXPIRED` includes active licenses past their expiry.", examples: ["ACTIVE"] }),
   plan: slug.optional().meta({ description: "Only licenses of this plan (slug).", examples: ["zenpad-pro"] }),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, "Must be an integer")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(500))
-    .default(100)
-    .meta({ description: "Page size, 1-500.", examples: ["100"] }),
-  offset: z
-    .string()
-    .regex(/^\d{1,9}$/, "Must be a non-negative integer")
-    .transform(Number)
-    .default(0)
-    .meta({ description: "Licenses to skip, for the next page.", examples: ["0"] }),
+  limit: integerText(1, 500, "Page size, 1-500.").default(100).meta({ examples: ["100"] }),
+  offset: integerText(0, 999_999_999, "Licenses to skip, for the next page.").default(0).meta({ examples: ["0"] }),
 });
 
 export const listPlansQuery = z.object({ product: slug.optional().meta({ description: "Only this product's plans (slug).", examples: ["zenpad"] }) });
@@ -111,19 +100,8 @@ export const listPlansQuery = z.object({ product: slug.optional().meta({ descrip
 export const listCustomersQuery = z.object({
   // Exact, case-insensitive equality (API.md "Input domain"), never a pattern.
   email: email.optional().meta({ description: "Only the customer with this address (exact, case-insensitive).", examples: ["ada@example.com"] }),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, "Must be an integer")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(500))
-    .default(100)
-    .meta({ description: "Page size, 1-500.", examples: ["100"] }),
-  offset: z
-    .string()
-    .regex(/^\d{1,9}$/, "Must be a non-negative integer")
-    .transform(Number)
-    .default(0)
-    .meta({ description: "Customers to skip, for the next page.", examples: ["0"] }),
+  limit: integerText(1, 500, "Page size, 1-500.").default(100).meta({ examples: ["100"] }),
+  offset: integerText(0, 999_999_999, "Customers to skip, for the next page.").default(0).meta({ examples: ["0"] }),
 });
 
 export const exportQuery = z.object({
@@ -138,12 +116,21 @@ export const exportQuery = z.object({
 
 /**
  * Validates query parameters. An empty value counts as absent (`?email=&status=ACTIVE`
- * is how forms and the contract's own template send them); the last value wins for a
- * repeated name.
+ * is how forms and the contract's own template send them). A name given twice with
+ * values (`?email=a@x.test&email=b@x.test`, `?limit=1&limit=500`) is a 400 naming it:
+ * which one counts would be a guess (frameworks differ: first, last or an array), and
+ * two addresses in one filter is an input holding several addresses (API.md).
  */
 export function parseQuery<T>(query: URLSearchParams, schema: z.ZodType<T>): T {
-  const given = Object.fromEntries([...query].filter(([, value]) => value !== ""));
-  const result = schema.safeParse(given);
+  const entries = [...query].filter(([, value]) => value !== "");
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const [name] of entries) (seen.has(name) ? repeated : seen).add(name);
+  if (repeated.size > 0) {
+    const issues = [...repeated].map((name) => ({ path: name, message: "Given more than once; send it once" }));
+    throw new ApiError("BAD_REQUEST", "Invalid query parameters", { issues });
+  }
+  const result = schema.safeParse(Object.fromEntries(entries));
   if (result.success) return result.data;
   const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
   throw new ApiError("BAD_REQUEST", "Invalid query parameters", { issues });

@@ -3,6 +3,7 @@
 // console uses too.
 import { z } from "zod";
 import { parseJsonBody } from "../http/errors";
+import { integerText } from "../http/input";
 import { jsonResponse, type ApiResponse } from "../http/types";
 import {
   createEndpoint,
@@ -46,8 +47,8 @@ export async function deleteWebhookEndpoint(ctx: AdminContext, [id]: string[]): 
 
 export const deliveriesQuery = z.object({
   status: z.enum(["PENDING", "SUCCEEDED", "FAILED"]).optional().meta({ description: "Only deliveries in this state." }),
-  limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: "Page size, 1-500." }),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0).meta({ description: "Deliveries to skip, for the next page." }),
+  limit: integerText(1, 500, "Page size, 1-500.").default(100),
+  offset: integerText(0, 1_000_000, "Deliveries to skip, for the next page.").default(0),
 });
 
 export async function getWebhookDeliveries(ctx: AdminContext, [id]: string[]): Promise<ApiResponse> {

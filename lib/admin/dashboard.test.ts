@@ -125,6 +125,6 @@ describe("loadDashboard", () => {
 
 describe("parseRange", () => {
   it("accepts 7, 30 and 90 and falls back to 30", () => {
-    expect([parseRange("7"), parseRange("90"), parseRange("30"), parseRange("15"), parseRange(undefined), parseRange("x")]).toEqual([7, 90, 30, 30, 30, 30]);
+    expect([parseRange("7"), parseRange("90"), parseRange("30"), parseRange("15"), parseRange(undefined), parseRange("x"), parseRange("0x7"), parseRange(" 7"), parseRange("7e0"), parseRange(["7"])]).toEqual([7, 90, 30, 30, 30, 30, 30, 30, 30, 30]);
   });
 });

@@ -10,6 +10,7 @@
 // seconds at 10⁶ licenses.
 import { sumMinorUnits } from "../catalog/money";
 import { prisma } from "../db/client";
+import { parseDecimalInteger } from "../http/input";
 import { licensesByStatus, machineChangesByDay, seatsInUse } from "./dashboard-counters";
 import { LICENSE_STATUSES } from "./license-search";
 
@@ -47,8 +48,9 @@ export type Dashboard = {
 };
 
 export function parseRange(value: unknown): Range {
-  const n = Number(value);
-  return (RANGES as readonly number[]).includes(n) ? (n as Range) : 30;
+  // Decimal digits only: Number() read "0x1e" and "3e1" as 30, and a repeated ?range= (an array) as its one item.
+  const n = typeof value === "string" ? parseDecimalInteger(value) : null;
+  return n !== null && (RANGES as readonly number[]).includes(n) ? (n as Range) : 30;
 }
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);

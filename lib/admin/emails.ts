@@ -9,12 +9,12 @@ import { resendEmail } from "../email/outbox";
 import { ApiError } from "../http/errors";
 import { id } from "./form-fields";
 import { adminActor, type ActionResult, type ConsoleAdmin } from "./guard";
-import { pageOf, COUNT_CAP, type Page } from "./paging";
+import { pageOf, pageParam, COUNT_CAP, type Page } from "./paging";
 
 export const EMAIL_LIST_STATUSES = ["PENDING", "FAILED"] as const;
 export const emailSearchSchema = z.object({
   status: z.enum(EMAIL_LIST_STATUSES).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: pageParam,
 });
 
 export type OutboxEmailRow = {

@@ -1,7 +1,7 @@
 // zod fields for HTML form values, which arrive as strings: an empty input is
 // "not given", a checkbox is "on" or absent, a date input is YYYY-MM-DD.
 import { z } from "zod";
-import { isInstantInRange, text } from "../http/input";
+import { isInstantInRange, parseDecimalInteger, text } from "../http/input";
 
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
@@ -14,12 +14,13 @@ export const confirmed = z.literal("yes", { error: "Confirm this action first." 
 export const checkbox = z.preprocess((value) => value === "on" || value === "true", z.boolean());
 
 /**
- * A whole number typed in decimal digits (an optional sign, surrounding space ignored), within
- * `min`..`max`. Not z.coerce.number: Number() also reads "0x10" as 16, "1e2" as 100 and " " as 0,
- * so a mistyped field changed a license by an amount nobody wrote.
+ * A whole number typed in decimal digits (an optional leading minus and nothing else: the shared
+ * rule of lib/http/input.ts, parseDecimalInteger), within `min`..`max`. Not z.coerce.number:
+ * Number() also reads "0x10" as 16, "1e2" as 100 and " " as 0, so a mistyped field changed a
+ * license by an amount nobody wrote.
  */
 export function integer(min: number, max: number) {
-  const decimal = (value: unknown) => (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value.trim()) : value);
+  const decimal = (value: unknown) => (typeof value === "string" ? (parseDecimalInteger(value) ?? value) : value);
   return z.preprocess(
     (value) => decimal(blankToUndefined(value)),
     // The message only for what is not a number: a schema-wide `error` would also replace the

@@ -1,5 +1,5 @@
 // One page of a list that is paged in the database (skip/take plus a count).
-import { z } from "zod";
+import { integerText } from "../http/input";
 
 /**
  * `total` is counted up to COUNT_CAP; `totalCapped` says there are more. An
@@ -21,4 +21,4 @@ export function pageOf<T>(items: T[], counted: number, page: number, perPage: nu
 }
 
 /** The `page` query parameter of a console list; anything malformed is page 1 rather than an error page. */
-export const pageParam = z.coerce.number().int().min(1).max(100_000).catch(1);
+export const pageParam = integerText(1, 100_000).catch(1);

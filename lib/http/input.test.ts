@@ -8,6 +8,8 @@ import {
   emailToAscii,
   instant,
   instantToJson,
+  integerText,
+  parseDecimalInteger,
   isWellFormedText,
   parseEmailAddress,
   parseInstant,
@@ -170,6 +172,42 @@ describe("instant", () => {
         expect(parseInstant(shown)?.getTime()).toBe(Math.min(Math.max(date.getTime(), INSTANT_MIN_MS), INSTANT_MAX_MS));
       }),
     );
+  });
+});
+
+describe("integerText (whole numbers in query parameters and form fields)", () => {
+  const seats = integerText(1, 1000);
+
+  it("reads every in-range integer written in decimal digits as that integer", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), fc.nat({ max: 3 }), (n, zeros) => {
+        expect(seats.parse(String(n))).toBe(n);
+        expect(seats.parse("0".repeat(zeros) + String(n))).toBe(n);
+      }),
+    );
+  });
+
+  it("refuses what Number() and z.coerce.number read as a number but nobody typed as one (the issue's 0x2, ' 2', 2e0)", () => {
+    const spelled = ["0x2", "0X2", "0b10", "0o2", " 2", "2 ", "\t2", "2\n", "+2", "2e0", "2E0", "2.0", "2.", ".2e1", "1_0", "2,0", "Infinity", "NaN", "", " ", "２", "٢", "2\u0000", "-0x1", "0", "1001", "-1", "99999999999999999"];
+    for (const value of spelled) expect(seats.safeParse(value).success, JSON.stringify(value)).toBe(false);
+  });
+
+  it("accepts a string only when it is exactly the decimal text of the integer it answers", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.stringMatching(/^[-+ 0-9.eExXob_]{0,8}$/)), (value) => {
+        const result = integerText(-1_000_000, 1_000_000).safeParse(value);
+        if (!result.success) return;
+        expect(value).toMatch(/^-?\d+$/);
+        expect(BigInt(value)).toBe(BigInt(result.data));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("parseDecimalInteger refuses values past 2^53 instead of rounding them", () => {
+    expect(parseDecimalInteger("9007199254740991")).toBe(9007199254740991);
+    expect(parseDecimalInteger("9007199254740993")).toBeNull();
+    expect(parseDecimalInteger("-0")).toBe(0);
   });
 });
 

@@ -193,6 +193,47 @@ export function instantToJson(value: Date | null | undefined): string | null {
   return new Date(Math.min(Math.max(ms, INSTANT_MIN_MS), INSTANT_MAX_MS)).toISOString();
 }
 
+// ---------------------------------------------------------------- integers in text
+
+/** Decimal digits with an optional leading minus; at most 16 digits, so Number() of it is exact. */
+const DECIMAL_INTEGER = /^-?\d{1,16}$/;
+
+/**
+ * The whole number `value` spells in plain decimal digits (an optional leading
+ * `-`, nothing else: no space, no `+`, no `0x`/`0o`/`0b`, no exponent, no
+ * fraction, no digit separators), or null. Number() and z.coerce.number read
+ * "0x10" as 16, "1e2" as 100, " 2" as 2 and "" as 0; this reads only what a
+ * person types as a whole number.
+ */
+export function parseDecimalInteger(value: string): number | null {
+  if (typeof value !== "string" || !DECIMAL_INTEGER.test(value)) return null;
+  const n = Number(value);
+  return Number.isSafeInteger(n) ? (Object.is(n, -0) ? 0 : n) : null;
+}
+
+/**
+ * The one type for a whole number that arrives as text (a query parameter, a
+ * form field): decimal digits only ({@link parseDecimalInteger}) within
+ * `min`..`max` (both safe integers), parsed to a number. Anything else is a zod
+ * issue naming the bounds (400 on the API, a field error in the console). JSON
+ * bodies carry numbers as JSON numbers instead (`z.number().int()` with bounds).
+ * JSON Schema: `{type: "string", pattern: "^-?[0-9]{1,16}$"}`.
+ */
+export function integerText(min: number, max: number, description?: string) {
+  const message = `Must be a whole number from ${min} to ${max}, in decimal digits`;
+  const schema = z
+    .string()
+    .max(64, message)
+    .transform((value, ctx) => {
+      const n = parseDecimalInteger(value);
+      if (n !== null && n >= min && n <= max) return n;
+      ctx.addIssue({ code: "custom", message, input: value });
+      return z.NEVER;
+    })
+    .meta({ pattern: "^-?[0-9]{1,16}$", ...(description ? { description } : {}) });
+  return schema;
+}
+
 // ---------------------------------------------------------------- email addresses
 
 // The local part as RFC 5321/5322 dot-atom: atext characters separated by single dots.

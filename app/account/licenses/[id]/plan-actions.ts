@@ -4,20 +4,14 @@
 // session itself; ownership is part of every query below it.
 import { setTimeout as sleep } from "node:timers/promises";
 import { redirect } from "next/navigation";
-import { z } from "zod";
 import { currentUser } from "@/lib/auth/session";
+import { planChangeForm as form } from "@/lib/portal/plan-change-form";
 import { prisma } from "@/lib/db/client";
-import { changeSubscription, createUpgradeCheckout, MAX_QUANTITY, PlanChangeError } from "@/lib/payments/upgrades";
+import { changeSubscription, createUpgradeCheckout, PlanChangeError } from "@/lib/payments/upgrades";
 
 export type PlanChangeState = { error?: string };
 
 const SESSION_ENDED = "Your session has ended. Sign in again.";
-
-const form = z.object({
-  licenseId: z.guid(),
-  plan: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "Choose a plan."),
-  quantity: z.coerce.number().int("Enter a whole number.").min(1, "At least 1.").max(MAX_QUANTITY, `At most ${MAX_QUANTITY}.`).default(1),
-});
 
 /** Waits (up to `ms`) for Stripe's webhook to bring the change to the license, so the page shows it when it reloads. */
 async function awaitWebhook(licenseId: string, plan: string, seats: number, ms = 8000): Promise<boolean> {
