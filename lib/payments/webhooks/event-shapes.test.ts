@@ -41,6 +41,11 @@ describe("signed events of handled types whose object is not what Stripe sends",
   const cases: [string, string, (plan: string) => Json, string][] = [
     ["checkout.session.completed", "a number as the buyer's email", (plan) => paid(plan, { customer_details: { email: 5 } }), "customer_details.email"],
     ["checkout.session.completed", "an amount past 2^53 (1e300)", (plan) => paid(plan, { amount_total: 1e300 }), "amount_total"],
+    // The documented bound (README "Numbers"): amounts are exact up to 2^53 - 1 minor units; 2^53 is the first
+    // value JSON.parse could have rounded to (9007199254740993 reads as it), so it is refused, in every amount path.
+    ["checkout.session.completed", "an amount of 2^53 (JSON.parse's reading of 9007199254740993)", (plan) => paid(plan, { amount_total: 2 ** 53 }), "amount_total"],
+    ["invoice.paid", "an amount paid of 2^53", () => ({ ...invoice({ subscription: stripeId("sub"), periodEnd: daysFromNow(30) }), amount_paid: 2 ** 53 }), "amount_paid"],
+    ["charge.refunded", "a refunded amount of 2^53", () => ({ ...charge({ paymentIntent: stripeId("pi") }), amount_refunded: 2 ** 53 }), "amount_refunded"],
     ["checkout.session.completed", "a fractional amount", (plan) => paid(plan, { amount_total: 500.5 }), "amount_total"],
     ["checkout.session.completed", "a trial of 1e9 days", (plan) => paid(plan, { mode: "subscription", subscription: stripeId("sub"), metadata: { plan, trial: "1e9" } }), "metadata.trial"],
     ["checkout.session.completed", "a customer id that is a number", (plan) => paid(plan, { customer: { id: 7 } }), "customer"],
