@@ -179,6 +179,16 @@ describe("whole numbers and repeated names in query strings", () => {
     }
     expect((await admin("GET", "licenses", undefined, { query: "limit=&limit=5" })).status).toBe(200);
   });
+
+  it("reads a webhook endpoint's deliveries' limit and offset in decimal digits only (z.coerce took 0x10 as 16)", async () => {
+    const created = await admin("POST", "webhook-endpoints", { url: "https://hooks.example.test/in" });
+    expect(created.status).toBe(201);
+    const path = `webhook-endpoints/${created.json.id}/deliveries`;
+    for (const [name, value] of [["limit", "0x10"], ["limit", " 2"], ["limit", "2e0"], ["offset", "1e3"], ["offset", "+1"]] as const) {
+      expectRefused(await admin("GET", path, undefined, { query: `${name}=${encodeURIComponent(value)}` }), name, `${name}=${value}`);
+    }
+    expect((await admin("GET", path, undefined, { query: "limit=16&offset=0" })).status).toBe(200);
+  });
 });
 
 // ---------------------------------------------------------------- negative and zero durations
