@@ -62,13 +62,16 @@ describe("an instance killed between commit and send", () => {
     expect(receiver.requests).toBe(0);
     expect((await prisma().license.findUniqueOrThrow({ where: { id: license.id } })).status).toBe("SUSPENDED");
 
+    // Generous bounds, not speeds: on a loaded 2-core machine two process starts (tsx compile,
+    // pg-boss start) took 43 s of this test's first 60 s budget; the 20 s wait and the 60 s
+    // timeout failed the test for slowness while proving nothing more.
     await instance({});
-    const [event] = await receiver.waitFor((r) => r.some((e) => e.type === "license.suspended"), 20_000).then(() => eventsFor("license.suspended", license.id));
+    const [event] = await receiver.waitFor((r) => r.some((e) => e.type === "license.suspended"), 120_000).then(() => eventsFor("license.suspended", license.id));
     expect(event!.data.license).toMatchObject({ id: license.id, status: "SUSPENDED" });
     await new Promise((r) => setTimeout(r, 1_500));
     expect(eventsFor("license.suspended", license.id)).toHaveLength(1);
     expect(receiver.rejected).toBe(0);
-  }, 60_000);
+  }, 240_000);
 
   it("killed while its worker was sending (the receiver had not answered): the event is sent again after restart", async () => {
     const { license } = await createLicense({ status: "SUSPENDED" });
@@ -81,7 +84,7 @@ describe("an instance killed between commit and send", () => {
     expect(reinstated.status).toBe(200);
     const started = Date.now();
     while (receiver.requests === requestsBefore) {
-      expect(Date.now() - started).toBeLessThan(20_000);
+      if (Date.now() - started > 120_000) throw new Error("the first instance never started sending the event");
       await new Promise((r) => setTimeout(r, 50));
     }
     await kill9(first.process);
@@ -90,7 +93,7 @@ describe("an instance killed between commit and send", () => {
     // The restarted instance: pg-boss gives the dead worker's job up after its expiry
     // (60 s) and runs it again; the delivery's lease (45 s) has lapsed by then.
     await instance({});
-    await receiver.waitFor((r) => r.some((e) => e.type === "license.reinstated" && (e.data.license as { id: string }).id === license.id), 150_000);
+    await receiver.waitFor((r) => r.some((e) => e.type === "license.reinstated" && (e.data.license as { id: string }).id === license.id), 240_000);
     expect(eventsFor("license.reinstated", license.id)).toHaveLength(1);
     // The worker records the attempt just after the receiver's answer.
     for (let i = 0; ; i++) {
@@ -103,5 +106,5 @@ describe("an instance killed between commit and send", () => {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-  }, 200_000);
+  }, 360_000);
 });
