@@ -37,7 +37,7 @@ import { migrate } from "../lib/db/migrate";
 import { deriveKeySecrets } from "../lib/licensing/keys";
 import { generateSigningKeyPem } from "../lib/licensing/signing";
 import { measureAdminPages } from "./bench/admin-pages";
-import { parentPid, treeCpuSeconds } from "./bench/cpu";
+import { parentPid, pgCpuSecondsFor, pgSnapshot, treeCpuSeconds } from "./bench/cpu";
 import { growTo, seedSample } from "./bench/seed";
 import { benchWebhooks } from "./bench/webhooks";
 import { buildIfStale } from "./build-if-stale";
@@ -67,12 +67,36 @@ function startProcess(args: string[], env: Record<string, string>, ready: RegExp
 }
 
 type Figures = { rps: number; p50: number; p99: number; failed: number; serverUs: number; pgUs: number };
-type Scenario = { name: string; url: string; pid: number; body: (i: number) => unknown };
+/**
+ * `database`: the server's own copy of the seeded database, whose backends' CPU is the scenario's
+ * PostgreSQL figure; `settle`: the server defers work to after the load (usage counters handed to the
+ * job engine every 5 s and applied by a job), which is waited for inside the measurement.
+ */
+type Scenario = { name: string; url: string; pid: number; database: string; settle: boolean; body: (i: number) => unknown };
 
-async function load(s: Scenario, duration: number, postmaster: number): Promise<Figures> {
+/** The application_name of the benchmark's own connections: their backends are not counted. */
+const HARNESS = "portal-bench-harness";
+type Harness = { admin: pg.Client; postmaster: number; clients: Map<string, pg.Client> };
+
+// The portal counts usage in memory and hands it to the job engine at most 5 s after a request
+// (lib/analytics/usage-recorder.ts); a job then applies it. That work is the requests' cost too: wait
+// for the last hand-off, then for the database's usage_batches to be emptied by the job.
+async function settle(h: Harness, database: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 5_500));
+  const client = h.clients.get(database)!;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM usage_batches");
+    if (rows[0]!.n === 0) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log(`warning: usage batches of ${database} were still pending after 30 s`);
+}
+
+async function load(s: Scenario, duration: number, h: Harness, measured = true): Promise<Figures> {
   let i = 0;
   const server0 = treeCpuSeconds(s.pid);
-  const pg0 = treeCpuSeconds(postmaster);
+  const pg0 = await pgSnapshot(h.admin, h.postmaster, HARNESS);
   const r = await autocannon({
     url: s.url,
     method: "POST",
@@ -81,27 +105,30 @@ async function load(s: Scenario, duration: number, postmaster: number): Promise<
     headers: { "content-type": "application/json" },
     requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify(s.body(i++)) }) }],
   });
+  if (measured && s.settle) await settle(h, s.database);
+  const server1 = treeCpuSeconds(s.pid);
+  const pg1 = await pgSnapshot(h.admin, h.postmaster, HARNESS);
   const answered = Math.max(1, r.requests.total);
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     failed: r.errors + r.timeouts + r.non2xx,
-    serverUs: ((treeCpuSeconds(s.pid) - server0) * 1e6) / answered,
-    pgUs: ((treeCpuSeconds(postmaster) - pg0) * 1e6) / answered,
+    serverUs: ((server1 - server0) * 1e6) / answered,
+    pgUs: (pgCpuSecondsFor(s.database, pg0, pg1) * 1e6) / answered,
   };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Runs the scenarios (the first is the baseline) in interleaved rounds and prints the table. */
-async function measure(label: string, scenarios: Scenario[], postmaster: number): Promise<Figures[]> {
+async function measure(label: string, scenarios: Scenario[], h: Harness): Promise<Figures[]> {
   log(`${label}: warming up every scenario…`);
-  for (const s of scenarios) await load(s, 2, postmaster);
+  for (const s of scenarios) await load(s, 2, h, false);
   log(`${label}: autocannon, ${CONNECTIONS} connections, ${DURATION_S} s per scenario, ${ROUNDS} interleaved rounds`);
   const runs: Figures[][] = scenarios.map(() => []);
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [n, s] of scenarios.entries()) runs[n]!.push(await load(s, DURATION_S, postmaster));
+    for (const [n, s] of scenarios.entries()) runs[n]!.push(await load(s, DURATION_S, h));
     log(`${label}: round ${round} of ${ROUNDS} done`);
   }
   const ratio = (n: number, f: (x: Figures) => number) => median(runs[n]!.map((r, round) => f(r) / f(runs[0]![round]!)));
@@ -151,24 +178,43 @@ async function main() {
   }
   const dbName = `portal_bench_${Date.now().toString(36)}`;
   const url = await ensureDatabase(serverUrl, dbName);
-  const client = new pg.Client({ connectionString: url });
+  // Each server gets its own copy of the seeded database (made from it as a template): a scenario's
+  // PostgreSQL figure is the CPU of its server's backends, and the portals' job engines (usage
+  // hand-offs, polling) cannot do each other's work in another scenario's measurement.
+  const copies = ["base", "fast", "uncached", "next"].map((suffix) => `${dbName}_${suffix}`);
+  const urlOf = (database: string) => Object.assign(new URL(url), { pathname: `/${database}` }).toString();
+  const client = new pg.Client({ connectionString: url, application_name: HARNESS });
+  const admin = new pg.Client({ connectionString: serverUrl, application_name: HARNESS });
+  const harness: Harness = { admin, postmaster: 0, clients: new Map() };
   try {
     await buildIfStale(log);
     await migrate(url);
     await client.connect();
-    const postmaster = parentPid((await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
-    if (process.env.DATABASE_URL) log("DATABASE_URL is set: the PostgreSQL CPU figures count every client of that server");
+    await admin.connect();
+    harness.postmaster = parentPid((await admin.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
+    if (process.env.DATABASE_URL) log("DATABASE_URL is set: the PostgreSQL CPU figures also count that server's WAL writer and checkpointer, which other clients use too");
     const masterKey = randomBytes(32);
     const secrets = deriveKeySecrets(masterKey);
     let started = Date.now();
     log(`seeding ${SAMPLE.toLocaleString("en")} licenses with real keys, each with one machine…`);
     const data = await seedSample(client, secrets, SAMPLE);
     await growTo(client, data, secrets, SIZES[0]!);
+    // Statistics and visibility maps before copying, and a checkpoint after: otherwise autovacuum and
+    // the checkpointer do that work during the first loads, and it lands in their figures.
+    await client.query("VACUUM ANALYZE");
+    await client.end();
+    for (const copy of copies) await admin.query(`CREATE DATABASE ${copy} TEMPLATE ${dbName}`);
+    await admin.query("CHECKPOINT");
+    for (const copy of copies) {
+      const c = new pg.Client({ connectionString: urlOf(copy), application_name: HARNESS });
+      await c.connect();
+      harness.clients.set(copy, c);
+    }
     log(`seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const [baseDb, fastDb, uncachedDb, nextDb] = copies as [string, string, string, string];
 
     const adminToken = randomBytes(24).toString("base64url");
     const env: Record<string, string> = {
-      DATABASE_URL: url,
       LICENSE_ENCRYPTION_KEY: masterKey.toString("base64"),
       LICENSE_SIGNING_KEY: generateSigningKeyPem(),
       AUTH_SECRET: randomBytes(32).toString("base64url"),
@@ -178,19 +224,36 @@ async function main() {
     };
     const ready = /ready on http:\/\/localhost:(\d+)/;
     const [fast, uncached, viaNext, baseline] = await Promise.all([
-      startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, PORT: "0" }, ready),
-      startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, PORT: "0", LICENSE_CACHE_SIZE: "0" }, ready),
-      startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, PORT: "0", LICENSE_API_FAST_PATH: "0" }, ready),
-      startProcess(["--import", "tsx", "scripts/bench/baseline-server.ts"], { ...env, BENCH_HMAC_KEY: secrets.hmacKey.toString("base64") }, /listening (\d+)/),
+      startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, DATABASE_URL: urlOf(fastDb), PORT: "0" }, ready),
+      startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, DATABASE_URL: urlOf(uncachedDb), PORT: "0", LICENSE_CACHE_SIZE: "0" }, ready),
+      startProcess(["--import", "tsx", "scripts/start.ts"], { ...env, DATABASE_URL: urlOf(nextDb), PORT: "0", LICENSE_API_FAST_PATH: "0" }, ready),
+      startProcess(
+        ["--import", "tsx", "scripts/bench/baseline-server.ts"],
+        { ...env, DATABASE_URL: urlOf(baseDb), BENCH_HMAC_KEY: secrets.hmacKey.toString("base64") },
+        /listening (\d+)/,
+      ),
     ]);
     const at = (p: { port: number }, route: string) => `http://127.0.0.1:${p.port}${route}`;
     const { keys, fingerprints } = data;
     const pick = (i: number) => i % keys.length;
     const validateBody = (i: number) => ({ key: keys[pick(i)], fingerprint: fingerprints[pick(i)], nonce: String(i) });
-    const baselineScenario: Scenario = { name: "baseline: node http + pg, one SELECT", url: at(baseline, "/"), pid: baseline.child.pid!, body: (i) => ({ key: keys[pick(i)] }) };
-    const validateScenario: Scenario = { name: "validate + fingerprint, signed (fast path)", url: at(fast, "/api/v1/licenses/validate"), pid: fast.child.pid!, body: validateBody };
+    const portal = (p: { child: ChildProcess }, database: string) => ({ pid: p.child.pid!, database, settle: true });
+    const baselineScenario: Scenario = {
+      name: "baseline: node http + pg, one SELECT",
+      url: at(baseline, "/"),
+      pid: baseline.child.pid!,
+      database: baseDb,
+      settle: false, // it defers nothing
+      body: (i) => ({ key: keys[pick(i)] }),
+    };
+    const validateScenario: Scenario = { name: "validate + fingerprint, signed (fast path)", url: at(fast, "/api/v1/licenses/validate"), ...portal(fast, fastDb), body: validateBody };
     // The same validate without the license cache (LICENSE_CACHE_SIZE=0): what the cache saves, in the same run.
-    const uncachedScenario: Scenario = { name: "validate, no license cache (fast path)", url: at(uncached, "/api/v1/licenses/validate"), pid: uncached.child.pid!, body: validateBody };
+    const uncachedScenario: Scenario = {
+      name: "validate, no license cache (fast path)",
+      url: at(uncached, "/api/v1/licenses/validate"),
+      ...portal(uncached, uncachedDb),
+      body: validateBody,
+    };
     const scenarios: Scenario[] = [
       baselineScenario,
       validateScenario,
@@ -198,28 +261,28 @@ async function main() {
       {
         name: "activate, existing machine (fast path)",
         url: at(fast, "/api/v1/licenses/activate"),
-        pid: fast.child.pid!,
+        ...portal(fast, fastDb),
         body: (i) => ({ key: keys[pick(i)], fingerprint: fingerprints[pick(i)] }),
       },
       {
         name: "seed-compatible /api/validate (fast path)",
         url: at(fast, "/api/validate"),
-        pid: fast.child.pid!,
+        ...portal(fast, fastDb),
         body: (i) => ({ key: keys[pick(i)], machine_id: fingerprints[pick(i)] }),
       },
-      { name: "validate + fingerprint, signed (Next route handler)", url: at(viaNext, "/api/v1/licenses/validate"), pid: viaNext.child.pid!, body: validateBody },
+      { name: "validate + fingerprint, signed (Next route handler)", url: at(viaNext, "/api/v1/licenses/validate"), ...portal(viaNext, nextDb), body: validateBody },
     ];
 
     const bySize: { size: number; validate: Figures; baseline: Figures }[] = [];
     for (const [n, size] of SIZES.entries()) {
       if (n > 0) {
-        log(`growing to ${size.toLocaleString("en")} licenses…`);
+        log(`growing the baseline's and both validates' databases to ${size.toLocaleString("en")} licenses…`);
         started = Date.now();
-        await growTo(client, data, secrets, size);
+        for (const copy of [baseDb, fastDb, uncachedDb]) await growTo(harness.clients.get(copy)!, data, secrets, size);
         log(`grown in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       }
       // All scenarios at the first size; at the larger ones, what "flat" is about.
-      const figures = await measure(`${size.toLocaleString("en")} licenses`, n === 0 ? scenarios : [baselineScenario, validateScenario, uncachedScenario], postmaster);
+      const figures = await measure(`${size.toLocaleString("en")} licenses`, n === 0 ? scenarios : [baselineScenario, validateScenario, uncachedScenario], harness);
       bySize.push({ size, baseline: figures[0]!, validate: figures[1]! });
     }
     if (bySize.length > 1) {
@@ -231,11 +294,12 @@ async function main() {
         );
       }
     }
-    if (ADMIN) await measureAdminPages(client, { baseUrl: at(fast, ""), adminToken, licenses: SIZES.at(-1)!, log });
+    if (ADMIN) await measureAdminPages(harness.clients.get(fastDb)!, { baseUrl: at(fast, ""), adminToken, licenses: SIZES.at(-1)!, log });
     // Outbound webhooks through the job engine (BENCH_WEBHOOKS=0 skips it; see scripts/bench/webhooks.ts).
     if (process.env.BENCH_WEBHOOKS !== "0") await benchWebhooks(url, log);
   } finally {
     await client.end().catch(() => {});
+    for (const c of harness.clients.values()) await c.end().catch(() => {});
     await Promise.all(
       children.map(
         (c) =>
@@ -247,10 +311,11 @@ async function main() {
           }),
       ),
     );
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    await admin.end().catch(() => {});
+    const dropper = new pg.Client({ connectionString: serverUrl });
+    await dropper.connect();
+    for (const name of [dbName, ...copies]) await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    await dropper.end();
     await embedded?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }

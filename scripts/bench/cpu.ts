@@ -76,3 +76,58 @@ export function parentPid(pid: number): number {
   if (!s) throw new Error(`process ${pid} is gone`);
   return s.ppid;
 }
+
+/** A PostgreSQL server's processes at one instant: each child's own CPU ticks and database, and what exited children used. */
+export type PgSnapshot = { own: Map<number, { ticks: number; database: string | null }>; reaped: number };
+
+/**
+ * Every child of the postmaster with its CPU ticks and the database it serves
+ * (`pg_stat_activity.datname`; null for the checkpointer, WAL writer,
+ * autovacuum launcher and other processes of the whole server). `harness`
+ * names the application_name of the benchmark's own connections, which are
+ * left out (their queries are the measurement, not the load).
+ */
+export async function pgSnapshot(
+  client: { query<R>(sql: string, values?: unknown[]): Promise<{ rows: R[] }> },
+  postmaster: number,
+  harness: string,
+): Promise<PgSnapshot> {
+  const { rows } = await client.query<{ pid: number; datname: string | null; application_name: string | null }>(
+    "SELECT pid, datname, application_name FROM pg_stat_activity",
+  );
+  const activity = new Map(rows.map((r) => [r.pid, r]));
+  const stats = allStats();
+  const own = new Map<number, { ticks: number; database: string | null }>();
+  for (const [pid, s] of stats) {
+    if (s.ppid !== postmaster) continue;
+    const a = activity.get(pid);
+    if (a?.application_name === harness) continue;
+    own.set(pid, { ticks: s.own + s.reaped, database: a?.datname ?? null });
+  }
+  const master = stats.get(postmaster);
+  if (!master) throw new Error(`postmaster ${postmaster} is gone`);
+  return { own, reaped: master.own + master.reaped };
+}
+
+/**
+ * PostgreSQL CPU seconds between two snapshots spent for `database`: its
+ * backends (pool, LISTEN and job connections, autovacuum workers), the
+ * server-wide processes (WAL writer, checkpointer…: every database's writes
+ * cost them, and so does this one's), the postmaster itself, and backends
+ * that exited in between (their CPU after the first snapshot; whatever
+ * database they served, which is small). Backends of other databases — other
+ * scenarios' servers idling or draining their own jobs — are not counted.
+ */
+export function pgCpuSecondsFor(database: string, before: PgSnapshot, after: PgSnapshot): number {
+  let ticks = 0;
+  for (const [pid, p] of after.own) {
+    if (p.database !== null && p.database !== database) continue;
+    const b = before.own.get(pid);
+    ticks += p.ticks - (b?.ticks ?? 0);
+  }
+  // The postmaster's own time and cutime/cstime: the exited children's whole lives, minus what they had used before.
+  let exitedBefore = 0;
+  for (const [pid, b] of before.own) if (!after.own.has(pid)) exitedBefore += b.ticks;
+  ticks += Math.max(0, after.reaped - before.reaped - exitedBefore);
+  return ticks / CLOCK_TICKS_PER_SECOND;
+}
