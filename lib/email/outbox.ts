@@ -8,7 +8,7 @@ import { unseal, seal } from "../config/sealed";
 import { db } from "../db/client";
 import { inTransaction } from "../db/transaction";
 import { sqlQuery, type Tx } from "../db/sql";
-import { enqueueJob } from "../jobs/outbox";
+import { enqueueJob, noWaitingJob } from "../jobs/outbox";
 import { defineQueue } from "../jobs/queue";
 import { nextAttemptAt, retrySchedule } from "../jobs/retry-schedule";
 import { sendMail, type OutgoingMail } from "./send";
@@ -64,6 +64,36 @@ export async function resendEmail(tx: Tx, emailId: string): Promise<boolean> {
   // A job still scheduled for this attempt number (the old schedule's) finds it made and does nothing.
   await enqueueJob(tx, EMAIL_QUEUE, { emailId, attempt: rows[0]!.attempts } satisfies EmailJob);
   return true;
+}
+
+/**
+ * Queues again (through the outbox, in one statement) every PENDING email
+ * overdue by `graceSeconds` (next_attempt_at; default 120) for which no job is
+ * waiting: its job was lost (given up by pg-boss after its retries, deleted,
+ * archived), and without this it would never be sent. At most `limit` (default
+ * 1000) per run; the minutely rescue (lib/jobs/rescue.ts) calls it. Returns the
+ * ids queued.
+ *
+ * Never sends one attempt twice: the job names the attempt, and the sender takes
+ * the row FOR UPDATE SKIP LOCKED and checks the attempt number, so a job for an
+ * email being sent right now (its row locked; its job active, which this does
+ * not look for) finds nothing to do, as does any second job for one attempt.
+ */
+export async function rescueStuckEmails(tx: Tx, options: { graceSeconds?: number; limit?: number } = {}): Promise<string[]> {
+  const rows = await sqlQuery<{ id: string }>(
+    tx,
+    `WITH stuck AS (
+       SELECT m.id, m.attempts FROM email_messages m
+       WHERE m.status = 'PENDING' AND m.next_attempt_at < now() - make_interval(secs => $2)
+         AND ${noWaitingJob("$1", "emailId", "m.id::text")}
+       ORDER BY m.next_attempt_at LIMIT $3
+     )
+     INSERT INTO job_outbox (name, data)
+     SELECT $1, jsonb_build_object('emailId', id::text, 'attempt', attempts) FROM stuck
+     RETURNING data->>'emailId' AS id`,
+    [EMAIL_QUEUE, options.graceSeconds ?? 120, options.limit ?? 1000],
+  );
+  return rows.map((r) => r.id);
 }
 
 type EmailRow = { id: string; to_address: string; subject: string; body_ciphertext: string; attempts: number; schedule_from: number };

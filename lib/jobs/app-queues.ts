@@ -7,7 +7,8 @@ import { lifecyclePruneQueue, lifecycleRemindersQueue, lifecycleTickQueue } from
 import { fileCleanupQueue } from "../releases/blob-cleanup";
 import { deliveryQueue } from "../webhooks/deliver";
 import type { QueueDefinition } from "./queue";
+import { rescueQueue } from "./rescue";
 
 export function appQueues(): QueueDefinition[] {
-  return [deliveryQueue, emailQueue, lifecycleTickQueue, lifecycleRemindersQueue, lifecyclePruneQueue, fileCleanupQueue, usageQueue, dashboardCountersQueue];
+  return [deliveryQueue, emailQueue, lifecycleTickQueue, lifecycleRemindersQueue, lifecyclePruneQueue, fileCleanupQueue, usageQueue, dashboardCountersQueue, rescueQueue];
 }

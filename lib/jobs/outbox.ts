@@ -79,3 +79,19 @@ export async function drainOutbox(pool: pg.Pool, boss: PgBoss, queues: readonly 
     if (count < BATCH) return moved;
   }
 }
+
+/**
+ * A SQL condition (for a WHERE clause) that holds when no job of queue
+ * `queueParam` (a placeholder such as "$1") for the row `idExpr` (an SQL text
+ * expression, e.g. "d.id::text") is waiting: neither an outbox row not yet
+ * moved, nor a pg-boss job not yet taken by a worker (state created or retry,
+ * which pg-boss's own fetch index covers). A job a worker already holds
+ * (state active) is not looked for: pg-boss has no index for it, and each
+ * caller knows that case better (a delivery's lease, an email's row lock).
+ * `key` is the job data's field naming the row ("deliveryId", "emailId").
+ */
+export function noWaitingJob(queueParam: string, key: string, idExpr: string): string {
+  if (!/^[a-zA-Z]+$/.test(key)) throw new Error(`noWaitingJob: bad key ${key}`);
+  return `NOT EXISTS (SELECT 1 FROM job_outbox o WHERE o.name = ${queueParam} AND o.data->>'${key}' = ${idExpr})
+      AND NOT EXISTS (SELECT 1 FROM pgboss.job j WHERE j.name = ${queueParam} AND j.state < 'active' AND j.data->>'${key}' = ${idExpr})`;
+}

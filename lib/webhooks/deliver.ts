@@ -28,7 +28,7 @@ export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [30, 120, 600, 3600, 10800, 21600,
 /** A 2xx must arrive within this; longer is a failed attempt. */
 const TIMEOUT_MS = 10_000;
 /** A lease older than this belongs to a dead worker; must exceed TIMEOUT_MS plus the bookkeeping. */
-const LEASE_SECONDS = 45;
+export const LEASE_SECONDS = 45;
 /** How much of a response body the delivery log keeps. */
 const RESPONSE_BODY_LIMIT = 4096;
 

@@ -1,0 +1,126 @@
+// The minutely rescue of deliveries and emails whose pg-boss job was lost
+// (lib/jobs/rescue.ts), against real PostgreSQL, the real job engine, a real
+// receiver verifying every delivery with `standardwebhooks` and a real SMTP
+// catcher: a job deleted from pg-boss (the loss) is queued again and its
+// delivery / email arrives once; a delivery whose job is alive, or whose send
+// is under way (a live lease), is left alone.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, prisma } from "../db/client";
+import { startMailCatcher, type MailCatcher } from "../email/catcher";
+import { enqueueEmail } from "../email/outbox";
+import { setupTestDatabase } from "../test/database";
+import { setupTestJobs } from "../test/jobs";
+import { createLicense } from "../test/licenses";
+import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver";
+import { createEndpoint } from "../webhooks/endpoints";
+import { recordLicenseEvent } from "../webhooks/record";
+import { rescueStuckWork } from "./rescue";
+
+setupTestDatabase();
+const jobs = setupTestJobs();
+
+let receiver: WebhookReceiver;
+let mail: MailCatcher;
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  mail = await startMailCatcher();
+  process.env.SMTP_URL = mail.smtpUrl;
+});
+afterAll(async () => {
+  delete process.env.SMTP_URL;
+  await receiver.close();
+  await mail.stop();
+});
+
+/** pg-boss jobs (any state) whose data names `id` under `key`. */
+async function bossJobs(key: string, id: string): Promise<{ state: string }[]> {
+  const { rows } = await db().query<{ state: string }>(`SELECT state::text FROM pgboss.job WHERE data->>'${key}' = $1`, [id]);
+  return rows;
+}
+
+async function outboxRows(key: string, id: string): Promise<number> {
+  const { rows } = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM job_outbox WHERE data->>'${key}' = $1`, [id]);
+  return rows[0]!.n;
+}
+
+/** Jobs waiting for `id`: outbox rows plus pg-boss jobs not yet finished (the engine moves the first into the second at once). */
+async function waiting(key: string, id: string): Promise<number> {
+  return (await outboxRows(key, id)) + (await bossJobs(key, id)).filter((j) => j.state !== "completed").length;
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  for (let i = 0; ; i++) {
+    const value = await read();
+    if (done(value)) return value;
+    if (i > 600) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("rescuing work whose job was lost", () => {
+  it("queues a delivery and an email again once their pg-boss jobs are gone; each arrives once; a live job or a live lease is left alone", async () => {
+    const endpoint = await createEndpoint({ actor: { type: "system" } }, { url: receiver.url, events: ["license.suspended"] });
+    receiver.secret = endpoint.secret;
+    const { license } = await createLicense();
+    const record = () => prisma().$transaction((tx) => recordLicenseEvent(tx, "license.suspended", license.id));
+    const lostEvent = (await record())!;
+    const aliveEvent = (await record())!;
+    const leasedEvent = (await record())!;
+    const emailId = await prisma().$transaction((tx) => enqueueEmail(tx, { kind: "license_key", to: "lost@example.com", subject: "Your lost key", text: "KEY" }));
+    const delivery = async (eventId: string) => (await prisma().webhookDelivery.findFirstOrThrow({ where: { eventId } })).id;
+    const [lost, alive, leased] = [await delivery(lostEvent), await delivery(aliveEvent), await delivery(leasedEvent)];
+
+    // An engine without workers moves the outbox into pg-boss, where the jobs wait.
+    const mover = await jobs.start({ work: false });
+    await mover.drain();
+    for (const id of [lost, alive, leased]) expect(await bossJobs("deliveryId", id)).toEqual([{ state: "created" }]);
+    expect(await bossJobs("emailId", emailId)).toEqual([{ state: "created" }]);
+
+    // The loss: the jobs of `lost`, `leased` and the email vanish. `leased` is being sent
+    // (a worker holds its lease). All are long overdue.
+    await db().query(`DELETE FROM pgboss.job WHERE data->>'deliveryId' = ANY($1::text[]) OR data->>'emailId' = $2`, [[lost, leased], emailId]);
+    await db().query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '1 hour' WHERE id = ANY($1::uuid[])`, [[lost, alive, leased]]);
+    await db().query(`UPDATE webhook_deliveries SET attempting_since = now() WHERE id = $1`, [leased]);
+    await db().query(`UPDATE email_messages SET next_attempt_at = now() - interval '1 hour' WHERE id = $1`, [emailId]);
+
+    expect(await rescueStuckWork()).toEqual({ deliveries: [lost], emails: [emailId] });
+    expect(await waiting("deliveryId", lost)).toBe(1);
+    expect(await waiting("emailId", emailId)).toBe(1);
+    expect(await waiting("deliveryId", alive)).toBe(1);
+    expect(await waiting("deliveryId", leased)).toBe(0);
+    // Run again (another instance's minute): what it queued is waiting, so nothing more.
+    expect(await rescueStuckWork()).toEqual({ deliveries: [], emails: [] });
+
+    await jobs.start();
+    await receiver.waitFor((r) => r.some((e) => e.id === lostEvent) && r.some((e) => e.id === aliveEvent));
+    await mail.waitFor((m) => m.subject === "Your lost key", 20_000);
+    await eventually(() => prisma().webhookDelivery.findUniqueOrThrow({ where: { id: lost } }), (d) => d.status === "SUCCEEDED", "lost delivery");
+    await eventually(() => prisma().webhookDelivery.findUniqueOrThrow({ where: { id: alive } }), (d) => d.status === "SUCCEEDED", "alive delivery");
+    await eventually(() => prisma().emailMessage.findUniqueOrThrow({ where: { id: emailId } }), (m) => m.status === "SENT", "lost email");
+    // Every job for them has finished: nothing can send them again.
+    for (const [key, id] of [["deliveryId", lost], ["deliveryId", alive], ["emailId", emailId]] as const) {
+      await eventually(() => bossJobs(key, id), (js) => js.every((j) => j.state === "completed"), `${key} ${id} jobs`);
+      expect(await outboxRows(key, id)).toBe(0);
+    }
+    expect(await rescueStuckWork()).toEqual({ deliveries: [], emails: [] });
+
+    expect(receiver.received.filter((e) => e.id === lostEvent)).toHaveLength(1);
+    expect(receiver.received.filter((e) => e.id === aliveEvent)).toHaveLength(1);
+    expect(receiver.received.filter((e) => e.id === leasedEvent)).toHaveLength(0);
+    expect(receiver.rejected).toBe(0);
+    expect(mail.messages().filter((m) => m.subject === "Your lost key")).toHaveLength(1);
+    expect(await prisma().webhookDelivery.findUniqueOrThrow({ where: { id: leased } })).toMatchObject({ status: "PENDING", attempts: 0 });
+
+    // Once its lease has lapsed (the worker died), the leased delivery counts as stuck too.
+    await db().query(`UPDATE webhook_deliveries SET attempting_since = now() - interval '1 hour' WHERE id = $1`, [leased]);
+    expect(await rescueStuckWork()).toEqual({ deliveries: [leased], emails: [] });
+    await receiver.waitFor((r) => r.some((e) => e.id === leasedEvent));
+    await eventually(() => prisma().webhookDelivery.findUniqueOrThrow({ where: { id: leased } }), (d) => d.status === "SUCCEEDED", "leased delivery");
+    expect(receiver.received.filter((e) => e.id === leasedEvent)).toHaveLength(1);
+  }, 120_000);
+
+  it("runs on a pg-boss schedule every minute (once per slot across instances)", async () => {
+    const { rows } = await db().query(`SELECT name, cron FROM pgboss.schedule WHERE name = 'jobs.rescue'`);
+    expect(rows).toEqual([{ name: "jobs.rescue", cron: "* * * * *" }]);
+  });
+});
