@@ -21,6 +21,11 @@ export type WebhookReceiver = {
   failNext: (count: number, status?: number) => void;
   /** take the next `count` requests and never answer them (a sender's send stays under way) */
   hangNext: (count: number) => void;
+  /**
+   * hold the next request (after any already held) until `release` is called: then answer it as
+   * usual, or with `status` when given. `arrived` resolves once the request is in (a send under way).
+   */
+  holdNext: () => { arrived: Promise<void>; release: (status?: number) => void };
   /** answer the next `count` requests as usual, but only `ms` after they arrived (a slow receiver) */
   delayNext: (count: number, ms: number) => void;
   /** stop listening (connections refused) until up() */
@@ -38,6 +43,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   let delayMs = 0;
   let failStatus = 500;
   const waiters = new Set<() => void>();
+  const holds: { arrive: () => void; released: Promise<number | undefined> }[] = [];
   const receiver: WebhookReceiver = {
     url: "",
     received: [],
@@ -50,6 +56,14 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     },
     hangNext: (count) => {
       hangs = count;
+    },
+    holdNext: () => {
+      let arrive!: () => void;
+      let release!: (status?: number) => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<number | undefined>((resolve) => (release = resolve));
+      holds.push({ arrive, released });
+      return { arrived, release };
     },
     delayNext: (count, ms) => {
       delays = count;
@@ -88,6 +102,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const body = Buffer.concat(chunks).toString("utf8");
       if (hangs > 0) {
         hangs--;
+        return;
+      }
+      const hold = holds.shift();
+      if (hold) {
+        hold.arrive();
+        void hold.released.then((status) => (status === undefined ? answer(req, res, body) : res.writeHead(status).end("held, then failed on purpose")));
         return;
       }
       if (delays > 0) {

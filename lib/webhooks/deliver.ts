@@ -7,16 +7,22 @@
 //
 // Exactly one worker sends a given attempt: the job names the attempt it is for
 // (`attempt` = attempts finished when it was queued) and the worker takes a
-// lease on the row (attempting_since) before sending, so a duplicate job, or a
-// job overtaken by a manual retry, finds nothing to do. A worker that dies
-// while sending leaves the lease to lapse (LEASE_SECONDS) and pg-boss runs the
-// job again: at least once, as the contract says; receivers deduplicate by
-// webhook-id.
+// lease on the row (attempting_since, and lease_token to say whose) before
+// sending, so a duplicate job, or a job overtaken by a manual retry, finds
+// nothing to do. Nothing but the holder's own settle or release ends a live
+// lease (a manual retry or an endpoint re-enabled leaves it alone: a send under
+// way counts as the attempt they ask for). A worker that dies while sending
+// leaves the lease to lapse (LEASE_SECONDS) and pg-boss runs the job again: at
+// least once, as the contract says; receivers deduplicate by webhook-id. A
+// worker that only stalled past the lapse finds, when it comes back, that its
+// token no longer holds the lease: its result is not recorded over the new
+// holder's.
 import { Webhook } from "standardwebhooks";
 import { db } from "../db/client";
 import { enqueueJob } from "../jobs/outbox";
 import { defineQueue } from "../jobs/queue";
 import { nextAttemptAt, retrySchedule } from "../jobs/retry-schedule";
+import { componentLogger } from "../logging/logger";
 import { countWebhookDeliveryFailure } from "../metrics/registry";
 import { notifyAdminsOfDisabledEndpoint } from "./disable-notice";
 import { DELIVERY_QUEUE, type DeliveryJob } from "./record";
@@ -29,6 +35,8 @@ export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [30, 120, 600, 3600, 10800, 21600,
 const TIMEOUT_MS = 10_000;
 /** A lease older than this belongs to a dead worker; must exceed TIMEOUT_MS plus the bookkeeping. */
 export const LEASE_SECONDS = 45;
+const log = () => componentLogger("webhooks");
+
 /** How much of a response body the delivery log keeps. */
 const RESPONSE_BODY_LIMIT = 4096;
 
@@ -39,6 +47,8 @@ function disableAfterSeconds(): number {
 
 type Claimed = {
   id: string;
+  /** this attempt's lease: settle and release write only while the row still carries it */
+  lease_token: string;
   attempts: number;
   endpoint_id: string;
   url: string;
@@ -142,12 +152,12 @@ async function readLimited(response: Response, signal: AbortSignal): Promise<str
  */
 async function claim(job: DeliveryJob): Promise<Claimed | "leased" | null> {
   const { rows } = await db().query<Claimed>(
-    `UPDATE webhook_deliveries d SET attempting_since = now()
+    `UPDATE webhook_deliveries d SET attempting_since = now(), lease_token = gen_random_uuid()
      FROM webhook_endpoints e, webhook_events ev
      WHERE d.id = $1 AND e.id = d.endpoint_id AND ev.id = d.event_id
        AND d.status = 'PENDING' AND d.attempts = $2 AND e.enabled
        AND (d.attempting_since IS NULL OR d.attempting_since < now() - make_interval(secs => $3))
-     RETURNING d.id, d.attempts, d.endpoint_id, e.url, e.secret_ciphertext, ev.id AS event_id, ev.type,
+     RETURNING d.id, d.lease_token, d.attempts, d.endpoint_id, e.url, e.secret_ciphertext, ev.id AS event_id, ev.type,
                ev.payload->>'createdAt' AS created_at, ev.payload->'data' AS data`,
     [job.deliveryId, job.attempt, LEASE_SECONDS],
   );
@@ -163,16 +173,21 @@ async function claim(job: DeliveryJob): Promise<Claimed | "leased" | null> {
 
 /**
  * Records the attempt and its consequences (success, next attempt, FAILED,
- * endpoint disabled) atomically; a failed attempt is counted in
- * webhook_delivery_failures_total once that is committed.
+ * endpoint disabled) atomically, if this attempt still holds the lease; a
+ * failed attempt is counted in webhook_delivery_failures_total once that is
+ * committed. Resolves false, recording nothing, when the lease was lost (it
+ * lapsed and another worker took the delivery): that worker's attempt is the
+ * one the delivery's state and log follow.
  */
-async function settle(claimed: Claimed, result: AttemptResult): Promise<void> {
+async function settle(claimed: Claimed, result: AttemptResult): Promise<boolean> {
   if (result.error === null) return settleSuccess(claimed, result);
-  const final = await settleFailure(claimed, result, result.error);
-  countWebhookDeliveryFailure(final);
+  const outcome = await settleFailure(claimed, result, result.error);
+  if (outcome === "lease lost") return false;
+  countWebhookDeliveryFailure(outcome === "failed");
+  return true;
 }
 
-/** The attempt's row as settleSuccess and settleFailure insert it ($1 … $9). */
+/** The attempt's row as settleSuccess and settleFailure insert it ($1 … $9, typed as in SELECT_ATTEMPT). */
 function attemptValues(claimed: Claimed, result: AttemptResult): unknown[] {
   return [
     claimed.id,
@@ -187,8 +202,8 @@ function attemptValues(claimed: Claimed, result: AttemptResult): unknown[] {
   ];
 }
 
-const INSERT_ATTEMPT = `INSERT INTO webhook_attempts (delivery_id, number, started_at, duration_ms, request_headers, response_status, response_headers, response_body, error)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const ATTEMPT_COLUMNS = `webhook_attempts (delivery_id, number, started_at, duration_ms, request_headers, response_status, response_headers, response_body, error)`;
+const INSERT_ATTEMPT = `INSERT INTO ${ATTEMPT_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 
 /**
  * The common case in one statement (one round trip, atomic without BEGIN/COMMIT):
@@ -196,31 +211,49 @@ const INSERT_ATTEMPT = `INSERT INTO webhook_attempts (delivery_id, number, start
  * deliveries/s the five round trips of a transaction held a pooled connection
  * five times as long, and the shared pool (DATABASE_POOL_SIZE) ran dry.
  */
-async function settleSuccess(claimed: Claimed, result: AttemptResult): Promise<void> {
-  await db().query(
-    `WITH attempt AS (${INSERT_ATTEMPT}),
-     delivery AS (
-       UPDATE webhook_deliveries SET status = 'SUCCEEDED', attempts = $2, attempting_since = NULL, next_attempt_at = NULL,
-         last_attempt_at = $3, last_response_status = $6, last_error = NULL, updated_at = now() WHERE id = $1
+async function settleSuccess(claimed: Claimed, result: AttemptResult): Promise<boolean> {
+  // The delivery's update decides: the attempt and the endpoint's recovery are written only
+  // if it matched, i.e. this attempt still holds the lease.
+  const { rows } = await db().query<{ settled: number }>(
+    `WITH delivery AS (
+       UPDATE webhook_deliveries SET status = 'SUCCEEDED', attempts = $2::int, attempting_since = NULL, lease_token = NULL, next_attempt_at = NULL,
+         last_attempt_at = $3::timestamptz, last_response_status = $6::int, last_error = NULL, updated_at = now()
+       WHERE id = $1::uuid AND lease_token = $11::uuid RETURNING id
+     ),
+     attempt AS (
+       INSERT INTO ${ATTEMPT_COLUMNS}
+       SELECT delivery.id, $2::int, $3::timestamptz, $4::int, $5::jsonb, $6::int, $7::jsonb, $8::text, $9::text FROM delivery
+     ),
+     endpoint AS (
+       UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $10::uuid AND failing_since IS NOT NULL AND EXISTS (SELECT 1 FROM delivery)
      )
-     UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $10 AND failing_since IS NOT NULL`,
-    [...attemptValues(claimed, result), claimed.endpoint_id],
+     SELECT count(*)::int AS settled FROM delivery`,
+    [...attemptValues(claimed, result), claimed.endpoint_id, claimed.lease_token],
   );
+  return rows[0]!.settled === 1;
 }
 
-/** Records a failed attempt in one transaction; resolves whether it was the last one (the delivery is FAILED). */
-async function settleFailure(claimed: Claimed, result: AttemptResult, error: string): Promise<boolean> {
+/**
+ * Records a failed attempt in one transaction; resolves "failed" when it was the
+ * last one (the delivery is FAILED), "retrying" when another is queued, and
+ * "lease lost" (nothing written) when this attempt no longer holds the lease.
+ */
+async function settleFailure(claimed: Claimed, result: AttemptResult, error: string): Promise<"failed" | "retrying" | "lease lost"> {
   const client = await db().connect();
   try {
     await client.query("BEGIN");
     const attempts = claimed.attempts + 1;
-    await client.query(INSERT_ATTEMPT, attemptValues(claimed, result));
     const next = nextAttemptAt(retrySchedule("WEBHOOK_RETRY_SCHEDULE", DEFAULT_WEBHOOK_RETRY_SCHEDULE), attempts, new Date());
-    await client.query(
-      `UPDATE webhook_deliveries SET status = $2, attempts = $3, attempting_since = NULL, next_attempt_at = $4,
-         last_attempt_at = $5, last_response_status = $6, last_error = $7, updated_at = now() WHERE id = $1`,
-      [claimed.id, next ? "PENDING" : "FAILED", attempts, next, result.startedAt, result.responseStatus, error.slice(0, 1000)],
+    const settled = await client.query(
+      `UPDATE webhook_deliveries SET status = $2, attempts = $3, attempting_since = NULL, lease_token = NULL, next_attempt_at = $4,
+         last_attempt_at = $5, last_response_status = $6, last_error = $7, updated_at = now() WHERE id = $1 AND lease_token = $8`,
+      [claimed.id, next ? "PENDING" : "FAILED", attempts, next, result.startedAt, result.responseStatus, error.slice(0, 1000), claimed.lease_token],
     );
+    if (settled.rowCount === 0) {
+      await client.query("ROLLBACK");
+      return "lease lost";
+    }
+    await client.query(INSERT_ATTEMPT, attemptValues(claimed, result));
     if (next) await enqueueJob(client, DELIVERY_QUEUE, { deliveryId: claimed.id, attempt: attempts } satisfies DeliveryJob, { startAfter: next });
     const { rows } = await client.query<{ enabled: boolean; failing_since: Date; url: string }>(
       `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, $2) WHERE id = $1 RETURNING enabled, failing_since, url`,
@@ -234,7 +267,7 @@ async function settleFailure(claimed: Claimed, result: AttemptResult, error: str
       await notifyAdminsOfDisabledEndpoint(client, { id: claimed.endpoint_id, url: endpoint.url, failingSince: endpoint.failing_since });
     }
     await client.query("COMMIT");
-    return next === null;
+    return next === null ? "failed" : "retrying";
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
@@ -249,9 +282,9 @@ async function settleFailure(claimed: Claimed, result: AttemptResult, error: str
  * the delivery at once instead of waiting LEASE_SECONDS.
  */
 async function release(claimed: Claimed): Promise<void> {
-  await db().query(`UPDATE webhook_deliveries SET attempting_since = NULL WHERE id = $1 AND status = 'PENDING' AND attempts = $2`, [
+  await db().query(`UPDATE webhook_deliveries SET attempting_since = NULL, lease_token = NULL WHERE id = $1 AND lease_token = $2`, [
     claimed.id,
-    claimed.attempts,
+    claimed.lease_token,
   ]);
 }
 
@@ -277,7 +310,12 @@ export async function deliverAttempt(job: DeliveryJob, { signal }: { signal?: Ab
     await release(claimed);
     throw error;
   }
-  await settle(claimed, result);
+  if (!(await settle(claimed, result))) {
+    // The receiver did get this request: say so, since the delivery's log will not show it.
+    log().warn(
+      `webhook delivery ${claimed.id}: attempt ${claimed.attempts + 1} finished (${result.error ?? `HTTP ${result.responseStatus}`}) after its lease had passed to another worker; not recorded`,
+    );
+  }
 }
 
 /**

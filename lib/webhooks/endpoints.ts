@@ -134,11 +134,17 @@ export async function getEndpoint(id: string): Promise<EndpointView> {
   return endpointView(row);
 }
 
-/** Queues the next attempt of every PENDING delivery of an endpoint (after it is enabled again). */
+/**
+ * Queues the next attempt of every PENDING delivery of an endpoint (after it is
+ * enabled again). A lease still held (an attempt started before the endpoint was
+ * disabled, still under way) is left to its holder: clearing it would let the
+ * new job send the same attempt a second time, and let the old attempt's result
+ * overwrite the new one's. The new job waits for the lease (pg-boss retries it).
+ */
 async function resumeDeliveries(tx: Tx, endpointId: string): Promise<void> {
   const rows = await sqlQuery<{ id: string; attempts: number }>(
     tx,
-    `UPDATE webhook_deliveries SET next_attempt_at = now(), attempting_since = NULL, updated_at = now()
+    `UPDATE webhook_deliveries SET next_attempt_at = now(), updated_at = now()
      WHERE endpoint_id = $1::uuid AND status = 'PENDING' RETURNING id::text, attempts`,
     [endpointId],
   );
@@ -209,14 +215,18 @@ export async function listDeliveries(endpointId: string, page: { limit?: number;
 /**
  * Attempts a delivery again now, whatever its state (a SUCCEEDED one is sent
  * again: the receiver asked for it; it deduplicates by webhook-id). A FAILED
- * one gets one more attempt; if that fails it is FAILED again.
+ * one gets one more attempt; if that fails it is FAILED again. An attempt under
+ * way (a worker holds the lease) is that attempt: its lease is not taken from
+ * it, so the receiver never gets the same attempt twice at once and the
+ * delivery's state is that attempt's result; the job queued here then finds it
+ * made and does nothing.
  */
 export async function retryDelivery(ctx: Context, deliveryId: string): Promise<DeliveryView> {
   if (!UUID.test(deliveryId)) throw new ApiError("NOT_FOUND", "The delivery does not exist");
   return prisma().$transaction(async (tx) => {
     const rows = await sqlQuery<{ attempts: number }>(
       tx,
-      `UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = now(), attempting_since = NULL, updated_at = now()
+      `UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = now(), updated_at = now()
        WHERE id = $1::uuid RETURNING attempts`,
       [deliveryId],
     );
