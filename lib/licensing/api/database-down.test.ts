@@ -1,6 +1,10 @@
-// With the database down the license API answers 503 with Retry-After within a
-// second, the server process stays up, and it recovers by itself when the
-// database returns. Uses its own PostgreSQL so it can stop and start it.
+// With the database down the license API answers 503 with Retry-After to every
+// request, at once rather than after a connection timeout (the server's is set
+// to 10 minutes, so an answer within the test's budget cannot come from one),
+// the server process stays up, and it recovers by itself when the database
+// returns. Uses its own PostgreSQL so it can stop and start it. (How fast the
+// 503 comes is not asserted: on a loaded machine a wall-clock bound fails for
+// slowness and proves nothing the answer itself does not.)
 import { mkdtemp, chmod } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -23,6 +27,7 @@ beforeAll(async () => {
   await migrate(url);
   api = await spawnApiServer({
     DATABASE_URL: url,
+    DATABASE_CONNECT_TIMEOUT_MS: "600000",
     RATE_LIMIT_PER_MINUTE: "0",
     LICENSE_ENCRYPTION_KEY: process.env.LICENSE_ENCRYPTION_KEY!,
     LICENSE_SIGNING_KEY: process.env.LICENSE_SIGNING_KEY!,
@@ -41,17 +46,18 @@ const validate = () =>
     body: JSON.stringify({ key: "ZP-AAAAA-BBBBB-CCCCC-DDDDD" }),
   });
 
-it("answers 503 within a second while the database is down and recovers when it returns", async () => {
+it("answers every request 503 with Retry-After while the database is down, without waiting out a connection timeout, and recovers when it returns", async () => {
   expect((await validate()).status).toBe(200);
 
   await pgServer.stop();
-  const started = Date.now();
-  const down = await validate();
-  expect(Date.now() - started).toBeLessThan(1000);
-  expect(down.status).toBe(503);
-  expect(down.headers.get("retry-after")).toBe("5");
-  expect(down.headers.get("license-signature")).toBeTruthy();
-  expect(await down.json()).toMatchObject({ error: { code: "UNAVAILABLE" } });
+  // Many at once: none waits behind another for a connection that cannot come.
+  const downs = await Promise.all(Array.from({ length: 20 }, () => validate()));
+  for (const down of downs) {
+    expect(down.status).toBe(503);
+    expect(down.headers.get("retry-after")).toBe("5");
+    expect(down.headers.get("license-signature")).toBeTruthy();
+    expect(await down.json()).toMatchObject({ error: { code: "UNAVAILABLE" } });
+  }
   const health = await fetch(`${api.url}/api/v1/licenses/heartbeat`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -150,10 +150,16 @@ describe("activate, validate with fingerprint, deactivate", () => {
 describe("floating licenses and heartbeats", () => {
   it("extends the deadline, lets a dead machine's seat go and revives it when a seat is free", async () => {
     const { key } = await createLicense({ floating: true, maxMachines: 1, heartbeatSeconds: 60 });
+    // The deadline is heartbeatSeconds (60) after the activation: bracketed by the clock before and
+    // after the request, which holds however long the request takes (a "more than 55 s from now"
+    // bound failed whenever a loaded machine took over 5 s to get here).
+    const sent = Date.now();
     const a = await call("/api/v1/licenses/activate", { key, fingerprint: "A" });
+    const answered = Date.now();
     expect(a.status).toBe(201);
     const deadline = Date.parse(a.json.machine.heartbeatDeadline);
-    expect(deadline - Date.now()).toBeGreaterThan(55_000);
+    expect(deadline).toBeGreaterThanOrEqual(sent + 60_000);
+    expect(deadline).toBeLessThanOrEqual(answered + 60_000);
     expect((await call("/api/v1/licenses/activate", { key, fingerprint: "B" })).json.code).toBe("TOO_MANY_MACHINES");
 
     // A misses its deadline: it no longer holds the seat.
