@@ -9,8 +9,9 @@ import { db, prisma } from "../db/client";
 import type { ApiRequest } from "../http/types";
 import { call as clientCall } from "../test/api-client";
 import { setupTestDatabase } from "../test/database";
-import { TEXT_MESSAGE } from "../http/input";
+import { parseDecimalInteger, TEXT_MESSAGE } from "../http/input";
 import { CSV_IMPORT_MAX_LICENSES, decodeCsvFile, importCsvFile } from "./console-import";
+import { csvToImportItems } from "./csv-import";
 
 setupTestDatabase();
 process.env.ADMIN_API_TOKEN = "console-import-token";
@@ -261,5 +262,48 @@ describe("ill-formed text in a cell (API.md \"Input domain\")", () => {
       expect(() => decodeCsvFile(wrong)).toThrow(expect.objectContaining({ status: 400, message: "The file is not UTF-8 text: save it as CSV (UTF-8)" }));
     }
     expect(decodeCsvFile(utf8("key,name\nK,José 😀\n"))).toBe("key,name\nK,José 😀\n");
+  });
+});
+
+describe("numbers in cells follow the shared whole-number rule (lib/http/input.ts parseDecimalInteger)", () => {
+  const HEADER = "plan,email,key,maxMachines";
+  let n = 0;
+  const row = (seats: string) => {
+    n++;
+    return `zen-pro,seats-${n}@example.com,SEATS-KEY-${String(n).padStart(8, "0")},${seats.includes(",") ? `"${seats}"` : seats}`;
+  };
+
+  it("reads decimal digits as the seat count and reports every other spelling of a number on its line, writing nothing for it", async () => {
+    // Before, the cell was trimmed and Number() read: " 5" and "5 " were 5 seats, and 20 digits an inexact float.
+    const refused = [" 5", "5 ", "+5", "5.0", "0x5", "1e1", "5,0", "٥", "99999999999999999999", "-0", "0"];
+    const file = [HEADER, row("5"), row("007"), ...refused.map(row)].join("\r\n");
+    const before = await footprint();
+    const report = await run(file, { dryRun: true });
+    expect(report.rows.slice(0, 2).map((r) => r.result)).toEqual(["created", "created"]);
+    for (const [i, r] of report.rows.slice(2).entries()) {
+      expect([r.result, r.message], JSON.stringify(refused[i])).toEqual(["error", expect.stringMatching(/^maxMachines: /)]);
+    }
+    expect(await footprint()).toEqual(before);
+    const applied = await run([HEADER, row("5"), row("007"), row(" 6")].join("\r\n"), { dryRun: false });
+    expect(applied).toMatchObject({ created: 2, errors: 1 });
+    const seats = await prisma().license.findMany({ where: { user: { email: { startsWith: "seats-" } } }, select: { maxMachines: true }, orderBy: { createdAt: "asc" } });
+    expect(seats.map((s) => s.maxMachines)).toEqual([5, 7]);
+  });
+
+  it("takes a cell as a seat count exactly when parseDecimalInteger does (property)", () => {
+    const cell = fc.oneof(
+      fc.integer({ min: -5, max: 20_000 }).map(String),
+      fc.stringMatching(/^[ +\-0-9.eExX,_]{1,8}$/),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(cell, (seats) => {
+        fc.pre(seats.trim() !== "" && !/["\r\n]/.test(seats));
+        const [item] = csvToImportItems(`key,maxMachines\r\nPROP-KEY-00000001,"${seats}"\r\n`);
+        const n = parseDecimalInteger(seats);
+        expect(item!.maxMachines).toBe(n ?? seats);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -16,6 +16,7 @@
 // Other columns (id, number, product, keyHint, activeMachines, order_id, ...) are ignored.
 // An empty expiresAt means perpetual (both exports write perpetual licenses so); a file
 // without the column leaves the expiry to the plan. An empty seat count means the plan's.
+import { parseDecimalInteger } from "../http/input";
 import { normalizeLicenseKey } from "../licensing/keys";
 import { parseCsv } from "./csv";
 
@@ -90,7 +91,13 @@ export function readImportCsv(text: string, planFor: (ids: RowIds) => string | u
     const header = column.get(field);
     return header === undefined ? undefined : row[header];
   };
-  const id = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v.trim()) : null);
+  // Numbers in cells follow the shared whole-number rule (lib/http/input.ts): decimal digits as
+  // written, so " 5", "5.0", "+5", "0x5" and "1e1" are not quietly read as 5 (Number() and a
+  // trimmed /^\d+$/ took some of them, and 20 digits became an inexact float).
+  const id = (v: string | undefined) => {
+    const n = v === undefined ? null : parseDecimalInteger(v);
+    return n !== null && n > 0 ? n : null;
+  };
 
   const items = new Map<string, { item: Record<string, unknown> & { machines: Record<string, string>[] }; lines: number[] }>();
   // parseCsv skips blank lines; the line of a record is counted from the file as written.
@@ -120,7 +127,8 @@ export function readImportCsv(text: string, planFor: (ids: RowIds) => string | u
       }
       if (column.has("maxMachines")) {
         const seats = get(row, "maxMachines");
-        item.maxMachines = blank(seats) ? null : /^\d+$/.test(seats.trim()) ? Number(seats) : seats;
+        // Not a whole number in decimal digits: passed on as text, so the import reports the item.
+        item.maxMachines = blank(seats) ? null : (parseDecimalInteger(seats) ?? seats);
       }
       const created = get(row, "createdAt");
       if (!blank(created)) item.createdAt = instantText(created);
