@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type CaughtMessage, type MailCatcher } from "./catcher";
-import { sendMail } from "./send";
+import fc from "fast-check";
+import { parseEmailAddress } from "../http/input";
+import { sendMail, UndeliverableAddressError } from "./send";
 
 let catcher: MailCatcher;
 const savedEnv = { SMTP_URL: process.env.SMTP_URL, EMAIL_FROM: process.env.EMAIL_FROM };
@@ -60,6 +62,46 @@ describe("sendMail through the mail catcher", () => {
     } finally {
       process.env.SMTP_URL = url;
     }
+  });
+});
+
+describe("sendMail sends to exactly one address (API.md \"Input domain\": one address identifies one customer)", () => {
+  // A paid Stripe checkout keeps the customer_details.email it is given (lib/payments/webhooks/customer.ts);
+  // "a@x.test, b@y.test" reached nodemailer as two recipients and the license key went to both.
+  it("refuses a recipient that is a list, a display name or no address at all, and sends nothing", async () => {
+    for (const to of ["a@example.com, b@example.com", "a@example.com; b@example.com", "a@example.com b@example.com", "Kim <kim@example.com>", "nul\uFFFDx@example.com", ""]) {
+      await expect(sendMail({ to, subject: "Key", text: "k" }), JSON.stringify(to)).rejects.toBeInstanceOf(UndeliverableAddressError);
+    }
+    expect(catcher.messages()).toEqual([]);
+  });
+
+  it("delivers to the one address in its identity form, an internationalised domain included", async () => {
+    // Sent with the domain in ASCII (xn--bcher-kva); the catcher, like smtp-server, shows it in Unicode.
+    await sendMail({ to: "  Buyer@BÜCHER.example ", subject: "IDN", text: "x" });
+    expect((await catcher.waitFor((m) => m.subject === "IDN")).to).toEqual(["buyer@bücher.example"]);
+  });
+
+  it("delivers to one recipient exactly when the stored text is one address (property)", async () => {
+    const part = fc.stringMatching(/^[a-z0-9._%+-]{1,12}$/);
+    const to = fc.oneof(
+      fc.tuple(part, part).map(([l, d]) => `${l}@${d}.test`),
+      fc.tuple(part, part, part, fc.constantFrom(",", ";", " ", ", ")).map(([a, b, d, sep]) => `${a}@${d}.test${sep}${b}@${d}.test`),
+    );
+    await fc.assert(
+      fc.asyncProperty(to, async (address) => {
+        catcher.clear();
+        const one = parseEmailAddress(address);
+        const sent = sendMail({ to: address, subject: "P", text: "x" });
+        if (one === null) {
+          await expect(sent).rejects.toBeInstanceOf(UndeliverableAddressError);
+          expect(catcher.messages()).toEqual([]);
+        } else {
+          await sent;
+          expect((await catcher.waitFor((m) => m.subject === "P")).to).toEqual([one]);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

@@ -11,7 +11,7 @@ import { sqlQuery, type Tx } from "../db/sql";
 import { enqueueJob, noWaitingJob } from "../jobs/outbox";
 import { defineQueue } from "../jobs/queue";
 import { nextAttemptAt, retrySchedule } from "../jobs/retry-schedule";
-import { sendMail, type OutgoingMail } from "./send";
+import { sendMail, UndeliverableAddressError, type OutgoingMail } from "./send";
 
 export const EMAIL_QUEUE = "email.send";
 
@@ -115,12 +115,14 @@ async function sendQueuedEmail({ emailId, attempt }: EmailJob): Promise<void> {
     const row = rows[0];
     if (!row) return;
     let error: string | null = null;
+    let permanent = false;
     try {
       const body = JSON.parse(unseal("email-body", row.body_ciphertext)) as { text: string; html: string | null };
       await sendMail({ to: row.to_address, subject: row.subject, text: body.text, ...(body.html === null ? {} : { html: body.html }) });
     } catch (e) {
       // Only the message: an SMTP error object can carry the mail, key included.
       error = e instanceof Error ? e.message : String(e);
+      permanent = e instanceof UndeliverableAddressError;
     }
     const attempts = row.attempts + 1;
     if (error === null) {
@@ -130,7 +132,8 @@ async function sendQueuedEmail({ emailId, attempt }: EmailJob): Promise<void> {
       );
     } else {
       // Counted from the current schedule's start: a resend begins again at its first delay.
-      const next = nextAttemptAt(retrySchedule("EMAIL_RETRY_SCHEDULE", DEFAULT_EMAIL_RETRY_SCHEDULE), attempts - row.schedule_from, new Date());
+      // An address that is not one address stays so: no retry.
+      const next = permanent ? null : nextAttemptAt(retrySchedule("EMAIL_RETRY_SCHEDULE", DEFAULT_EMAIL_RETRY_SCHEDULE), attempts - row.schedule_from, new Date());
       await client.query(
         `UPDATE email_messages SET status = $3, attempts = $2, next_attempt_at = $4, last_error = $5, updated_at = now() WHERE id = $1`,
         [row.id, attempts, next ? "PENDING" : "FAILED", next, error.slice(0, 1000)],
