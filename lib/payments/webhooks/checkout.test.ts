@@ -178,6 +178,22 @@ describe("checkout.session.completed", () => {
     expect(await sql("SELECT id FROM payments WHERE stripe_checkout_session_id = $1", [pending.id])).toHaveLength(1);
   });
 
+  it("mints nothing for a session whose payment_status is neither paid nor no_payment_required: ignored with the reason", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const plan = await createPlan({ durationDays: 30 });
+    for (const status of ["maybe", "PAID", "", null, undefined]) {
+      const session = { ...checkoutSession({ plan: plan.slug }), payment_status: status };
+      const completed = event("checkout.session.completed", session);
+      expect(await deliver(completed), String(status)).toEqual(OK);
+      expect((await sql("SELECT status, reason FROM stripe_events WHERE id = $1", [completed.id]))[0]).toEqual({
+        status: "IGNORED",
+        reason: expect.stringContaining('not "paid" or "no_payment_required"'),
+      });
+      expect(await licenseOfSession(session.id as string)).toHaveLength(0);
+      expect(await sql("SELECT id FROM payments WHERE stripe_checkout_session_id = $1", [session.id])).toHaveLength(0);
+    }
+  });
+
   it("fulfils a session that needed no payment (full discount or trial)", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const plan = await createPlan({ durationDays: 30 });

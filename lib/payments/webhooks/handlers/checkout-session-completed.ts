@@ -56,6 +56,13 @@ export const checkoutSessionCompleted: EventHandler<Stripe.Checkout.Session> = {
     if (session.payment_status === "unpaid") {
       return { ignored: `Checkout session ${session.id} is not paid yet; checkout.session.async_payment_succeeded will fulfil it.` };
     }
+    // Only Stripe's two fulfilled states mint (API.md: payment_status "paid"; a free session is
+    // "no_payment_required"). Anything else (absent, or a value this portal does not know) is not
+    // proof of payment: before, every status but "unpaid" minted a license.
+    if (session.payment_status !== "paid" && session.payment_status !== "no_payment_required") {
+      const status = session.payment_status == null ? "no payment_status" : `payment_status ${JSON.stringify(session.payment_status)}`;
+      return { ignored: `Checkout session ${session.id} has ${status}, not "paid" or "no_payment_required": nothing is fulfilled.` };
+    }
     // The other of the two events for this session may have minted it already.
     if (await ctx.tx.license.findUnique({ where: { stripeCheckoutSessionId: session.id }, select: { id: true } })) return;
 
