@@ -243,4 +243,19 @@ describe("checkout.session.completed", () => {
     expect(row).toMatchObject({ status: "IGNORED", error: null, reason: expect.stringContaining("not created by this portal") });
     expect(await licenseOfSession(sessionOf(evt).id)).toHaveLength(0);
   });
+
+  it("says what is wrong with a metadata.plan that is no plan slug (a number, an object, blank), minting nothing", async () => {
+    for (const [plan, says] of [
+      [5, 'metadata "plan" is not a plan slug but 5'],
+      [{ slug: "x" }, 'metadata "plan" is not a plan slug but {"slug":"x"}'],
+      ["  ", 'metadata "plan" is empty'],
+    ] as const) {
+      const session = { ...checkoutSession({}), metadata: { plan, order: "7" } };
+      const evt = event("checkout.session.completed", session);
+      expect(await deliver(evt)).toEqual(OK);
+      const [row] = await sql("SELECT status, reason FROM stripe_events WHERE id = $1", [evt.id]);
+      expect(row).toEqual({ status: "IGNORED", reason: expect.stringContaining(says) });
+      expect(await licenseOfSession(session.id as string)).toHaveLength(0);
+    }
+  });
 });

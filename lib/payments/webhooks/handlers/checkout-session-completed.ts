@@ -28,7 +28,12 @@ function notOurs(session: Stripe.Checkout.Session): Ignored | null {
   const plan = session.metadata?.plan;
   if (typeof plan !== "string" || plan.trim() === "") {
     const keys = Object.keys(session.metadata ?? {});
-    const has = keys.length === 0 ? "no metadata" : `metadata ${keys.slice(0, 5).map((k) => JSON.stringify(k)).join(", ")} but no "plan"`;
+    const has =
+      keys.length === 0
+        ? "no metadata"
+        : plan !== undefined
+          ? `metadata "plan" is ${typeof plan === "string" ? "empty" : `not a plan slug but ${JSON.stringify(plan).slice(0, 60)}`}`
+          : `metadata ${keys.slice(0, 5).map((k) => JSON.stringify(k)).join(", ")} but no "plan"`;
     return { ignored: `Checkout session ${session.id} was not created by this portal (${has}: a Payment Link or another application).` };
   }
   return null;
