@@ -182,7 +182,7 @@ describe("checkout.session.completed", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const plan = await createPlan({ durationDays: 30 });
     for (const status of ["maybe", "PAID", "", null, undefined]) {
-      const session = { ...checkoutSession({ plan: plan.slug }), payment_status: status };
+      const session: Record<string, unknown> = { ...checkoutSession({ plan: plan.slug }), payment_status: status };
       const completed = event("checkout.session.completed", session);
       expect(await deliver(completed), String(status)).toEqual(OK);
       expect((await sql("SELECT status, reason FROM stripe_events WHERE id = $1", [completed.id]))[0]).toEqual({
@@ -250,7 +250,7 @@ describe("checkout.session.completed", () => {
       [{ slug: "x" }, 'metadata "plan" is not a plan slug but {"slug":"x"}'],
       ["  ", 'metadata "plan" is empty'],
     ] as const) {
-      const session = { ...checkoutSession({}), metadata: { plan, order: "7" } };
+      const session: Record<string, unknown> = { ...checkoutSession({}), metadata: { plan, order: "7" } };
       const evt = event("checkout.session.completed", session);
       expect(await deliver(evt)).toEqual(OK);
       const [row] = await sql("SELECT status, reason FROM stripe_events WHERE id = $1", [evt.id]);
