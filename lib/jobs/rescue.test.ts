@@ -12,7 +12,7 @@ import { setupTestDatabase } from "../test/database";
 import { setupTestJobs } from "../test/jobs";
 import { createLicense } from "../test/licenses";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver";
-import { createEndpoint } from "../webhooks/endpoints";
+import { createEndpoint, updateEndpoint } from "../webhooks/endpoints";
 import { recordLicenseEvent } from "../webhooks/record";
 import { rescueStuckWork } from "./rescue";
 
@@ -118,6 +118,24 @@ describe("rescuing work whose job was lost", () => {
     await eventually(() => prisma().webhookDelivery.findUniqueOrThrow({ where: { id: leased } }), (d) => d.status === "SUCCEEDED", "leased delivery");
     expect(receiver.received.filter((e) => e.id === leasedEvent)).toHaveLength(1);
   }, 120_000);
+
+  it("leaves a disabled endpoint's deliveries alone: enabling the endpoint queues them", async () => {
+    const endpoint = await createEndpoint({ actor: { type: "system" } }, { url: receiver.url, events: ["license.revoked"] });
+    const { license } = await createLicense();
+    const eventId = (await prisma().$transaction((tx) => recordLicenseEvent(tx, "license.suspended", license.id)))!;
+    // A delivery left PENDING with no job when its endpoint was disabled (jobs for a disabled endpoint end without sending).
+    await updateEndpoint({ actor: { type: "system" } }, endpoint.id, { enabled: false });
+    const { rows } = await db().query<{ id: string }>(
+      `INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at, updated_at) VALUES ($1, $2, now() - interval '1 hour', now()) RETURNING id::text`,
+      [eventId, endpoint.id],
+    );
+    expect((await rescueStuckWork()).deliveries).not.toContain(rows[0]!.id);
+    expect(await waiting("deliveryId", rows[0]!.id)).toBe(0);
+
+    receiver.secret = endpoint.secret;
+    await updateEndpoint({ actor: { type: "system" } }, endpoint.id, { enabled: true });
+    await receiver.waitFor((r) => r.some((e) => e.id === eventId && e.headers["webhook-id"] === eventId));
+  });
 
   it("runs on a pg-boss schedule every minute (once per slot across instances)", async () => {
     const { rows } = await db().query(`SELECT name, cron FROM pgboss.schedule WHERE name = 'jobs.rescue'`);
