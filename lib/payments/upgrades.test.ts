@@ -28,6 +28,7 @@ const DAY_MS = 86_400_000;
 const PRICES = {
   price_up_basic: { unitAmount: 1000, currency: "usd", recurring: { interval: "month" as const } },
   price_up_pro: { unitAmount: 3000, currency: "usd", recurring: { interval: "month" as const } },
+  price_up_yearly: { unitAmount: 10000, currency: "usd", recurring: { interval: "year" as const } },
   price_up_trialing: { unitAmount: 2000, currency: "usd", recurring: { interval: "month" as const } },
   price_up_solo: { unitAmount: 4900, currency: "usd", recurring: null },
   price_up_plus: { unitAmount: 9900, currency: "usd", recurring: null },
@@ -71,6 +72,7 @@ beforeAll(async () => {
     prisma().plan.create({ data: { productId, slug, name: slug, maxMachines: 1, stripePriceId: `price_${slug.replaceAll("-", "_")}`, ...data } });
   await plan("up-basic", { maxMachines: 2, durationDays: 31, priceCents: 1000, billingInterval: "month", sortOrder: 1 });
   await plan("up-pro", { maxMachines: 5, durationDays: 31, priceCents: 3000, billingInterval: "month", sortOrder: 2 });
+  await plan("up-yearly", { maxMachines: 3, durationDays: 365, priceCents: 10000, billingInterval: "year", sortOrder: 5 });
   await plan("up-solo", { maxMachines: 1, priceCents: 4900, trialDays: 14, sortOrder: 3 });
   await plan("up-plus", { maxMachines: 3, priceCents: 9900, sortOrder: 4 });
 });
@@ -188,6 +190,31 @@ describe("subscriptions: plan and quantity through Stripe", () => {
     // Nobody else's license.
     await expect(changeSubscription(await customer(), license.id, "up-pro", 1)).rejects.toThrow("This license is not a subscription.");
   });
+
+  it("moves a yearly subscription to a monthly plan: Stripe starts a month now, and the license renews at its end", async () => {
+    const user = await customer();
+    const { license } = await buy("up-yearly", user);
+    const yearly = await eventually(() => licenseRow(license.id), (l) => l.expiresAt!.getTime() > Date.now() + 300 * DAY_MS);
+    expect(yearly.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 300 * DAY_MS);
+
+    await changeSubscription(user, license.id, "up-basic", 1);
+    const monthly = await eventually(() => licenseRow(license.id), (l) => l.plan.slug === "up-basic");
+    const subscription = await stripe().subscriptions.retrieve(license.stripeSubscriptionId!);
+    const periodEnd = subscription.items.data[0]!.current_period_end;
+    expect(periodEnd * 1000).toBeLessThan(Date.now() + 32 * DAY_MS);
+    // "Renews on" is Stripe's next charge, a month away, not the yearly plan's end.
+    expect(monthly.expiresAt!.getTime()).toBe(periodEnd * 1000);
+    const audit = await prisma().auditLog.findMany({ where: { targetId: license.id, action: "license.update", actorType: "stripe" } });
+    expect(audit.map((a) => (a.data as any).changes)).toContainEqual({
+      plan: { from: "up-yearly", to: "up-basic" },
+      expiresAt: { from: yearly.expiresAt!.toISOString(), to: new Date(periodEnd * 1000).toISOString() },
+    });
+
+    // More seats within the month keep its end.
+    await changeSubscription(user, license.id, "up-basic", 2);
+    const more = await eventually(() => licenseRow(license.id), (l) => l.maxMachines === 4);
+    expect(more.expiresAt!.getTime()).toBe(periodEnd * 1000);
+  });
 });
 
 describe("one-off licenses: a paid upgrade moves the same license", () => {
@@ -237,6 +264,7 @@ describe("trials convert to the bought plan", () => {
       ["up-pro", "$30.00"],
       ["up-solo", "$49.00"],
       ["up-plus", "$99.00"],
+      ["up-yearly", "$100.00"],
     ]);
 
     await pay(await createUpgradeCheckout(user, trial.licenseId, "up-solo"), user.email);

@@ -6,12 +6,14 @@
 // event are written in the event's transaction, and only what differs is written,
 // so a repeated event changes nothing.
 import type Stripe from "stripe";
+import { z } from "zod";
 import { writeAudit } from "../../audit/log";
 import type { License, Plan, Prisma } from "../../generated/prisma/client";
 import { defaultExpiry, lockPlanForLicense } from "../../licensing/issue";
 import { applyFloatingChange } from "../../licensing/seat-changes";
 import { recordLicenseChanges } from "../../webhooks/record";
 import type { HandlerContext } from "./context";
+import { subscriptionPeriodEnd } from "./stripe-objects";
 
 type Change = { from: Prisma.InputJsonValue | null; to: Prisma.InputJsonValue | null };
 
@@ -100,7 +102,28 @@ export async function applySubscriptionItem(ctx: HandlerContext, license: Licens
   const trialEnded = license.trial && subscription.status === "active";
   if (!itemsChanged && !trialEnded) return license;
   const terms = itemsChanged ? await subscriptionTerms(ctx, subscription) : null;
-  return moveLicense(ctx, license, { ...(terms ?? {}), endTrial: trialEnded }, { subscription: subscription.id });
+  const restarted = itemsChanged ? restartedPeriodEnd(ctx, subscription, license) : null;
+  return moveLicense(ctx, license, { ...(terms ?? {}), endTrial: trialEnded, ...(restarted ? { expiresAt: restarted } : {}) }, { subscription: subscription.id });
+}
+
+/** The part of `previous_attributes.items` read here: the item's period end before the change (unix seconds). */
+const previousItems = z.looseObject({ data: z.array(z.looseObject({ current_period_end: z.number().nullish() })) });
+
+/**
+ * The new period's end when an item change restarted the billing period, else null. Stripe starts a
+ * new period at once when a plan of another interval replaces the item (yearly → monthly): the license
+ * then runs to that period's end, so "Renews on" and the renewal emails name Stripe's next charge
+ * instead of the old plan's (a yearly license moved to monthly would say "Renews on" eleven months
+ * late). A change within the period (more seats, a plan of the same interval) keeps the period, and
+ * the expiry (an admin's extension stands). A perpetual license (no expiry) stays so.
+ */
+function restartedPeriodEnd(ctx: HandlerContext, subscription: Stripe.Subscription, license: License): Date | null {
+  if (license.expiresAt === null || subscription.status === "canceled") return null;
+  const before = previousItems.safeParse(ctx.previousAttributes?.items);
+  const previousEnd = before.success ? before.data.data[0]?.current_period_end : undefined;
+  const end = subscriptionPeriodEnd(subscription);
+  if (typeof previousEnd !== "number" || end === null || end.getTime() === previousEnd * 1000) return null;
+  return end;
 }
 
 /**
