@@ -3,6 +3,9 @@ import { formatMoney } from "@/lib/catalog/money";
 import type { Order, OrderStatus } from "@/lib/portal/orders";
 import { DateTime } from "./date-time";
 
+/** Beside the plan's name: a first purchase needs no word; a prorated invoice or upgrade is no renewal. */
+const KIND_LABEL: Record<Order["kind"], string> = { purchase: "", renewal: " · renewal", change: " · change of plan or seats" };
+
 const STATUS: Record<OrderStatus, { label: string; style: string }> = {
   paid: { label: "Paid", style: "bg-emerald-100 text-emerald-900" },
   refunded: { label: "Refunded", style: "bg-slate-200 text-slate-800" },
@@ -41,7 +44,7 @@ export function Orders({ orders, receiptProblem }: { orders: Order[]; receiptPro
               <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
                 <p className="min-w-0 font-medium break-words">
                   {o.productName && o.planName ? `${o.productName} — ${o.planName}` : "Payment"}
-                  <span className="font-normal text-slate-600">{o.kind === "renewal" ? " · renewal" : ""}</span>
+                  <span className="font-normal text-slate-600">{KIND_LABEL[o.kind]}</span>
                 </p>
                 <p className="font-medium whitespace-nowrap" data-testid="order-amount">
                   {formatMoney(o.amount, o.currency)}

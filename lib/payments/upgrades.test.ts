@@ -13,6 +13,7 @@ import { prisma } from "../db/client";
 import { minorUnits } from "../catalog/money";
 import { startTrial } from "../licensing/trials";
 import { revealKeyForUser } from "../portal/licenses";
+import { listOrdersForUser } from "../portal/orders";
 import { call } from "../test/api-client";
 import { setupTestDatabase } from "../test/database";
 import { startStripeEmulator, type StripeEmulator } from "./emulator/server";
@@ -141,6 +142,11 @@ describe("subscriptions: plan and quantity through Stripe", () => {
     );
     expect(minorUnits(payments[1]!.amountCents)).toBeGreaterThan(1900); // (3000 − 1000) × nearly the whole month
     expect(minorUnits(payments[1]!.amountCents)).toBeLessThanOrEqual(2000);
+    // The customer's orders call the prorated invoice a change, not a renewal.
+    expect((await listOrdersForUser(user.id)).map((o) => [o.kind, o.planName])).toEqual([
+      ["change", "up-pro"],
+      ["purchase", "up-basic"],
+    ]);
 
     const audit = await prisma().auditLog.findMany({ where: { targetId: license.id, action: "license.update", actorType: "stripe" } });
     expect(audit.map((a) => (a.data as any).changes)).toContainEqual({ plan: { from: "up-basic", to: "up-pro" } });
@@ -236,6 +242,7 @@ describe("one-off licenses: a paid upgrade moves the same license", () => {
     expect(moved).toMatchObject({ keyHash: license.keyHash, trial: false, expiresAt: null, plan: { slug: "up-plus" } });
     const payments = await prisma().payment.findMany({ where: { licenseId: license.id }, orderBy: { createdAt: "asc" } });
     expect(payments.map((p) => minorUnits(p.amountCents))).toEqual([4900, 5000]);
+    expect((await listOrdersForUser(user.id)).map((o) => o.kind)).toEqual(["change", "purchase"]);
     expect((await call("/api/v1/licenses/validate", { key, fingerprint: "solo-A" })).json).toMatchObject({
       code: "VALID",
       license: { plan: "up-plus", maxMachines: 3, activeMachines: 1 },
@@ -269,6 +276,7 @@ describe("trials convert to the bought plan", () => {
 
     await pay(await createUpgradeCheckout(user, trial.licenseId, "up-solo"), user.email);
     expect(await licenseRow(trial.licenseId)).toMatchObject({ trial: false, expiresAt: null, plan: { slug: "up-solo" } });
+    expect((await listOrdersForUser(user.id)).map((o) => o.kind)).toEqual(["purchase"]);
     expect(await prisma().license.count({ where: { userId: user.id } })).toBe(1);
     expect((await call("/api/v1/licenses/validate", { key, fingerprint: "trial-A" })).json).toMatchObject({ code: "VALID", license: { expiresAt: null } });
     expect((await updatedEvents(trial.licenseId)).map((d) => d.changes)).toContainEqual({

@@ -16,8 +16,8 @@ export type Order = {
   paidAt: Date;
   productName: string | null;
   planName: string | null;
-  /** "purchase" (a checkout) or "renewal" (a later subscription invoice) */
-  kind: "purchase" | "renewal";
+  /** "purchase" (a checkout), "renewal" (a later subscription invoice) or "change" (of plan or seats: a prorated invoice, an upgrade checkout) */
+  kind: "purchase" | "renewal" | "change";
   amount: number;
   currency: string;
   amountRefunded: number;
@@ -36,6 +36,12 @@ export function orderStatus(p: { amountCents: bigint | number; amountRefundedCen
   return refunded > 0 ? "partially_refunded" : "paid";
 }
 
+/** What a payment paid for; rows written before the column existed: a checkout's is a purchase, an invoice's a renewal. */
+function orderKind(p: { kind: string | null; stripeCheckoutSessionId: string | null }): Order["kind"] {
+  if (p.kind === "purchase" || p.kind === "renewal" || p.kind === "change") return p.kind;
+  return p.stripeCheckoutSessionId ? "purchase" : "renewal";
+}
+
 /** The user's orders, newest first (at most `limit`, default 100). */
 export async function listOrdersForUser(userId: string, limit = 100): Promise<Order[]> {
   if (!parseId(userId)) return [];
@@ -50,7 +56,7 @@ export async function listOrdersForUser(userId: string, limit = 100): Promise<Or
     paidAt: p.createdAt,
     productName: p.plan?.product.name ?? null,
     planName: p.plan?.name ?? null,
-    kind: p.stripeCheckoutSessionId ? "purchase" : "renewal",
+    kind: orderKind(p),
     amount: minorUnits(p.amountCents),
     currency: p.currency,
     amountRefunded: minorUnits(p.amountRefundedCents),

@@ -52,6 +52,8 @@ export async function applyPaidUpgrade(ctx: HandlerContext, session: Stripe.Chec
     currency: session.currency ?? plan.currency,
     stripeCheckoutSessionId: session.id,
     stripeInvoiceId: idOf(session.invoice),
+    // A trial bought is a first purchase; a paid license moved to a dearer plan, a change.
+    kind: license.trial ? "purchase" : "change",
   });
   // A conversion to a subscription: its invoice.paid may have come first and waited for a license.
   if (subscriptionId) await ctx.applyWaitingEvents(moved);

@@ -26,6 +26,8 @@ export type PaymentInput = {
   stripePaymentIntentId?: string | null;
   /** the plan paid for; unset: the license's plan at this moment */
   planId?: string | null;
+  /** what it paid for: a first purchase, a subscription's renewal, or a change of plan or seats (a proration, an upgrade) */
+  kind: "purchase" | "renewal" | "change";
 };
 
 export async function recordPayment(ctx: HandlerContext, input: PaymentInput): Promise<void> {

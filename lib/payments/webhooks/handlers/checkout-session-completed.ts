@@ -116,6 +116,7 @@ export const checkoutSessionCompleted: EventHandler<Stripe.Checkout.Session> = {
       stripeInvoiceId: idOf(session.invoice),
       stripePaymentIntentId: idOf(session.payment_intent),
       planId: plan.id,
+      kind: "purchase",
     });
     const current = await ctx.applyWaitingEvents(license);
 

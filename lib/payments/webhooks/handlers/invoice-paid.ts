@@ -36,6 +36,8 @@ export const invoicePaid = licenseEvent<Stripe.Invoice>({
         amountCents: invoice.amount_paid,
         currency: invoice.currency,
         stripeInvoiceId: invoice.id,
+        // A prorated invoice of a plan or quantity change (billing_reason subscription_update) is no renewal.
+        kind: invoice.billing_reason === "subscription_update" ? "change" : "renewal",
       });
     }
     return updated;
