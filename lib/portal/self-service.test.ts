@@ -199,6 +199,28 @@ describe("orders and invoices", () => {
     expect(page).toContain("Paid");
     expect(page).toContain("$15.00");
   });
+
+  it("shows a refund and a dispute of a subscription's renewal against that renewal", async () => {
+    const plan = await planOnSale({ price: 2500, interval: "month" });
+    const { license } = await buy(plan.slug, email("sub-refund"));
+    const events = await emulator.trigger.renew(license.stripeSubscriptionId!);
+    // Charges name no invoice in this API version: the invoice payment links the renewal's intent to its invoice.
+    const invoicePayment = events.find((e) => e.type === "invoice_payment.paid")?.data.object as { payment: { payment_intent: string } } | undefined;
+    expect(invoicePayment).toBeDefined();
+    const intent = invoicePayment!.payment.payment_intent;
+
+    await emulator.trigger.refund(intent, { amount: 500 });
+    const refunded = await eventually(() => listOrdersForUser(license.userId), (o) => o[0]?.status === "partially_refunded", "the renewal's refund");
+    expect(refunded.map((o) => [o.kind, o.status, o.amountRefunded, o.refunds.map((r) => r.amount)])).toEqual([
+      ["renewal", "partially_refunded", 500, [500]],
+      ["purchase", "paid", 0, []],
+    ]);
+
+    const charge = (await stripe().paymentIntents.retrieve(intent)).latest_charge as string;
+    await emulator.trigger.dispute(charge);
+    const disputed = await eventually(() => listOrdersForUser(license.userId), (o) => o[0]?.status === "disputed", "the renewal's dispute");
+    expect(disputed.map((o) => o.status)).toEqual(["disputed", "paid"]);
+  });
 });
 
 describe("subscriptions", () => {

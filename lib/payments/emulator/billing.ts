@@ -5,6 +5,7 @@ import {
   renderCheckoutSession,
   renderDispute,
   renderInvoice,
+  renderInvoicePayment,
   renderSubscription,
   type StripeObject,
 } from "./objects";
@@ -103,7 +104,7 @@ export class Billing {
       published.push(
         buildEvent("checkout.session.completed", renderCheckoutSession(this.store, session)),
         buildEvent("customer.subscription.created", renderSubscription(this.store, sub)),
-        buildEvent("invoice.paid", renderInvoice(this.store, invoice)),
+        ...this.paidInvoiceEvents(invoice),
       );
     } else {
       const charge = this.chargeOnce(customer.id, email, amount, price.currency, session.paymentIntentMetadata);
@@ -172,7 +173,7 @@ export class Billing {
     const events = [this.subscriptionEvent("customer.subscription.updated", sub, { before, request })];
     if (change.prorationBehavior === "always_invoice" && proration > 0) {
       const invoice = this.createInvoice(sub, "subscription_update", true, proration);
-      events.push(buildEvent("invoice.paid", renderInvoice(this.store, invoice)));
+      events.push(...this.paidInvoiceEvents(invoice));
     } else if (proration !== 0) {
       sub.pendingProration = (sub.pendingProration ?? 0) + proration;
     }
@@ -207,7 +208,7 @@ export class Billing {
       this.payInvoice(unpaid, sub);
       sub.status = "active";
       return this.publish([
-        buildEvent("invoice.paid", renderInvoice(this.store, unpaid)),
+        ...this.paidInvoiceEvents(unpaid),
         this.subscriptionEvent("customer.subscription.updated", sub, { before }),
       ]);
     }
@@ -217,7 +218,7 @@ export class Billing {
     const invoice = this.createInvoice(sub, "subscription_cycle", true);
     return this.publish([
       this.subscriptionEvent("customer.subscription.updated", sub, { before }),
-      buildEvent("invoice.paid", renderInvoice(this.store, invoice)),
+      ...this.paidInvoiceEvents(invoice),
     ]);
   }
 
@@ -235,7 +236,7 @@ export class Billing {
       const before = renderSubscription(this.store, sub);
       if (unpaid?.status === "open") {
         this.payInvoice(unpaid, sub);
-        events.push(buildEvent("invoice.paid", renderInvoice(this.store, unpaid)));
+        events.push(...this.paidInvoiceEvents(unpaid));
       }
       sub.status = "active";
       events.push(this.subscriptionEvent("customer.subscription.updated", sub, { before }));
@@ -403,6 +404,18 @@ export class Billing {
     sub.latestInvoice = invoice.id;
     if (paid) this.payInvoice(invoice, sub);
     return invoice;
+  }
+
+  /**
+   * What Stripe sends for a paid invoice: `invoice.paid`, then `invoice_payment.paid` naming the
+   * payment intent that paid it (none for an invoice of 0: a trial's first).
+   */
+  private paidInvoiceEvents(invoice: InvoiceRecord): EmulatorEvent[] {
+    const events = [buildEvent("invoice.paid", renderInvoice(this.store, invoice))];
+    if ((this.store.paymentIntents.get(invoice.paymentIntent)?.amount ?? 0) > 0) {
+      events.push(buildEvent("invoice_payment.paid", renderInvoicePayment(this.store, invoice)));
+    }
+    return events;
   }
 
   private payInvoice(invoice: InvoiceRecord, sub: SubscriptionRecord) {

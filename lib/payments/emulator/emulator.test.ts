@@ -245,6 +245,7 @@ describe("subscription checkout", () => {
       "checkout.session.completed",
       "customer.subscription.created",
       "invoice.paid",
+      "invoice_payment.paid",
     ]);
 
     const completed = await stripe().checkout.sessions.retrieve(session.id);
@@ -352,7 +353,7 @@ describe("subscription lifecycle", () => {
     const sub = await buySubscription();
     const oldEnd = sub.items.data[0]!.current_period_end;
     const events = await emulator.trigger.renew(sub.id);
-    expect(events.map((e) => e.type)).toEqual(["customer.subscription.updated", "invoice.paid"]);
+    expect(events.map((e) => e.type)).toEqual(["customer.subscription.updated", "invoice.paid", "invoice_payment.paid"]);
     expect(receiver.events.map((e) => e.id)).toEqual(events.map((e) => e.id));
 
     const updated = receiver.events[0]!.data as Stripe.CustomerSubscriptionUpdatedEvent.Data;
@@ -373,7 +374,7 @@ describe("subscription lifecycle", () => {
     expect((await stripe().subscriptions.retrieve(sub.id)).status).toBe("past_due");
 
     const recovered = await emulator.trigger.renew(sub.id);
-    expect(recovered.map((e) => e.type)).toEqual(["invoice.paid", "customer.subscription.updated"]);
+    expect(recovered.map((e) => e.type)).toEqual(["invoice.paid", "invoice_payment.paid", "customer.subscription.updated"]);
     expect(recovered[0]!.data.object).toMatchObject({ id: openInvoice.id, status: "paid" });
     expect((await stripe().subscriptions.retrieve(sub.id)).status).toBe("active");
   });
@@ -452,7 +453,7 @@ describe("refunds, disputes and redelivery", () => {
     });
     expect(res.status).toBe(200);
     const { events } = (await res.json()) as { events: { type: string }[] };
-    expect(events.map((e) => e.type)).toEqual(["customer.subscription.updated", "invoice.paid"]);
+    expect(events.map((e) => e.type)).toEqual(["customer.subscription.updated", "invoice.paid", "invoice_payment.paid"]);
     const missing = await fetch(`${emulator.url}/_emulator/renew`, { method: "POST", body: "{}" });
     expect(missing.status).toBe(400);
     const deliveries = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as unknown[];

@@ -415,6 +415,31 @@ export function renderInvoice(store: Store, invoice: InvoiceRecord): StripeObjec
   };
 }
 
+/**
+ * The invoice payment (API versions since 2025-03-31) that links a paid invoice to its payment
+ * intent, sent as `invoice_payment.paid`: charges carry no `invoice` in these versions, so this is how
+ * a refund or dispute of a subscription's charge is traced to its invoice. Its id is derived from the
+ * invoice's, so a resend or a restart renders the same object.
+ */
+export function renderInvoicePayment(store: Store, invoice: InvoiceRecord): StripeObject {
+  const intent = store.paymentIntents.get(invoice.paymentIntent);
+  const amount = intent?.amount ?? 0;
+  return {
+    id: `inpay_${invoice.id.slice("in_".length)}`,
+    object: "invoice_payment",
+    amount_paid: invoice.status === "paid" ? amount : null,
+    amount_requested: amount,
+    created: invoice.paidAt ?? invoice.created,
+    currency: intent?.currency ?? "usd",
+    invoice: invoice.id,
+    is_default: true,
+    livemode: false,
+    payment: { type: "payment_intent", payment_intent: invoice.paymentIntent },
+    status: invoice.status === "paid" ? "paid" : "open",
+    status_transitions: { canceled_at: null, paid_at: invoice.paidAt },
+  };
+}
+
 export function renderPaymentIntent(intent: PaymentIntentRecord): StripeObject {
   const succeeded = intent.status === "succeeded";
   return {
