@@ -5,7 +5,7 @@ import { describeAuditData } from "@/lib/admin/audit-details";
 import type { AuditRow } from "@/lib/admin/audit-view";
 import { formatDate } from "../format";
 import { link, td } from "./styles";
-import { Table } from "./table";
+import { stackedCell, stackedRow, Table } from "./table";
 
 const TARGET_PAGES: Record<string, string> = {
   license: "/admin/licenses/",
@@ -63,17 +63,19 @@ export function AuditTable({ rows, caption }: { rows: AuditRow[]; caption: strin
       caption={caption}
       empty={rows.length === 0 ? "No entries." : undefined}
       columns={["When", "Who", "Action", "Target", "From", "Details"]}
+      // Six columns, each needed to read an entry: on a phone each entry is a block of labelled lines.
+      stacked
     >
       {rows.map((row) => (
-        <tr key={row.id} data-audit={row.action}>
-          <td className={`${td} whitespace-nowrap`}>{formatDate(row.at)}</td>
-          <td className={`${td} min-w-40 break-words`}>{who(row)}</td>
-          <td className={`${td} font-mono text-xs`}>{row.action}</td>
-          <td className={td}>
+        <tr key={row.id} data-audit={row.action} className={stackedRow}>
+          <td data-label="When" className={`${td} ${stackedCell} whitespace-nowrap`}>{formatDate(row.at)}</td>
+          <td data-label="Who" className={`${td} ${stackedCell} min-w-40 break-words`}>{who(row)}</td>
+          <td data-label="Action" className={`${td} ${stackedCell} font-mono text-xs`}>{row.action}</td>
+          <td data-label="Target" className={`${td} ${stackedCell}`}>
             <Target row={row} />
           </td>
-          <td className={`${td} font-mono text-xs`}>{row.ip || "—"}</td>
-          <td className={`${td} min-w-48 text-xs text-slate-700`}>
+          <td data-label="From" className={`${td} ${stackedCell} font-mono text-xs`}>{row.ip || "—"}</td>
+          <td data-label="Details" className={`${td} ${stackedCell} min-w-48 text-xs text-slate-700`}>
             <Details data={row.data} />
           </td>
         </tr>
