@@ -6,7 +6,7 @@ import { prisma, closeDatabase } from "../lib/db/client";
 import { prepareDatabase } from "../lib/db/prepare";
 import { backfillKeyHeads } from "../lib/licensing/key-heads";
 import { assertDeployable, DeploymentConfigError } from "../lib/config/deployment";
-import { ensureSecrets } from "../lib/config/secrets";
+import { ensureSecrets, secretsFile } from "../lib/config/secrets";
 import { startLocalServices } from "../lib/dev/local-services";
 import { ABORT_MARGIN_MS, shutdownGraceMs, startJobs, stopJobs } from "../lib/jobs";
 import { markDraining } from "../lib/health/readiness";
@@ -38,7 +38,7 @@ try {
   process.exit(1);
 }
 for (const name of ensureSecrets()) {
-  logger().warn(`${name} is not set; using a generated development value kept in .data/secrets.json. Production must set it.`);
+  logger().warn(`${name} is not set; using a generated development value kept in ${secretsFile()}. Production must set it.`);
 }
 
 if (!dev) await buildIfStale(log);

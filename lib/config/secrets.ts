@@ -22,6 +22,11 @@ export function dataDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.PORTAL_DATA_DIR ?? path.join(process.cwd(), ".data"));
 }
 
+/** The file generated development secrets are kept in: `secrets.json` under {@link dataDir} (PORTAL_DATA_DIR). */
+export function secretsFile(): string {
+  return path.join(dataDir(), "secrets.json");
+}
+
 /**
  * Makes sure every secret is in process.env, generating and persisting the
  * missing ones. Returns the names that were taken from .data/ rather than
@@ -36,7 +41,7 @@ export function ensureSecrets(): SecretName[] {
     const gaps = deploymentGaps().filter((g) => g.variables.some((v) => missing.includes(v as SecretName)));
     throw new DeploymentConfigError(describeGaps(process.env.APP_URL ?? "", gaps), gaps);
   }
-  const file = path.join(dataDir(), "secrets.json");
+  const file = secretsFile();
   const stored: Partial<Record<SecretName, string>> = existsSync(file)
     ? JSON.parse(readFileSync(file, "utf8"))
     : {};
@@ -59,7 +64,7 @@ export function ensureSecrets(): SecretName[] {
 export function secret(name: SecretName): string {
   if (!process.env[name]) {
     for (const n of ensureSecrets()) {
-      logger().warn(`${n} is not set; using a generated development value from .data/secrets.json. Production must set it.`);
+      logger().warn(`${n} is not set; using a generated development value from ${secretsFile()}. Production must set it.`);
     }
   }
   return process.env[name]!;
