@@ -1,3 +1,4 @@
+import { singleSearchParam, type SearchParamValue } from "@/lib/http/search-params";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/sign-in-form";
@@ -24,8 +25,9 @@ function errorMessage(error: string, retryAfter: string | undefined): string {
   return ERRORS[error] ?? "Something went wrong signing you in. Try again.";
 }
 
-export default async function SignInPage(props: { searchParams: Promise<{ callbackUrl?: string; error?: string; retryAfter?: string }> }) {
-  const { callbackUrl, error, retryAfter } = await props.searchParams;
+export default async function SignInPage(props: { searchParams: Promise<{ callbackUrl?: SearchParamValue; error?: SearchParamValue; retryAfter?: SearchParamValue }> }) {
+  const params = await props.searchParams;
+  const [callbackUrl, error, retryAfter] = [params.callbackUrl, params.error, params.retryAfter].map(singleSearchParam);
   const target = safeReturnPath(callbackUrl);
   if (await currentUser()) redirect(target);
   return (

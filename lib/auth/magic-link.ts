@@ -15,8 +15,8 @@ function confirmationUrl(callbackUrl: string): string {
 }
 
 /** Only Auth.js's own email callback on this site may be confirmed: no open redirect. */
-export function safeCallbackPath(value: string | undefined | null): string | null {
-  if (!value || !value.startsWith("/api/auth/callback/nodemailer?")) return null;
+export function safeCallbackPath(value: unknown): string | null {
+  if (typeof value !== "string" || !value.startsWith("/api/auth/callback/nodemailer?")) return null;
   const parsed = new URL(value, "http://localhost");
   if (parsed.pathname !== "/api/auth/callback/nodemailer" || !parsed.searchParams.get("token")) return null;
   return parsed.pathname + parsed.search;

@@ -1,3 +1,4 @@
+import { singleSearchParam, type SearchParamValue } from "@/lib/http/search-params";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CheckoutProgress } from "@/components/checkout-progress";
@@ -10,8 +11,8 @@ export const metadata: Metadata = { title: "Thank you" };
 
 const SESSION_ID = /^cs_[A-Za-z0-9_]{1,250}$/;
 
-export default async function CheckoutSuccessPage(props: { searchParams: Promise<{ session_id?: string }> }) {
-  const { session_id: sessionId } = await props.searchParams;
+export default async function CheckoutSuccessPage(props: { searchParams: Promise<{ session_id?: SearchParamValue }> }) {
+  const sessionId = singleSearchParam((await props.searchParams).session_id);
   if (!sessionId || !SESSION_ID.test(sessionId)) {
     return (
       <div className="mx-auto max-w-lg space-y-6">

@@ -1,14 +1,15 @@
 import type { Metadata } from "next";
 import { safeCallbackPath } from "@/lib/auth/magic-link";
+import { singleSearchParam, type SearchParamValue } from "@/lib/http/search-params";
 
 export const metadata: Metadata = { title: "Confirm sign-in" };
 
 // The email's link lands here; only submitting this form spends the one-time
 // token, so a mail scanner fetching the link does not sign anyone in. A plain
 // GET form (a full navigation) reaches Auth.js's callback with its parameters.
-export default async function ConfirmSignInPage(props: { searchParams: Promise<{ callback?: string }> }) {
-  const { callback } = await props.searchParams;
-  const path = safeCallbackPath(callback);
+export default async function ConfirmSignInPage(props: { searchParams: Promise<{ callback?: SearchParamValue }> }) {
+  // `?callback=a&callback=b` arrives as an array: not a link we sent.
+  const path = safeCallbackPath(singleSearchParam((await props.searchParams).callback));
   const url = path ? new URL(path, "http://localhost") : null;
   const email = url?.searchParams.get("email");
   return (
