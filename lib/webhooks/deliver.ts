@@ -310,11 +310,45 @@ export async function deliverAttempt(job: DeliveryJob, { signal }: { signal?: Ab
     await release(claimed);
     throw error;
   }
-  if (!(await settle(claimed, result))) {
+  const settled = await settleWhileLeased(claimed, result);
+  if (settled === "lease lost") {
     // The receiver did get this request: say so, since the delivery's log will not show it.
     log().warn(
       `webhook delivery ${claimed.id}: attempt ${claimed.attempts + 1} finished (${result.error ?? `HTTP ${result.responseStatus}`}) after its lease had passed to another worker; not recorded`,
     );
+  }
+}
+
+/** Pauses between tries of a settle the database refused (ms); together well inside LEASE_SECONDS. */
+const SETTLE_RETRY_MS = [250, 500, 1000, 2000, 4000, 8000, 8000];
+
+/**
+ * Settles, trying again while the database fails (a restart, a failover, a lost
+ * connection): the request was sent, and a settle given up would leave the lease
+ * to lapse and the attempt to be sent again, so a receiver that answered 2xx
+ * would get the same webhook-id a second time. The tries end well before the
+ * lease could lapse (LEASE_SECONDS); the last error is thrown, and pg-boss
+ * retries the job (a resend, at least once). A try that follows a failure whose
+ * commit did happen (only its answer was lost) finds the lease already cleared:
+ * "settled before", nothing written twice.
+ */
+async function settleWhileLeased(claimed: Claimed, result: AttemptResult): Promise<"settled" | "settled before" | "lease lost"> {
+  for (let retry = 0; ; retry++) {
+    try {
+      if (await settle(claimed, result)) return "settled";
+      if (retry === 0) return "lease lost";
+      const { rows } = await db().query(`SELECT 1 FROM webhook_attempts WHERE delivery_id = $1 AND started_at = $2 AND number = $3`, [
+        claimed.id,
+        result.startedAt,
+        claimed.attempts + 1,
+      ]);
+      return rows.length > 0 ? "settled before" : "lease lost";
+    } catch (error) {
+      const pause = SETTLE_RETRY_MS[retry];
+      if (pause === undefined) throw error;
+      log().warn(`webhook delivery ${claimed.id}: recording attempt ${claimed.attempts + 1} failed (${(error as Error).message}); trying again in ${pause} ms`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 }
 

@@ -116,4 +116,31 @@ describe("a delivery's lease", () => {
     expect(delivery.tries).toHaveLength(1);
     expect(receiver.received.filter((e) => e.id === eventId)).toHaveLength(1);
   });
+  it("the database failing while a success is recorded: recorded once it answers again, not sent a second time", async () => {
+    const { eventId, deliveryId } = await newDelivery();
+    // The database refuses to record the attempt (a restart or failover under way) until the test lets it;
+    // the sequence counts the refusals (a sequence is not rolled back with the refused statement).
+    await db().query(`CREATE SEQUENCE settle_refusals`);
+    await db().query(`CREATE FUNCTION refuse_settle() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM nextval('settle_refusals'); RAISE EXCEPTION 'refused by the test'; END $$`);
+    await db().query(`CREATE TRIGGER refuse_settle BEFORE INSERT ON webhook_attempts FOR EACH ROW EXECUTE FUNCTION refuse_settle()`);
+    const requestsBefore = receiver.requests;
+    const attempt = deliverAttempt({ deliveryId, attempt: 0 });
+    attempt.catch(() => {});
+    for (let i = 0; ; i++) {
+      const { rows } = await db().query<{ is_called: boolean }>(`SELECT is_called FROM settle_refusals`);
+      if (rows[0]!.is_called) break;
+      if (i > 600) throw new Error("the settle was never tried");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await db().query(`DROP TRIGGER refuse_settle ON webhook_attempts`);
+    await attempt;
+    await db().query(`DROP FUNCTION refuse_settle(); DROP SEQUENCE settle_refusals`);
+
+    const delivery = await deliveryWithTries(deliveryId);
+    expect(delivery).toMatchObject({ status: "SUCCEEDED", attempts: 1, lastResponseStatus: 204, leaseToken: null });
+    expect(delivery.tries).toHaveLength(1);
+    expect(receiver.requests - requestsBefore).toBe(1);
+    expect(receiver.received.filter((e) => e.id === eventId)).toHaveLength(1);
+  });
 });
