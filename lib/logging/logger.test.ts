@@ -51,6 +51,26 @@ describe("the logger", () => {
     expect(text).toContain("[redacted]");
   });
 
+  it("censors the same names in a child logger's bindings and in printf-style arguments", () => {
+    const { log, lines } = capture();
+    log.child({ component: "payments", token: "lpat_child", secret: "hunter3" }).info({ licenseId: "lic_1" }, "child");
+    log.info("object %j and %o", { password: "hunter4", headers: { "x-api-key": "xk_1" } }, { body: { key: "plain" } });
+    log.info({ n: 1 }, "after an object: %j", { cookie: "sid=3" });
+    const text = lines.join("\n");
+    for (const secret of ["lpat_child", "hunter3", "hunter4", "xk_1", "plain", "sid=3"]) expect(text).not.toContain(secret);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ component: "payments", token: "[redacted]", secret: "[redacted]", licenseId: "lic_1" });
+  });
+
+  it("writes a line's fields in order and leaves fields with nothing secret as they are", () => {
+    const { log, lines } = capture();
+    runWithRequestContext({ requestId: "req-9" }, () =>
+      log.info({ method: "POST", path: "/api/v1/licenses/validate", route: "/api/v1/licenses/validate", status: 200, ms: 1.5 }, "request completed"),
+    );
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(Object.keys(line)).toEqual(["level", "time", "pid", "requestId", "method", "path", "route", "status", "ms", "msg"]);
+    expect(line).toMatchObject({ requestId: "req-9", method: "POST", path: "/api/v1/licenses/validate", status: 200, ms: 1.5, msg: "request completed" });
+  });
+
   it("scrubs secrets out of messages, free-text fields and errors", () => {
     const { log, lines } = capture();
     log.warn(`validation for ${KEY} failed`);

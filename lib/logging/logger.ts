@@ -2,11 +2,13 @@
 // for a log collector), or pino-pretty's human-readable lines when stdout is a
 // terminal or LOG_FORMAT=pretty. Every line written while a request is being
 // served carries that request's id (see request-context.ts). Secrets are
-// censored by field name and scrubbed from text (redact.ts).
+// censored by field name and scrubbed from text (redact.ts) in everything a
+// line is made of: the logged object, a child logger's bindings, the message
+// and its printf-style arguments.
 import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import { currentRequestId } from "./request-context";
-import { REDACTED, REDACTED_PATHS, scrubError, scrubSecrets, scrubValue } from "./redact";
+import { scrubError, scrubSecrets, scrubValue } from "./redact";
 
 export type { Logger } from "pino";
 
@@ -43,24 +45,25 @@ export function createLogger(options: { destination?: DestinationStream; level?:
     (usePretty
       ? pretty({ colorize: Boolean(process.stdout.isTTY), translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", sync: true })
       : pino.destination({ dest: 1, sync: true }));
-  return pino(
+  const log = pino(
     {
       level: options.level ?? levelFromEnv(),
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),
-        // Free text can hold a secret anywhere in it; fields are censored by name below.
+        // Fields censored by name, free text (which can hold a secret anywhere) scrubbed.
         log: (object) => scrubValue(object) as Record<string, unknown>,
       },
       serializers: { err: serializeError, error: serializeError },
-      redact: { paths: REDACTED_PATHS, censor: REDACTED },
       hooks: {
-        // The message string (and printf-style arguments) are not part of the
-        // object `formatters.log` sees.
+        // The message string and printf-style arguments (`%s`, `%j`, `%o`) are
+        // not part of the object `formatters.log` sees.
         logMethod(args, method) {
           for (let i = 0; i < args.length; i++) {
-            if (typeof args[i] === "string") args[i] = scrubSecrets(args[i] as string);
+            const arg: unknown = args[i];
+            if (typeof arg === "string") args[i] = scrubSecrets(arg);
+            else if (i > 0 && typeof arg === "object" && arg !== null) args[i] = scrubValue(arg) as object;
           }
           method.apply(this, args as Parameters<typeof method>);
         },
@@ -72,6 +75,14 @@ export function createLogger(options: { destination?: DestinationStream; level?:
     },
     destination,
   );
+  // A child's bindings are written into each of its lines as they are (pino
+  // applies formatters.bindings to the root's `base` only): scrub them once,
+  // when the child is made. Children inherit this `child` from the root.
+  const pinoChild = log.child;
+  log.child = function (this: Logger, bindings, childOptions) {
+    return pinoChild.call(this, scrubValue(bindings) as typeof bindings, childOptions);
+  } as typeof pinoChild;
+  return log;
 }
 
 // Kept on globalThis: the custom server and Next's bundle of this module live

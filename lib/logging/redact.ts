@@ -1,17 +1,19 @@
 // What must never reach a log line: license keys, bearer and API tokens,
 // cookies, Stripe and webhook secrets, passwords in connection URLs. Two
-// layers, because a secret can arrive either as a named field (pino's path
-// redaction below) or inside free text such as an error message (the value
-// scrubbers).
+// layers, because a secret can arrive either as a named field (censored by
+// name) or inside free text such as an error message (scrubbed by pattern);
+// both are applied by one walk of the logged value (scrubValue).
 
 /** The replacement for a secret, in fields and inside text alike. */
 export const REDACTED = "[redacted]";
 
-/**
- * Field paths pino censors wherever a log object carries them (pino's
- * `redact.paths` syntax: one `*` matches one level).
- */
-export const REDACTED_PATHS = [
+// Field names whose values are censored whole, whatever they hold: a log
+// object's own fields and their fields one level down (`key`, `body.password`,
+// `req.authorization`), and header names inside any `headers` object
+// (`req.headers.cookie`). Done in the same walk as the text scrubbing rather
+// than by pino's `redact` paths, which cloned and re-serialised every field of
+// every line: a third of the access log's cost on the license API.
+const CENSORED_FIELDS = new Set([
   "key",
   "licenseKey",
   "license_key",
@@ -19,23 +21,18 @@ export const REDACTED_PATHS = [
   "password",
   "secret",
   "authorization",
+  "Authorization",
   "cookie",
-  "*.key",
-  "*.licenseKey",
-  "*.license_key",
-  "*.token",
-  "*.password",
-  "*.secret",
-  "*.authorization",
-  "*.Authorization",
-  "*.cookie",
-  "*.Cookie",
-  '*["set-cookie"]',
-  "*.headers.authorization",
-  "*.headers.cookie",
-  '*.headers["set-cookie"]',
-  '*.headers["x-api-key"]',
-];
+  "Cookie",
+  "set-cookie",
+]);
+/** Censored inside any object named `headers`, at any depth the walk reaches. */
+const CENSORED_HEADERS = new Set(["authorization", "Authorization", "cookie", "Cookie", "set-cookie", "x-api-key"]);
+
+/** True when the value of field `name` (at `level`: 0 for a log object's own fields) is censored whole. */
+function censored(name: string, level: number, parent: string | undefined): boolean {
+  return (level <= 1 && CENSORED_FIELDS.has(name)) || (parent === "headers" && CENSORED_HEADERS.has(name));
+}
 
 // License keys (`PREFIX-XXXXX-XXXXX-XXXXX-XXXXX`, lib/licensing/keys.ts, in any
 // case), anything after `Bearer `, the portal's console tokens (`lpat_`), Stripe
@@ -62,18 +59,28 @@ export function scrubSecrets(text: string): string {
 }
 
 /**
- * A copy of `value` with every string scrubbed, objects and arrays followed
- * `depth` levels deep (log objects are shallow; the bound keeps a cyclic or
- * huge object from costing more than the log line is worth).
+ * A copy of `value` with every string scrubbed and the fields named above
+ * censored (`[redacted]`), objects and arrays followed `depth` levels deep
+ * (log objects are shallow; the bound keeps a cyclic or huge object from
+ * costing more than the log line is worth). `value` is taken as a log object:
+ * its own fields are level 0.
  */
 export function scrubValue(value: unknown, depth = 4): unknown {
+  return scrub(value, depth, 0, undefined);
+}
+
+// `level`: the nesting level of `value`'s own fields; `parent`: the name of the field holding `value`.
+function scrub(value: unknown, depth: number, level: number, parent: string | undefined): unknown {
   if (typeof value === "string") return scrubSecrets(value);
   if (depth <= 0 || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth - 1));
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth - 1, level + 1, undefined));
   if (value instanceof Date || Buffer.isBuffer(value)) return value;
   if (value instanceof Error) return scrubError(value, depth);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = scrubValue(v, depth - 1);
+  for (const name of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[name];
+    out[name] = v !== undefined && censored(name, level, parent) ? REDACTED : scrub(v, depth - 1, level + 1, name);
+  }
   return out;
 }
 
