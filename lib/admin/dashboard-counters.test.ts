@@ -7,7 +7,7 @@ import { db, prisma } from "../db/client";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
 import { loadDashboard } from "./dashboard";
-import { foldCounters, SEAT_SNAPSHOT_MAX_AGE_MS, takeSeatSnapshot } from "./dashboard-counters";
+import { foldCounters, licensesPerPlan, SEAT_SNAPSHOT_MAX_AGE_MS, takeSeatSnapshot } from "./dashboard-counters";
 
 setupTestDatabase();
 
@@ -36,11 +36,19 @@ async function machinesInUseByScan(days: string[]) {
   return rows.map((r) => r.count);
 }
 
+/** Licenses per plan (plans without licenses left out), counted over the whole table. */
+async function licensesPerPlanByScan() {
+  const { rows } = await db().query<{ plan_id: string; count: number }>(`SELECT plan_id, count(*)::int AS count FROM licenses GROUP BY 1`);
+  return new Map(rows.map((r) => [r.plan_id, r.count]));
+}
+
 async function expectFiguresAsByScan(now: Date) {
   const dashboard = await loadDashboard(7, now);
   expect(dashboard.byStatus).toEqual(await statusesByScan(now));
   expect(dashboard.days.map((d) => d.activeMachines)).toEqual(await machinesInUseByScan(dashboard.days.map((d) => d.day)));
   expect(dashboard.totals.licenses).toBe(await prisma().license.count());
+  const planIds = (await prisma().plan.findMany({ select: { id: true } })).map((p) => p.id);
+  expect(await licensesPerPlan(planIds)).toEqual(await licensesPerPlanByScan());
 }
 
 let licenseIds: string[] = [];
@@ -68,6 +76,9 @@ describe("the dashboard's kept counts", () => {
     await prisma().license.updateMany({ where: { id: { in: licenseIds.slice(0, 3) } }, data: { status: "SUSPENDED" } });
     await prisma().license.updateMany({ where: { id: { in: licenseIds.slice(2, 5) } }, data: { expiresAt: at("2041-01-15T00:00:00Z") } });
     await prisma().license.update({ where: { id: licenseIds[5]! }, data: { expiresAt: null, status: "REVOKED" } });
+    // Licenses moved to another plan in one statement (a plan change), two of them onto one plan.
+    const target = await prisma().license.findUniqueOrThrow({ where: { id: licenseIds[0]! } });
+    await prisma().license.updateMany({ where: { id: { in: licenseIds.slice(1, 3) } }, data: { planId: target.planId } });
     // Updates that move neither status nor expiry day change nothing.
     await prisma().license.updateMany({ data: { lastValidatedAt: NOW } });
     await prisma().machine.updateMany({ data: { lastSeenAt: NOW } });

@@ -3,7 +3,9 @@
 //
 // - Exact, from counts the database keeps (migration 20261204110000): licenses
 //   by stored status and UTC expiry day (license_counts) and machines activated
-//   and deactivated per UTC day (machine_day_counts). Triggers append signed
+//   and deactivated per UTC day (machine_day_counts); and licenses per plan for
+//   the console's catalogue pages (plan_license_counts, migration
+//   20261205130000). Triggers append signed
 //   deltas in the changing transaction, so a read sees exactly the committed
 //   rows; foldCounters() merges the deltas every few minutes so that a read
 //   sums a few thousand rows.
@@ -48,6 +50,20 @@ export async function licensesByStatus(now: Date): Promise<Map<string, number>> 
     counts.set("EXPIRED", (counts.get("EXPIRED") ?? 0) + moved);
   }
   return counts;
+}
+
+/**
+ * Licenses per plan id, exact (the committed licenses), for the plans asked
+ * about; a plan without licenses is absent. Sums the plan's kept deltas (a
+ * handful of rows once folded), whatever the number of licenses.
+ */
+export async function licensesPerPlan(planIds: string[]): Promise<Map<string, number>> {
+  if (planIds.length === 0) return new Map();
+  const { rows } = await db().query<{ plan_id: string; n: string }>(
+    `SELECT plan_id, sum(n)::text AS n FROM plan_license_counts WHERE plan_id = ANY($1::uuid[]) GROUP BY 1 HAVING sum(n) <> 0`,
+    [planIds],
+  );
+  return new Map(rows.map((r) => [r.plan_id, Number(r.n)]));
 }
 
 /**
@@ -120,8 +136,15 @@ export async function foldCounters(): Promise<{ before: number; after: number }>
                    HAVING sum(activated) <> 0 OR sum(deactivated) <> 0 RETURNING 1)
      SELECT (SELECT count(*) FROM gone)::text AS before, (SELECT count(*) FROM kept)::text AS after`,
   );
+  const plans = await db().query<{ before: string; after: string }>(
+    `WITH gone AS (DELETE FROM plan_license_counts RETURNING plan_id, n),
+          kept AS (INSERT INTO plan_license_counts (plan_id, n)
+                   SELECT plan_id, sum(n)::bigint FROM gone GROUP BY 1 HAVING sum(n) <> 0 RETURNING 1)
+     SELECT (SELECT count(*) FROM gone)::text AS before, (SELECT count(*) FROM kept)::text AS after`,
+  );
   const n = (r: { rows: { before: string; after: string }[] }, k: "before" | "after") => Number(r.rows[0]![k]);
-  return { before: n(licenses, "before") + n(machines, "before"), after: n(licenses, "after") + n(machines, "after") };
+  const all = [licenses, machines, plans];
+  return { before: all.reduce((sum, r) => sum + n(r, "before"), 0), after: all.reduce((sum, r) => sum + n(r, "after"), 0) };
 }
 
 export const DASHBOARD_COUNTERS_QUEUE = "dashboard.counters";
