@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateLicenseKey } from "../licensing/keys";
-import { createLogger } from "./logger";
+import { createLogger, TurnBatchedDestination } from "./logger";
 import { scrubSecrets } from "./redact";
 import { currentRequestId, requestIdFrom, runWithRequestContext } from "./request-context";
 
@@ -98,6 +98,29 @@ describe("the logger", () => {
   it("leaves ordinary text alone", () => {
     const text = "license lic_9f3 activated on 2026-12-01T10:00:00Z by customer@example.com from http://localhost:3000/account";
     expect(scrubSecrets(text)).toBe(text);
+  });
+});
+
+describe("the stdout destination", () => {
+  it("writes a turn's lines together, in order, once the turn's I/O is done; a fatal line at once", async () => {
+    const writes: string[] = [];
+    const destination = new TurnBatchedDestination({ write: (text: string) => writes.push(text) });
+    const log = createLogger({ destination, level: "info", pretty: false });
+    log.info("one");
+    log.info("two");
+    log.warn("three");
+    expect(writes).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.trimEnd().split("\n").map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(["one", "two", "three"]);
+
+    log.info("before the fatal one");
+    log.fatal("cannot go on");
+    expect(writes).toHaveLength(2);
+    expect(writes[1]).toContain("before the fatal one");
+    expect(writes[1]).toContain("cannot go on");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes).toHaveLength(2);
   });
 });
 
