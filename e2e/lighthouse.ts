@@ -14,6 +14,27 @@ export type Category = (typeof CATEGORIES)[number];
 /** One failing audit of a category: its id, title and what Lighthouse found (selectors, URLs, messages). */
 export type FailedAudit = { category: Category; id: string; title: string; score: number | null; value: string | null; items: string[] };
 
+/**
+ * What performance's score is made of, and the work behind it: the metrics in milliseconds (CLS
+ * unitless) as Lighthouse simulated them, the JavaScript the page downloaded (files, bytes over the
+ * wire and uncompressed) and the main-thread tasks over 50 ms after the CPU slowdown (how many,
+ * and their total length). Bytes and task counts depend far less on the machine's load than TBT.
+ */
+export type PerformanceFacts = {
+  fcp: number;
+  lcp: number;
+  tbt: number;
+  speedIndex: number;
+  cls: number;
+  scriptFiles: number;
+  scriptTransferBytes: number;
+  scriptBytes: number;
+  documentTransferBytes: number;
+  stylesheetFiles: number;
+  longTasks: number;
+  longTaskMs: number;
+};
+
 /** A page's scores (0–100, `null` when Lighthouse could not score it) and the audits below full marks. */
 export type PageResult = {
   url: string;
@@ -24,6 +45,8 @@ export type PageResult = {
   failed: FailedAudit[];
   runtimeError: string | null;
   warnings: string[];
+  /** Present when the performance category was run. */
+  facts?: PerformanceFacts;
   html?: string;
 };
 
@@ -119,7 +142,34 @@ export async function auditPage(
     }
   }
   const html = Array.isArray(result.report) ? result.report[1] : undefined;
-  return { url, finalUrl: lhr.finalDisplayedUrl, preset: options.preset, scores, failed, runtimeError: lhr.runtimeError?.message ?? null, warnings: lhr.runWarnings, html };
+  const facts = categories.includes("performance") ? performanceFacts(lhr.audits) : undefined;
+  return { url, finalUrl: lhr.finalDisplayedUrl, preset: options.preset, scores, failed, runtimeError: lhr.runtimeError?.message ?? null, warnings: lhr.runWarnings, facts, html };
+}
+
+type Audits = Record<string, { numericValue?: number; details?: unknown }>;
+type NetworkRequest = { resourceType?: string; transferSize?: number; resourceSize?: number };
+
+/** The metrics, the page's downloads by type and its long tasks, read from a Lighthouse result's audits. */
+function performanceFacts(audits: Audits): PerformanceFacts {
+  const metric = (id: string) => audits[id]?.numericValue ?? NaN;
+  const requests = ((audits["network-requests"]?.details as { items?: NetworkRequest[] } | undefined)?.items ?? []);
+  const scripts = requests.filter((r) => r.resourceType === "Script");
+  const tasks = ((audits["long-tasks"]?.details as { items?: { duration: number }[] } | undefined)?.items ?? []);
+  const sum = (rows: NetworkRequest[], key: "transferSize" | "resourceSize") => rows.reduce((n, r) => n + (r[key] ?? 0), 0);
+  return {
+    fcp: metric("first-contentful-paint"),
+    lcp: metric("largest-contentful-paint"),
+    tbt: metric("total-blocking-time"),
+    speedIndex: metric("speed-index"),
+    cls: metric("cumulative-layout-shift"),
+    scriptFiles: scripts.length,
+    scriptTransferBytes: sum(scripts, "transferSize"),
+    scriptBytes: sum(scripts, "resourceSize"),
+    documentTransferBytes: sum(requests.filter((r) => r.resourceType === "Document").slice(0, 1), "transferSize"),
+    stylesheetFiles: requests.filter((r) => r.resourceType === "Stylesheet").length,
+    longTasks: tasks.length,
+    longTaskMs: tasks.reduce((n, t) => n + t.duration, 0),
+  };
 }
 
 /** `name=value; …` of the cookies a Playwright context holds for `origin`, for auditPage's `cookie`. */
