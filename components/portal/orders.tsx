@@ -66,6 +66,7 @@ export function Orders({ orders, receiptProblem }: { orders: Order[]; receiptPro
                     License
                   </Link>
                 )}
+                {o.givenAway && <span className="text-slate-600">License given to someone else</span>}
               </div>
               {o.refunds.length > 0 && (
                 <ul className="mt-1 space-y-0.5 text-sm text-slate-700" aria-label="Refunds">

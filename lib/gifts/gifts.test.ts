@@ -15,6 +15,7 @@ import { setupTestJobs } from "../test/jobs";
 import { createLicense } from "../test/licenses";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver";
 import { getLicenseForUser, listLicensesForUser } from "../portal/licenses";
+import { listOrdersForUser } from "../portal/orders";
 import { createEndpoint } from "../webhooks/endpoints";
 import { acceptGift, giftByToken } from "./accept";
 import { cancelGift, offerLicense, pendingGifts } from "./offers";
@@ -115,6 +116,8 @@ describe("PATCH /api/v1/admin/licenses/{id} {email}", () => {
 describe("a gift from the portal", () => {
   it("is emailed as a link, accepted by the receiver signed in as that address, and moves the license with its machines", async () => {
     const { license, key, user: giver } = await createLicense({ maxMachines: 3 });
+    await prisma().payment.create({ data: { userId: giver.id, licenseId: license.id, amountCents: 4900, currency: "usd", kind: "purchase" } });
+    expect((await listOrdersForUser(giver.id)).map((o) => [o.licenseId, o.givenAway])).toEqual([[license.id, false]]);
     await machine(license.id, "fp-1");
     await machine(license.id, "fp-2");
     const to = `heir.${unique()}@example.com`;
@@ -149,6 +152,9 @@ describe("a gift from the portal", () => {
 
     expect(await getLicenseForUser(giver.id, license.id)).toBeNull();
     expect(await listLicensesForUser(giver.id)).toEqual([]);
+    // The giver's order stays, without a link to a license page that is no longer theirs (it answers 404).
+    const [order] = await listOrdersForUser(giver.id);
+    expect(order).toMatchObject({ licenseId: null, givenAway: true });
     const theirs = await getLicenseForUser(receiverUser.id, license.id);
     expect(theirs?.machines.map((m) => [m.name, m.holdsSeat])).toEqual([["Box fp-1", true], ["Box fp-2", true]]);
     expect((await callLicenseApi("/api/v1/licenses/validate", { key, fingerprint: "fp-2" })).json).toMatchObject({ code: "VALID", license: { activeMachines: 2 } });

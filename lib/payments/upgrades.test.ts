@@ -242,7 +242,11 @@ describe("one-off licenses: a paid upgrade moves the same license", () => {
     expect(moved).toMatchObject({ keyHash: license.keyHash, trial: false, expiresAt: null, plan: { slug: "up-plus" } });
     const payments = await prisma().payment.findMany({ where: { licenseId: license.id }, orderBy: { createdAt: "asc" } });
     expect(payments.map((p) => minorUnits(p.amountCents))).toEqual([4900, 5000]);
-    expect((await listOrdersForUser(user.id)).map((o) => o.kind)).toEqual(["change", "purchase"]);
+    // Both one-time payments have the charge's receipt, the upgrade's too.
+    expect((await listOrdersForUser(user.id)).map((o) => [o.kind, o.receipt, o.licenseId])).toEqual([
+      ["change", "receipt", license.id],
+      ["purchase", "receipt", license.id],
+    ]);
     expect((await call("/api/v1/licenses/validate", { key, fingerprint: "solo-A" })).json).toMatchObject({
       code: "VALID",
       license: { plan: "up-plus", maxMachines: 3, activeMachines: 1 },

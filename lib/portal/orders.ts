@@ -23,7 +23,10 @@ export type Order = {
   amountRefunded: number;
   status: OrderStatus;
   refunds: { id: string; at: Date; amount: number }[];
+  /** the license it paid for, while it is still this customer's (null: none, or given to someone else) */
   licenseId: string | null;
+  /** the license it paid for now belongs to someone else (a gift, or moved by the vendor) */
+  givenAway: boolean;
   /** Stripe's page for it, a hosted invoice or a charge receipt (null: none): /account/orders/{id}/receipt leads there */
   receipt: "invoice" | "receipt" | null;
 };
@@ -49,7 +52,11 @@ export async function listOrdersForUser(userId: string, limit = 100): Promise<Or
     where: { userId },
     orderBy: { createdAt: "desc" },
     take: limit,
-    include: { plan: { include: { product: { select: { name: true } } } }, refunds: { orderBy: { createdAt: "asc" } } },
+    include: {
+      plan: { include: { product: { select: { name: true } } } },
+      refunds: { orderBy: { createdAt: "asc" } },
+      license: { select: { userId: true } },
+    },
   });
   return rows.map((p) => ({
     id: p.id,
@@ -62,7 +69,9 @@ export async function listOrdersForUser(userId: string, limit = 100): Promise<Or
     amountRefunded: minorUnits(p.amountRefundedCents),
     status: orderStatus(p),
     refunds: p.refunds.map((r) => ({ id: r.id, at: r.createdAt, amount: minorUnits(r.amountCents) })),
-    licenseId: p.licenseId,
+    // A license given away is no longer this customer's to open (its page answers 404): the order stays, without the link.
+    licenseId: p.license?.userId === userId ? p.licenseId : null,
+    givenAway: p.license !== null && p.license.userId !== userId,
     receipt: p.stripeInvoiceId ? "invoice" : p.stripePaymentIntentId ? "receipt" : null,
   }));
 }

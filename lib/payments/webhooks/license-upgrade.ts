@@ -52,6 +52,8 @@ export async function applyPaidUpgrade(ctx: HandlerContext, session: Stripe.Chec
     currency: session.currency ?? plan.currency,
     stripeCheckoutSessionId: session.id,
     stripeInvoiceId: idOf(session.invoice),
+    // A one-time upgrade's charge carries its receipt, as a purchase's does.
+    stripePaymentIntentId: idOf(session.payment_intent),
     // A trial bought is a first purchase; a paid license moved to a dearer plan, a change.
     kind: license.trial ? "purchase" : "change",
   });
