@@ -94,7 +94,10 @@ try {
   // Webhook deliveries, emails and the license lifecycle: workers in every instance (lib/jobs),
   // started once the local mail catcher (if any) has set SMTP_URL.
   await startJobs({ log: (line) => log(`jobs: ${line}`) });
-  log(`ready on ${server.url}${dev ? " (development)" : ""}${server.metricsPort ? `; metrics on port ${server.metricsPort}` : ""}`);
+  // Sign-in links and redirects go to APP_URL: when it is another origin (127.0.0.1, a proxy), say to open that one.
+  const appUrl = new URL(process.env.APP_URL!).origin;
+  const open = appUrl === new URL(server.url).origin ? "" : `; open ${appUrl} (APP_URL) in the browser`;
+  log(`ready on ${server.url}${dev ? " (development)" : ""}${open}${server.metricsPort ? `; metrics on port ${server.metricsPort}` : ""}`);
 } catch (error) {
   logger().fatal({ err: error }, "failed to start");
   await shutdown("startup failure", 1);
