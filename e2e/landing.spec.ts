@@ -58,3 +58,13 @@ test("the health endpoint reports the database", async ({ request }) => {
   expect(res.status()).toBe(200);
   expect(await res.json()).toEqual({ ok: true, db: "up" });
 });
+
+test("robots.txt lets crawlers see the storefront and keeps them out of accounts, the console and the APIs", async ({ request }) => {
+  const response = await request.get("/robots.txt");
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toContain("text/plain");
+  const lines = (await response.text()).trim().split("\n");
+  expect(lines).toContain("User-Agent: *");
+  expect(lines).toContain("Allow: /");
+  for (const path of ["/account", "/admin", "/api/", "/signin"]) expect(lines).toContain(`Disallow: ${path}`);
+});
