@@ -43,9 +43,18 @@ async function outboxRows(key: string, id: string): Promise<number> {
   return rows[0]!.n;
 }
 
-/** Jobs waiting for `id`: outbox rows plus pg-boss jobs not yet finished (the engine moves the first into the second at once). */
+/**
+ * Jobs waiting for `id`: outbox rows plus pg-boss jobs not yet finished, read in ONE statement.
+ * The engine moves an outbox row into pg-boss in one transaction, so one snapshot sees the job in
+ * exactly one of the two places; two separate reads could count it in both (a move in between).
+ */
 async function waiting(key: string, id: string): Promise<number> {
-  return (await outboxRows(key, id)) + (await bossJobs(key, id)).filter((j) => j.state !== "completed").length;
+  const { rows } = await db().query<{ n: number }>(
+    `SELECT (SELECT count(*) FROM job_outbox WHERE data->>'${key}' = $1)
+          + (SELECT count(*) FROM pgboss.job WHERE data->>'${key}' = $1 AND state <> 'completed') AS n`,
+    [id],
+  );
+  return Number(rows[0]!.n);
 }
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
@@ -132,6 +141,8 @@ describe("rescuing work whose job was lost", () => {
     expect((await rescueStuckWork()).deliveries).not.toContain(rows[0]!.id);
     expect(await waiting("deliveryId", rows[0]!.id)).toBe(0);
 
+    // Workers of its own: this test must not depend on the one above having started them.
+    await jobs.start();
     receiver.secret = endpoint.secret;
     await updateEndpoint({ actor: { type: "system" } }, endpoint.id, { enabled: true });
     await receiver.waitFor((r) => r.some((e) => e.id === eventId && e.headers["webhook-id"] === eventId));
