@@ -24,10 +24,24 @@ export function setWebhookEnv(): void {
 type Json = Record<string, unknown>;
 let resources: Record<string, Json> | undefined;
 
+/**
+ * Stripe's example objects (stripe/openapi's `openapi/fixtures3.json`, MIT), which the project reads
+ * and does not copy: `STRIPE_FIXTURES` when set, else `shared/stripe/fixtures3.json` beside the
+ * checkout (/work/main -> /work/shared, /work/wt/<name> -> /work/shared).
+ * @throws Error naming where to put the file when it is in neither place.
+ */
+function fixturesFile(): string {
+  const candidates = [process.env.STRIPE_FIXTURES, ...["../shared", "../../shared"].map((dir) => path.resolve(process.cwd(), dir, "stripe/fixtures3.json"))];
+  const file = candidates.find((f): f is string => !!f && existsSync(f));
+  if (!file)
+    throw new Error(
+      "Stripe's fixtures3.json was not found: set STRIPE_FIXTURES to its path, or place it at ../shared/stripe/fixtures3.json beside the checkout (it is openapi/fixtures3.json of the public stripe/openapi repository; see README, Tests)",
+    );
+  return file;
+}
+
 function fixture(name: string): Json {
-  // The shared folder sits beside the checkout: /work/main -> /work/shared, /work/wt/<name> -> /work/shared.
-  const file = ["../shared", "../../shared"].map((dir) => path.resolve(process.cwd(), dir, "stripe/fixtures3.json")).find((f) => existsSync(f));
-  resources ??= JSON.parse(readFileSync(file ?? path.resolve(process.cwd(), "../shared/stripe/fixtures3.json"), "utf8")).resources;
+  resources ??= JSON.parse(readFileSync(fixturesFile(), "utf8")).resources;
   const found = resources?.[name];
   if (!found) throw new Error(`fixtures3.json has no "${name}"`);
   return structuredClone(found);
