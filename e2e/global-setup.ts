@@ -9,6 +9,7 @@ import path from "node:path";
 import pg from "pg";
 import { embeddedUrlFile } from "../lib/db/embedded-url";
 import { startMailCatcher } from "../lib/email/catcher";
+import { buildIfStale } from "../scripts/build-if-stale";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const E2E_ADMIN_TOKEN = "e2e-admin-token";
@@ -98,9 +99,26 @@ export default async function globalSetup() {
   env.SMTP_URL = mail.smtpUrl;
   process.env.E2E_MAIL_URL = mail.webUrl;
 
+  // Build first, on its own clock: a build takes minutes on a busy machine, while a built portal that
+  // is not healthy within two minutes is broken, and the wait below should say so without the build's time in it.
+  await buildIfStale((line) => console.log(`[e2e] ${line}`));
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
-  // The first run may build the app: allow for it.
-  await waitForHealth(`http://localhost:${port}`, child, 600_000);
+  try {
+    await waitForHealth(`http://localhost:${port}`, child, 120_000);
+  } catch (error) {
+    // Playwright runs no teardown when the setup throws: stop what was started, or the portal (and its
+    // embedded PostgreSQL) outlives the run and holds the port.
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
+    await mail.stop();
+    await dropDatabase?.();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   // For specs that must store what no input accepts (e2e/stored-instants.spec.ts): the portal's own
   // database, on the server of DATABASE_URL or on the embedded one, whose port only the portal knows.
   process.env.E2E_DATABASE_URL = env.DATABASE_URL ?? (await embeddedDatabaseUrl(dataDir));

@@ -33,6 +33,12 @@ export type PerformanceFacts = {
   stylesheetFiles: number;
   longTasks: number;
   longTaskMs: number;
+  /**
+   * Lighthouse's measure of this machine's CPU speed (lhr.environment.benchmarkIndex; higher is faster).
+   * Its mobile preset slows the CPU 4× assuming a desktop of roughly 1000–2000 here (Lighthouse's
+   * docs/throttling.md), so a slower machine turns the same page's work into more blocking time.
+   */
+  benchmarkIndex: number;
 };
 
 /** A page's scores (0–100, `null` when Lighthouse could not score it) and the audits below full marks. */
@@ -142,7 +148,7 @@ export async function auditPage(
     }
   }
   const html = Array.isArray(result.report) ? result.report[1] : undefined;
-  const facts = categories.includes("performance") ? performanceFacts(lhr.audits) : undefined;
+  const facts = categories.includes("performance") ? { ...performanceFacts(lhr.audits), benchmarkIndex: lhr.environment?.benchmarkIndex ?? NaN } : undefined;
   return { url, finalUrl: lhr.finalDisplayedUrl, preset: options.preset, scores, failed, runtimeError: lhr.runtimeError?.message ?? null, warnings: lhr.runWarnings, facts, html };
 }
 
@@ -150,7 +156,7 @@ type Audits = Record<string, { numericValue?: number; details?: unknown }>;
 type NetworkRequest = { resourceType?: string; transferSize?: number; resourceSize?: number };
 
 /** The metrics, the page's downloads by type and its long tasks, read from a Lighthouse result's audits. */
-function performanceFacts(audits: Audits): PerformanceFacts {
+function performanceFacts(audits: Audits): Omit<PerformanceFacts, "benchmarkIndex"> {
   const metric = (id: string) => audits[id]?.numericValue ?? NaN;
   const requests = ((audits["network-requests"]?.details as { items?: NetworkRequest[] } | undefined)?.items ?? []);
   const scripts = requests.filter((r) => r.resourceType === "Script");

@@ -60,7 +60,7 @@ test("a visitor starts a free trial with their email, uses it, then buys the pla
   await expect(page.getByRole("heading", { name: "Checkout" })).toBeVisible();
   await page.getByRole("button", { name: "Pay" }).click();
   await expect(page).toHaveURL(/\/account\/licenses\/[0-9a-f-]{36}\?upgrade=cs_/);
-  await expect(page.getByText("Payment received: your license is on its new plan, with the same key and machines.")).toBeVisible();
+  await expect(page.getByText("Payment received: your license is on the plan you bought, with the same key and machines.")).toBeVisible();
   await expect(page.getByRole("note")).toHaveCount(0);
 
   const validated = await request.post("/api/v1/licenses/validate", { data: { key, fingerprint: trialBody.machine.fingerprint } });

@@ -48,7 +48,7 @@ function factsLine(f: PerformanceFacts): string {
   return (
     `FCP ${f.fcp.toFixed(0)} LCP ${f.lcp.toFixed(0)} TBT ${f.tbt.toFixed(0)} SI ${f.speedIndex.toFixed(0)} CLS ${f.cls.toFixed(3)} ms; ` +
     `JS ${f.scriptFiles} files ${kib(f.scriptTransferBytes)} / ${kib(f.scriptBytes)} KiB, document ${kib(f.documentTransferBytes)} KiB, ` +
-    `${f.stylesheetFiles} stylesheet requests, ${f.longTasks} long tasks (${f.longTaskMs.toFixed(0)} ms)`
+    `${f.stylesheetFiles} stylesheet requests, ${f.longTasks} long tasks (${f.longTaskMs.toFixed(0)} ms); CPU benchmark index ${f.benchmarkIndex.toFixed(0)}`
   );
 }
 

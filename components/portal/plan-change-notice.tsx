@@ -21,7 +21,7 @@ export function PlanChangeNotice(props: { state: "applied" | "pending"; what: "u
   const text =
     props.state === "applied"
       ? props.what === "upgrade"
-        ? "Payment received: your license is on its new plan, with the same key and machines."
+        ? "Payment received: your license is on the plan you bought, with the same key and machines."
         : "Your subscription was changed; Stripe charged or credited the difference. The license shows its new plan and seats."
       : props.what === "upgrade"
         ? "Payment received — applying the upgrade to your license…"
