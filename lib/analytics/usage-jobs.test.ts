@@ -95,7 +95,9 @@ describe("usage through the job engine", () => {
           const day = i % 2 === 0 ? "2031-08-01" : "2031-08-02";
           const valid = i % 3 !== 0;
           const activated = i % 5 === 0;
-          instance.record({ licenseId, endpoint: activated ? "activate" : "validate", code: valid ? "VALID" : "NO_MACHINE", valid, activated, at: new Date(`${day}T12:00:00Z`) });
+          // A machine of its own per answer: none repeats the one before it, so every answer is listed too.
+          const fingerprint = `fp-${round}-${n}-${i}`;
+          instance.record({ licenseId, endpoint: activated ? "activate" : "validate", code: valid ? "VALID" : "NO_MACHINE", valid, activated, fingerprint, at: new Date(`${day}T12:00:00Z`) });
           const key = `${licenseId}|${day}`;
           const c = expected.get(key) ?? { validations: 0, activations: 0, failures: 0 };
           if (activated) c.activations++;

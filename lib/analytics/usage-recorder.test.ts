@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
-import { applyUsageBatches, usageRecorder } from "./usage-recorder";
+import { applyUsageBatches, UsageRecorder, usageRecorder } from "./usage-recorder";
 
 setupTestDatabase();
 
@@ -41,5 +41,49 @@ describe("usageRecorder", () => {
     expect(events.rows).toEqual([{ endpoint: "validate", code: "VALID", fingerprint: "fp-1", ip: "203.0.113.9", at }]);
     const seen = await db().query("SELECT last_validated_at FROM licenses WHERE id = $1", [license.id]);
     expect(seen.rows[0].last_validated_at).toEqual(at);
+  });
+
+  it("lists a repeat of the license's last listed answer again only after a minute, and counts every answer", async () => {
+    const { license } = await createLicense();
+    const { license: other } = await createLicense();
+    const t0 = Date.parse("2031-06-01T10:00:00Z");
+    const at = (seconds: number) => new Date(t0 + seconds * 1000);
+    const same = { licenseId: license.id, endpoint: "validate", code: "VALID", valid: true, fingerprint: "fp-1", ip: "203.0.113.9" };
+    const recorder = new UsageRecorder();
+    recorder.record({ ...same, at: at(0) }); // listed
+    recorder.record({ ...same, at: at(5) }); // a repeat within the minute: counted only
+    recorder.record({ ...same, at: at(59.999) }); // still within it
+    recorder.record({ ...same, licenseId: other.id, at: at(1) }); // another license: its own list
+    recorder.record({ ...same, ip: "198.51.100.7", at: at(10) }); // another client address: listed
+    recorder.record({ ...same, ip: "198.51.100.7", at: at(11) }); // its repeat: counted only
+    recorder.record({ ...same, fingerprint: "fp-2", at: at(12) }); // another machine: listed
+    recorder.record({ ...same, code: "EXPIRED", valid: false, at: at(13) }); // another code: listed
+    recorder.record({ ...same, endpoint: "heartbeat", at: at(14) }); // another endpoint: listed
+    recorder.record({ ...same, at: at(15) }); // differs from the last listed (the heartbeat): listed
+    recorder.record({ ...same, at: at(20) }); // a repeat: counted only
+    await recorder.flush();
+    recorder.record({ ...same, at: at(75) }); // a minute after the last listing, in the next hand-off: listed
+    recorder.record({ ...same, at: at(80) }); // a repeat again
+    await recorder.flush();
+    expect(await applyUsageBatches()).toBe(2);
+
+    const { rows } = await db().query<{ endpoint: string; code: string; fingerprint: string; ip: string; at: Date }>(
+      "SELECT endpoint, code, fingerprint, ip, at FROM validation_events WHERE license_id = $1 ORDER BY at",
+      [license.id],
+    );
+    expect(rows.map((r) => [r.endpoint, r.code, r.fingerprint, r.ip, (r.at.getTime() - t0) / 1000])).toEqual([
+      ["validate", "VALID", "fp-1", "203.0.113.9", 0],
+      ["validate", "VALID", "fp-1", "198.51.100.7", 10],
+      ["validate", "VALID", "fp-2", "203.0.113.9", 12],
+      ["validate", "EXPIRED", "fp-1", "203.0.113.9", 13],
+      ["heartbeat", "VALID", "fp-1", "203.0.113.9", 14],
+      ["validate", "VALID", "fp-1", "203.0.113.9", 15],
+      ["validate", "VALID", "fp-1", "203.0.113.9", 75],
+    ]);
+    const listedOther = await db().query("SELECT count(*)::int AS n FROM validation_events WHERE license_id = $1", [other.id]);
+    expect(listedOther.rows).toEqual([{ n: 1 }]);
+    // Every answer counted, listed or not.
+    const counts = await db().query("SELECT validations, failures FROM usage_daily WHERE license_id = $1", [license.id]);
+    expect(counts.rows).toEqual([{ validations: 12, failures: 1 }]);
   });
 });

@@ -1,6 +1,7 @@
 // Usage analytics without a write on the hot path: license API answers are
 // counted in memory (per-license daily counters, the license's and machine's
-// last-seen times, and the recent answers shown on the admin license page) and
+// last-seen times, and the recent answers shown on the admin license page,
+// where a repeat of the same answer within a minute is not listed again) and
 // written through the job engine (issue 13):
 //
 // 1. every 5 s (and on shutdown) an instance hands what it counted to the
@@ -51,6 +52,17 @@ const MAX_EVENTS_PER_LICENSE_PER_BATCH = 20;
 // Answers older than this are deleted (pruneValidationEvents, run by the
 // lifecycle's hourly prune job); the daily counters keep the totals.
 const EVENT_RETENTION_DAYS = 30;
+// A client asking the same thing again and again (a validation loop, a
+// heartbeat every few seconds) would fill the admin page's list, and the
+// table, with copies: an answer identical to the one last listed for its
+// license (endpoint, code, machine fingerprint, client IP) is listed again
+// only once this much time has passed. It is counted in usage_daily all the
+// same. Measured with `npm run bench` (10⁴ licenses, each asked every few
+// seconds): listing every answer cost about a third of a validation's CPU.
+const RELIST_SAME_ANSWER_AFTER_MS = 60_000;
+// Bounds the memory of what was last listed (about 200 bytes a license); past
+// it, answers of licenses not yet remembered are simply listed.
+const MAX_REMEMBERED_LISTINGS = 100_000;
 
 /** One process's counts (the app has one, usageRecorder(); tests make more to play several instances). */
 export class UsageRecorder {
@@ -59,6 +71,8 @@ export class UsageRecorder {
   private machineSeen = new Map<string, Date>();
   private events: UsageEvent[] = [];
   private eventsPerLicense = new Map<string, number>();
+  /** licenseId → the answer last listed for it (endpoint|code|fingerprint|ip) and its time (ms since the epoch) */
+  private lastListed = new Map<string, { answer: string; at: number }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -72,12 +86,27 @@ export class UsageRecorder {
     this.licenseSeen.set(e.licenseId, e.at);
     if (e.machineId && e.valid) this.machineSeen.set(e.machineId, e.at);
     const n = this.eventsPerLicense.get(e.licenseId) ?? 0;
-    if (n < MAX_EVENTS_PER_LICENSE_PER_BATCH) {
+    if (n < MAX_EVENTS_PER_LICENSE_PER_BATCH && this.listAgain(e)) {
       this.eventsPerLicense.set(e.licenseId, n + 1);
       this.events.push(e);
     }
     if (this.events.length > MAX_PENDING_EVENTS) this.events.splice(0, this.events.length - MAX_PENDING_EVENTS);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS).unref();
+  }
+
+  /** False for a repeat, within RELIST_SAME_ANSWER_AFTER_MS, of the answer last listed for the license; remembers what it lets through. */
+  private listAgain(e: UsageEvent): boolean {
+    const answer = `${e.endpoint}|${e.code}|${e.fingerprint ?? ""}|${e.ip ?? ""}`;
+    const at = e.at.getTime();
+    const last = this.lastListed.get(e.licenseId);
+    if (last && last.answer === answer && at >= last.at && at - last.at < RELIST_SAME_ANSWER_AFTER_MS) return false;
+    if (last || this.lastListed.size < MAX_REMEMBERED_LISTINGS) this.lastListed.set(e.licenseId, { answer, at });
+    return true;
+  }
+
+  /** Forgets listings too old to hold back a repeat (run with each hand-off, so memory follows the licenses of the last minute). */
+  private forgetOldListings(now: number): void {
+    for (const [licenseId, last] of this.lastListed) if (now - last.at >= RELIST_SAME_ANSWER_AFTER_MS) this.lastListed.delete(licenseId);
   }
 
   /**
@@ -97,6 +126,7 @@ export class UsageRecorder {
   private async write(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.forgetOldListings(Date.now());
     if (this.counters.size === 0 && this.events.length === 0) return;
     const counters = this.counters;
     const licenseSeen = this.licenseSeen;

@@ -218,7 +218,7 @@ function Machines({ page }: { page: LicensePage }) {
 function Validations({ page }: { page: LicensePage }) {
   return (
     <Table
-      caption="The license API's latest answers for this license"
+      caption="The license API's latest answers for this license (an answer repeating the one listed before it within a minute is counted, not listed again)"
       empty={page.validations.length === 0 ? "No answers recorded in the last 30 days." : undefined}
       columns={["When", "Endpoint", "Code", "Fingerprint", "From"]}
     >
