@@ -107,10 +107,12 @@ describe("SIGTERM with a job in flight", () => {
     receiver.hangNext(1);
     await suspendAndWaitForSend(server);
     server.process.kill("SIGTERM");
-    // The second signal once the first is being handled: readiness turns 503 at once.
+    // The second signal once the first is being handled: readiness turns 503 and the listener closes
+    // right after, so a refused connection (the server was listening a moment ago) shows it too. Waiting
+    // for the 503 alone hung whenever the poll fell after the close (CI, 2026-12-02: timed out at 120 s).
     for (;;) {
-      const ready = await fetch(`${server.url}/api/ready`).catch(() => null);
-      if (ready?.status === 503) break;
+      const ready = await fetch(`${server.url}/api/ready`).catch(() => "refused" as const);
+      if (ready === "refused" || ready.status === 503) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     // 143 = 128 + SIGTERM: cut short, not a clean stop. Were the first signal's 600 s
