@@ -2,11 +2,13 @@
 --
 -- The admin lists read licenses through index-only scans of
 -- licenses(created_at, id, status, expires_at). Those stay index-only only while the visibility map
--- says the heap pages are all-visible. One expiry sweep that marks 5 % of 10⁶ licenses EXPIRED
--- clears that bit on most pages. PostgreSQL's default threshold (20 %) then never vacuums them, so
--- every list and capped count fetches the heap row by row.
+-- says the heap pages are all-visible. Any write to a row clears that bit for its page. The lifecycle
+-- jobs write a column of every license that expired (expired_event_for) or is due a renewal reminder
+-- (reminder_sent_for). After a wave of expiries, 5 % of the rows are written, spread over most pages.
+-- PostgreSQL's default threshold (20 %) then never vacuums them, so every list and capped count
+-- fetches the heap row by row.
 --
--- Measured on 10⁶ seeded licenses (scripts/bench/seed.ts), after 49,764 were set EXPIRED: the
--- EXPIRED filter's capped count made 218,618 heap fetches and took 415 ms. After a VACUUM it made
--- none and took 42–122 ms.
+-- Measured on 10⁶ seeded licenses (scripts/bench/seed.ts), after an UPDATE of the 49,764 past their
+-- expiry: the EXPIRED filter's capped count made 218,618 heap fetches and took 415 ms. After a VACUUM
+-- it made none and took 42–122 ms.
 ALTER TABLE "licenses" SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
