@@ -103,27 +103,9 @@ export default async function globalSetup() {
   // is not healthy within two minutes is broken, and the wait below should say so without the build's time in it.
   await buildIfStale((line) => console.log(`[e2e] ${line}`));
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
-  try {
-    await waitForHealth(`http://localhost:${port}`, child, 120_000);
-  } catch (error) {
-    // Playwright runs no teardown when the setup throws: stop what was started, or the portal (and its
-    // embedded PostgreSQL) outlives the run and holds the port.
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
-    }
-    await mail.stop();
-    await dropDatabase?.();
-    await rm(dataDir, { recursive: true, force: true });
-    throw error;
-  }
-  // For specs that must store what no input accepts (e2e/stored-instants.spec.ts): the portal's own
-  // database, on the server of DATABASE_URL or on the embedded one, whose port only the portal knows.
-  process.env.E2E_DATABASE_URL = env.DATABASE_URL ?? (await embeddedDatabaseUrl(dataDir));
-
-  return async () => {
+  // Stops the portal (SIGTERM: its own orderly stop, which stops the embedded PostgreSQL) and removes
+  // what the setup made: after the run, or when the setup itself fails.
+  const teardown = async () => {
     if (child.exitCode === null) {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
@@ -137,4 +119,17 @@ export default async function globalSetup() {
     await dropDatabase?.();
     await rm(dataDir, { recursive: true, force: true });
   };
+  try {
+    await waitForHealth(`http://localhost:${port}`, child, 120_000);
+  } catch (error) {
+    // Playwright runs no teardown when the setup throws: stop what was started, or the portal (and its
+    // embedded PostgreSQL) outlives the run and holds the port.
+    await teardown();
+    throw error;
+  }
+  // For specs that must store what no input accepts (e2e/stored-instants.spec.ts): the portal's own
+  // database, on the server of DATABASE_URL or on the embedded one, whose port only the portal knows.
+  process.env.E2E_DATABASE_URL = env.DATABASE_URL ?? (await embeddedDatabaseUrl(dataDir));
+
+  return teardown;
 }

@@ -1,23 +1,8 @@
 "use client";
 
-import Link from "next/link";
-import { secondaryButton } from "@/components/portal/buttons";
+import { PageError } from "@/components/page-error";
 
 /** Any failure while loading an account page; changes are transactional, so nothing half-done is left behind. */
 export default function AccountError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  return (
-    <div role="alert" className="space-y-4 rounded-lg border border-red-200 bg-white p-6">
-      <h1 className="text-2xl font-bold tracking-tight">Something went wrong</h1>
-      <p className="text-slate-700">We could not load this page. Nothing was changed; please try again in a moment.</p>
-      {error.digest && <p className="text-sm text-slate-500">Reference for support: {error.digest}</p>}
-      <div className="flex flex-wrap gap-3">
-        <button type="button" onClick={reset} className={secondaryButton}>
-          Try again
-        </button>
-        <Link href="/account" className={secondaryButton}>
-          Back to my licenses
-        </Link>
-      </div>
-    </div>
-  );
+  return <PageError error={error} reset={reset} what="load this page" back={{ href: "/account", label: "Back to my licenses" }} />;
 }

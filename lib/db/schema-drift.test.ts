@@ -172,3 +172,11 @@ describe("schema.prisma matches the migrated database", () => {
     expect(actual).toEqual(expected);
   });
 });
+
+// Beyond what schema.prisma can say: storage settings the migrations make on purpose.
+describe("table settings the migrations make", () => {
+  it("licenses is autovacuumed after 2 % of its rows changed (migration 20261205150000: index-only admin lists after a wave of expiries)", async () => {
+    const { rows } = await client.query<{ reloptions: string[] | null }>(`SELECT reloptions FROM pg_class WHERE oid = 'licenses'::regclass`);
+    expect([...(rows[0]!.reloptions ?? [])].sort()).toEqual(["autovacuum_analyze_scale_factor=0.02", "autovacuum_vacuum_scale_factor=0.02"]);
+  });
+});
