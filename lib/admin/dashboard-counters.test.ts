@@ -80,7 +80,7 @@ describe("the dashboard's kept counts", () => {
     const target = await prisma().license.findUniqueOrThrow({ where: { id: licenseIds[0]! } });
     await prisma().license.updateMany({ where: { id: { in: licenseIds.slice(1, 3) } }, data: { planId: target.planId } });
     // Updates that move neither status nor expiry day change nothing.
-    await prisma().license.updateMany({ data: { lastValidatedAt: NOW } });
+    await prisma().license.updateMany({ data: { cancelAtPeriodEnd: true } });
     await prisma().machine.updateMany({ data: { lastSeenAt: NOW } });
     // Deactivate a week-old machine, revive a deactivated one, move one to another license.
     await prisma().machine.updateMany({ where: { fingerprint: "a0" }, data: { deactivatedAt: at("2041-03-09T09:00:00Z") } });

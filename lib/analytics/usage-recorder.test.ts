@@ -1,6 +1,6 @@
 // What a hand-off adds once applied (the usage.apply job's work, run here
 // directly; usage-jobs.test.ts runs it through the engine): daily counters per
-// UTC day, last-seen times, and the answers shown on the admin license page.
+// UTC day, machines' last-seen times, and the answers shown on the admin license page.
 import { describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { setupTestDatabase } from "../test/database";
@@ -30,17 +30,41 @@ describe("usageRecorder", () => {
     ]);
   });
 
-  it("writes each answer's exact time and the license's last-seen time", async () => {
+  it("writes each answer's exact time, and moves a machine's last-seen time when it is a minute or more older", async () => {
     const { license } = await createLicense();
+    const seenAt = new Date("2031-05-06T07:00:00.000Z");
+    const { rows: machines } = await db().query<{ id: string }>(
+      `INSERT INTO machines (license_id, fingerprint, last_seen_at) VALUES ($1, 'fp-1', $2), ($1, 'fp-2', $2) RETURNING id`,
+      [license.id, seenAt],
+    );
+    const [first, second] = machines.map((m) => m.id);
     const at = new Date("2031-05-06T07:08:09.123Z");
-    usageRecorder().record({ licenseId: license.id, endpoint: "validate", code: "VALID", valid: true, fingerprint: "fp-1", ip: "203.0.113.9", at });
+    const answer = { licenseId: license.id, endpoint: "validate", code: "VALID", valid: true, ip: "203.0.113.9" };
+    usageRecorder().record({ ...answer, machineId: first, fingerprint: "fp-1", at });
+    // Less than a minute after the stored time: not worth a row write.
+    usageRecorder().record({ ...answer, machineId: second, fingerprint: "fp-2", at: new Date(seenAt.getTime() + 59_000) });
     await usageRecorder().flush();
     expect(await applyUsageBatches()).toBe(1);
 
-    const events = await db().query("SELECT endpoint, code, fingerprint, ip, at FROM validation_events WHERE license_id = $1", [license.id]);
-    expect(events.rows).toEqual([{ endpoint: "validate", code: "VALID", fingerprint: "fp-1", ip: "203.0.113.9", at }]);
-    const seen = await db().query("SELECT last_validated_at FROM licenses WHERE id = $1", [license.id]);
-    expect(seen.rows[0].last_validated_at).toEqual(at);
+    const events = await db().query("SELECT endpoint, code, fingerprint, ip, at FROM validation_events WHERE license_id = $1 ORDER BY at", [license.id]);
+    expect(events.rows).toEqual([
+      { endpoint: "validate", code: "VALID", fingerprint: "fp-2", ip: "203.0.113.9", at: new Date(seenAt.getTime() + 59_000) },
+      { endpoint: "validate", code: "VALID", fingerprint: "fp-1", ip: "203.0.113.9", at },
+    ]);
+    const seen = await db().query("SELECT fingerprint, last_seen_at FROM machines WHERE license_id = $1 ORDER BY fingerprint", [license.id]);
+    expect(seen.rows).toEqual([
+      { fingerprint: "fp-1", last_seen_at: at },
+      { fingerprint: "fp-2", last_seen_at: seenAt },
+    ]);
+  });
+
+  it("applies a batch handed off before licenses lost their last-seen time (its licenseSeen is ignored)", async () => {
+    const { license } = await createLicense();
+    const data = { counters: [[license.id, "2031-05-07", 3, 0, 0]], licenseSeen: [[license.id, "2031-05-07T10:00:00.000Z"]], machineSeen: [], events: [] };
+    await db().query("INSERT INTO usage_batches (data) VALUES ($1::jsonb)", [JSON.stringify(data)]);
+    expect(await applyUsageBatches()).toBe(1);
+    const { rows } = await db().query("SELECT validations FROM usage_daily WHERE license_id = $1", [license.id]);
+    expect(rows).toEqual([{ validations: 3 }]);
   });
 
   it("lists a repeat of the license's last listed answer again only after a minute, and counts every answer", async () => {

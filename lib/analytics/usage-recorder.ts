@@ -1,6 +1,6 @@
 // Usage analytics without a write on the hot path: license API answers are
-// counted in memory (per-license daily counters, the license's and machine's
-// last-seen times, and the recent answers shown on the admin license page,
+// counted in memory (per-license daily counters, the machine's last-seen
+// time, and the recent answers shown on the admin license page,
 // where a repeat of the same answer within a minute is not listed again) and
 // written through the job engine (issue 13):
 //
@@ -41,7 +41,10 @@ type Counters = { validations: number; activations: number; failures: number };
 /** How often an instance hands its counts to the job engine: also the most a killed process loses. */
 const FLUSH_EVERY_MS = 5_000;
 // Last-seen times are for people reading the console: a minute of precision
-// saves rewriting a license and a machine row on every batch.
+// saves rewriting a machine row on every batch. (Licenses keep no last-seen
+// time of their own: their answers are listed, and rewriting the widest table
+// once a minute per license in use was half of this job's database CPU; see
+// migration 20261206100000_usage_writes.)
 const SEEN_PRECISION = "1 minute";
 // Bounded memory when the database is down for long: counters are small, the
 // event list is what could grow, so it keeps only the newest.
@@ -67,7 +70,6 @@ const MAX_REMEMBERED_LISTINGS = 100_000;
 /** One process's counts (the app has one, usageRecorder(); tests make more to play several instances). */
 export class UsageRecorder {
   private counters = new Map<string, Counters>(); // `${licenseId}|${day}`
-  private licenseSeen = new Map<string, Date>();
   private machineSeen = new Map<string, Date>();
   private events: UsageEvent[] = [];
   private eventsPerLicense = new Map<string, number>();
@@ -83,7 +85,6 @@ export class UsageRecorder {
     if (e.activated) c.activations++;
     else c.validations++;
     if (!e.valid) c.failures++;
-    this.licenseSeen.set(e.licenseId, e.at);
     if (e.machineId && e.valid) this.machineSeen.set(e.machineId, e.at);
     const n = this.eventsPerLicense.get(e.licenseId) ?? 0;
     if (n < MAX_EVENTS_PER_LICENSE_PER_BATCH && this.listAgain(e)) {
@@ -129,16 +130,14 @@ export class UsageRecorder {
     this.forgetOldListings(Date.now());
     if (this.counters.size === 0 && this.events.length === 0) return;
     const counters = this.counters;
-    const licenseSeen = this.licenseSeen;
     const machineSeen = this.machineSeen;
     const events = this.events;
     this.counters = new Map();
-    this.licenseSeen = new Map();
     this.machineSeen = new Map();
     this.events = [];
     this.eventsPerLicense = new Map();
     try {
-      await handOff(toBatch(counters, licenseSeen, machineSeen, events));
+      await handOff(toBatch(counters, machineSeen, events));
     } catch {
       // Put it back (merging with what arrived meanwhile) and try again later.
       for (const [k, c] of counters) {
@@ -149,7 +148,6 @@ export class UsageRecorder {
           now.failures += c.failures;
         } else this.counters.set(k, c);
       }
-      for (const [k, v] of licenseSeen) if (!this.licenseSeen.has(k)) this.licenseSeen.set(k, v);
       for (const [k, v] of machineSeen) if (!this.machineSeen.has(k)) this.machineSeen.set(k, v);
       this.events = [...events, ...this.events].slice(-MAX_PENDING_EVENTS);
       this.timer ??= setTimeout(() => void this.flush(), FLUSH_EVERY_MS * 5).unref();
@@ -160,24 +158,24 @@ export class UsageRecorder {
 /**
  * One hand-off, as stored in usage_batches.data: plain JSON arrays (compact,
  * and what the apply step passes to unnest as they are). Times are ISO strings.
+ * Batches written before migration 20261206100000 also carry `licenseSeen`,
+ * which the apply step now ignores.
  */
 type UsageBatch = {
   /** [licenseId, UTC day YYYY-MM-DD, validations, activations, failures] */
   counters: [string, string, number, number, number][];
-  /** [licenseId or machineId, last answer's time] */
-  licenseSeen: [string, string][];
+  /** [machineId, last valid answer's time] */
   machineSeen: [string, string][];
   /** [licenseId, endpoint, code, fingerprint, ip, time], oldest first */
   events: [string, string, string, string | null, string | null, string][];
 };
 
-function toBatch(counters: Map<string, Counters>, licenseSeen: Map<string, Date>, machineSeen: Map<string, Date>, events: UsageEvent[]): UsageBatch {
+function toBatch(counters: Map<string, Counters>, machineSeen: Map<string, Date>, events: UsageEvent[]): UsageBatch {
   return {
     counters: [...counters].map(([key, c]) => {
       const [licenseId, day] = key.split("|") as [string, string];
       return [licenseId, day, c.validations, c.activations, c.failures];
     }),
-    licenseSeen: [...licenseSeen].map(([id, at]) => [id, at.toISOString()]),
     machineSeen: [...machineSeen].map(([id, at]) => [id, at.toISOString()]),
     events: events.map((e) => [e.licenseId, e.endpoint, e.code, e.fingerprint ?? null, e.ip ?? null, e.at.toISOString()]),
   };
@@ -194,7 +192,7 @@ async function handOff(batch: UsageBatch): Promise<void> {
 }
 
 /**
- * Adds every handed-off batch to usage_daily, last-seen times and
+ * Adds every handed-off batch to usage_daily, machines' last-seen times and
  * validation_events, oldest first, each in one transaction that also deletes
  * it: a batch is counted once, whichever worker (of any instance) gets to it,
  * and two workers at once take different batches (SKIP LOCKED). A batch that
@@ -290,13 +288,6 @@ async function writeBatch(client: pg.PoolClient, batch: UsageBatch): Promise<voi
          activations = usage_daily.activations + EXCLUDED.activations,
          failures = usage_daily.failures + EXCLUDED.failures`,
       [part.map((c) => c[0]), part.map((c) => c[1]), part.map((c) => c[2]), part.map((c) => c[3]), part.map((c) => c[4])],
-    );
-  }
-  for (const part of slices(batch.licenseSeen)) {
-    await client.query(
-      `UPDATE licenses l SET last_validated_at = v.at FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
-       WHERE l.id = v.id AND (l.last_validated_at IS NULL OR l.last_validated_at < v.at - $3::interval)`,
-      [part.map(([id]) => id), part.map(([, at]) => at), SEEN_PRECISION],
     );
   }
   for (const part of slices(batch.machineSeen)) {

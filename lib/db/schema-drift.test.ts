@@ -179,4 +179,14 @@ describe("table settings the migrations make", () => {
     const { rows } = await client.query<{ reloptions: string[] | null }>(`SELECT reloptions FROM pg_class WHERE oid = 'licenses'::regclass`);
     expect([...(rows[0]!.reloptions ?? [])].sort()).toEqual(["autovacuum_analyze_scale_factor=0.02", "autovacuum_vacuum_scale_factor=0.02"]);
   });
+
+  it("machines and usage_daily leave 15 % of each page free for the usage job's HOT updates (migration 20261206100000)", async () => {
+    const { rows } = await client.query<{ relname: string; reloptions: string[] | null }>(
+      `SELECT relname, reloptions FROM pg_class WHERE oid IN ('machines'::regclass, 'usage_daily'::regclass) ORDER BY relname`,
+    );
+    expect(rows).toEqual([
+      { relname: "machines", reloptions: ["fillfactor=85"] },
+      { relname: "usage_daily", reloptions: ["fillfactor=85"] },
+    ]);
+  });
 });

@@ -105,7 +105,7 @@ describe("in one process", () => {
       await other.query("BEGIN");
       await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
       await other.query("ROLLBACK");
-      await other.query("UPDATE licenses SET last_validated_at = now() WHERE id = $1", [license.id]); // not read by validate
+      await other.query("UPDATE licenses SET cancel_at_period_end = true WHERE id = $1", [license.id]); // not read by validate
       await other.query("UPDATE licenses SET status = 'SUSPENDED' WHERE id = $1", [license.id]);
       // Wait for the notification instead of a sleep and a "within 100 ms" bound (which failed on a
       // loaded machine). Notifications arrive in commit order, so a rolled-back change that had sent one

@@ -281,8 +281,6 @@ describe("usage analytics", () => {
     expect(rows).toEqual([{ validations: 3, activations: 1, failures: 2 }]);
     const events = await db().query("SELECT endpoint, code FROM validation_events WHERE license_id = $1 ORDER BY id", [license.id]);
     expect(events.rows.map((r) => r.code)).toEqual(["VALID", "VALID", "MACHINE_MISMATCH", "TOO_MANY_MACHINES"]);
-    const seen = await db().query("SELECT last_validated_at FROM licenses WHERE id = $1", [license.id]);
-    expect(seen.rows[0].last_validated_at).toBeInstanceOf(Date);
   });
 });
 
