@@ -30,7 +30,7 @@ describe("usageRecorder", () => {
     ]);
   });
 
-  it("writes each answer's exact time, and moves a machine's last-seen time when it is a minute or more older", async () => {
+  it("writes each answer's exact time, and moves a machine's last-seen time only when it is more than a minute older", async () => {
     const { license } = await createLicense();
     const seenAt = new Date("2031-05-06T07:00:00.000Z");
     const { rows: machines } = await db().query<{ id: string }>(
@@ -56,6 +56,9 @@ describe("usageRecorder", () => {
       { fingerprint: "fp-1", last_seen_at: at },
       { fingerprint: "fp-2", last_seen_at: seenAt },
     ]);
+    // The license row itself is not rewritten (migration 20261206100000: half the job's database CPU).
+    const row = await db().query("SELECT last_validated_at, updated_at FROM licenses WHERE id = $1", [license.id]);
+    expect(row.rows).toEqual([{ last_validated_at: null, updated_at: license.updatedAt }]);
   });
 
   it("applies a batch handed off before licenses lost their last-seen time (its licenseSeen is ignored)", async () => {

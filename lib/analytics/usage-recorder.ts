@@ -156,7 +156,7 @@ export class UsageRecorder {
 
 /**
  * One hand-off, as stored in usage_batches.data: plain JSON arrays (compact,
- * and what the apply step passes to unnest as they are). Times are ISO strings.
+ * and what the apply statement reads with jsonb_array_elements). Times are ISO strings.
  * Batches written before migration 20261206100000 also carry `licenseSeen`,
  * which the apply step now ignores.
  */
@@ -276,6 +276,8 @@ const APPLY_BATCH = `
     SELECT (c->>0)::uuid, (c->>1)::date, (c->>2)::int, (c->>3)::int, (c->>4)::int
     FROM batch CROSS JOIN LATERAL jsonb_array_elements(batch.data->'counters') AS c
     JOIN licenses l ON l.id = (c->>0)::uuid
+    -- Rows locked in key order: two workers applying batches at once cannot deadlock here.
+    ORDER BY 1, 2
     ON CONFLICT (license_id, day) DO UPDATE SET
       validations = usage_daily.validations + EXCLUDED.validations,
       activations = usage_daily.activations + EXCLUDED.activations,
