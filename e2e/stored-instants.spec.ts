@@ -32,7 +32,7 @@ test("the console and /account render a license stored with infinity, BC and yea
   expect(issued.status()).toBe(201);
   const { id, key } = (await issued.json()) as { id: string; key: string };
   expect((await request.post("/api/v1/licenses/activate", { data: { key, fingerprint: "fp-e2e", name: "Build box" } })).status()).toBe(201);
-  await sql("UPDATE licenses SET expires_at = 'infinity', updated_at = '294276-01-01 00:00:00+00' WHERE id = $1", [id]);
+  await sql("UPDATE licenses SET expires_at = 'infinity', last_validated_at = '294276-01-01 00:00:00+00' WHERE id = $1", [id]);
   await sql("UPDATE machines SET activated_at = '0044-03-15 12:00:00+00 BC', last_seen_at = '294276-01-01 00:00:00+00' WHERE license_id = $1", [id]);
 
   const validated = await request.post("/api/v1/licenses/validate", { data: { key, fingerprint: "fp-e2e" } });

@@ -61,7 +61,7 @@ describe("usageRecorder", () => {
     expect(row.rows).toEqual([{ last_validated_at: null, updated_at: license.updatedAt }]);
   });
 
-  it("applies a batch handed off before licenses lost their last-seen time (its licenseSeen is ignored)", async () => {
+  it("applies a batch handed off before the job stopped writing licenses' last-validated time (its licenseSeen is ignored)", async () => {
     const { license } = await createLicense();
     const data = { counters: [[license.id, "2031-05-07", 3, 0, 0]], licenseSeen: [[license.id, "2031-05-07T10:00:00.000Z"]], machineSeen: [], events: [] };
     await db().query("INSERT INTO usage_batches (data) VALUES ($1::jsonb)", [JSON.stringify(data)]);

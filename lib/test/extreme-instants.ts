@@ -29,7 +29,8 @@ export async function storeInstantEverywhere(licenseId: string, literal: string)
   const pool = db();
   const at = [licenseId, literal];
   await pool.query(
-    `UPDATE licenses SET expires_at = $2::timestamptz, created_at = $2::timestamptz, updated_at = $2::timestamptz WHERE id = $1`,
+    `UPDATE licenses SET expires_at = $2::timestamptz, created_at = $2::timestamptz, updated_at = $2::timestamptz,
+            last_validated_at = $2::timestamptz WHERE id = $1`,
     at,
   );
   await pool.query(
