@@ -61,6 +61,21 @@ describe("usageRecorder", () => {
     expect(row.rows).toEqual([{ last_validated_at: null, updated_at: license.updatedAt }]);
   });
 
+  it("counts a refused answer naming a machine as a sighting of it (the admin API's lastSeenAt: the last request from it)", async () => {
+    const { license } = await createLicense();
+    const seenAt = new Date("2031-05-06T07:00:00.000Z");
+    const { rows } = await db().query<{ id: string }>(`INSERT INTO machines (license_id, fingerprint, last_seen_at) VALUES ($1, 'fp-1', $2) RETURNING id`, [
+      license.id,
+      seenAt,
+    ]);
+    const at = new Date("2031-05-06T09:00:00.000Z");
+    usageRecorder().record({ licenseId: license.id, endpoint: "validate", code: "SUSPENDED", valid: false, machineId: rows[0]!.id, fingerprint: "fp-1", ip: null, at });
+    await usageRecorder().flush();
+    expect(await applyUsageBatches()).toBe(1);
+    const seen = await db().query("SELECT last_seen_at FROM machines WHERE id = $1", [rows[0]!.id]);
+    expect(seen.rows).toEqual([{ last_seen_at: at }]);
+  });
+
   it("applies a batch handed off before the job stopped writing licenses' last-validated time (its licenseSeen is ignored)", async () => {
     const { license } = await createLicense();
     const data = { counters: [[license.id, "2031-05-07", 3, 0, 0]], licenseSeen: [[license.id, "2031-05-07T10:00:00.000Z"]], machineSeen: [], events: [] };

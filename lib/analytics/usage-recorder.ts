@@ -29,6 +29,7 @@ export type UsageEvent = {
   valid: boolean;
   /** true for an activation that took a seat */
   activated?: boolean;
+  /** the machine the answer names: the request came from it, valid or not, so it counts as seen */
   machineId?: string | null;
   fingerprint?: string | null;
   ip?: string | null;
@@ -84,7 +85,8 @@ export class UsageRecorder {
     if (e.activated) c.activations++;
     else c.validations++;
     if (!e.valid) c.failures++;
-    if (e.machineId && e.valid) this.machineSeen.set(e.machineId, e.at);
+    // Any answer naming a machine is a request from it, valid or not (a suspended license's machines still call).
+    if (e.machineId) this.machineSeen.set(e.machineId, e.at);
     const n = this.eventsPerLicense.get(e.licenseId) ?? 0;
     if (n < MAX_EVENTS_PER_LICENSE_PER_BATCH && this.listAgain(e)) {
       this.eventsPerLicense.set(e.licenseId, n + 1);

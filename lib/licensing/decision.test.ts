@@ -210,17 +210,19 @@ describe("response bodies", () => {
     expect(licenseBody(license({ maxMachines: 2 }), [A1, B2, C, gone("D")], now).activeMachines).toBe(2);
   });
 
-  it("machineBody exposes only the contract's fields, as ISO strings", () => {
+  it("machineBody exposes only the contract's fields, as ISO strings, with the request's time as lastSeenAt", () => {
     const m = machine("A", { name: "laptop", platform: "linux", hostname: "box", heartbeatDeadline: at(1000) });
-    expect(machineBody(m)).toEqual({
+    expect(machineBody(m, now)).toEqual({
       id: "m_A",
       fingerprint: "A",
       name: "laptop",
       activatedAt: "2030-05-22T12:00:00.000Z",
-      lastSeenAt: "2030-06-01T11:59:00.000Z",
+      lastSeenAt: "2030-06-01T12:00:00.000Z", // stored: a minute earlier; this request is the latest
       heartbeatDeadline: "2030-06-01T12:00:01.000Z",
     });
-    expect(machineBody(A).heartbeatDeadline).toBeNull();
+    expect(machineBody(A, now).heartbeatDeadline).toBeNull();
+    // A row this request just wrote (activation, heartbeat) carries PostgreSQL's later clock: kept.
+    expect(machineBody(machine("A", { lastSeenAt: at(5) }), now).lastSeenAt).toBe("2030-06-01T12:00:00.005Z");
   });
 });
 

@@ -215,13 +215,20 @@ export function licenseBody(license: LicenseSnapshot, machines: MachineSnapshot[
   };
 }
 
-export function machineBody(machine: MachineSnapshot): MachineBody {
+/**
+ * The contract's `machine` object for an answer to a request from this machine, at `now` (the
+ * request's time, UTC). The request itself is the machine's latest: `lastSeenAt` is `now`, or the
+ * stored time if later (a row this request just wrote takes PostgreSQL's clock). So the answer never
+ * depends on the stored last-seen time, which the usage counters move to the minute and without a
+ * change notification, and a cached license (license-cache.ts) needs no re-read for it.
+ */
+export function machineBody(machine: MachineSnapshot, now: Date): MachineBody {
   return {
     id: machine.id,
     fingerprint: machine.fingerprint,
     name: machine.name,
     activatedAt: machine.activatedAt.toISOString(),
-    lastSeenAt: machine.lastSeenAt.toISOString(),
+    lastSeenAt: (machine.lastSeenAt > now ? machine.lastSeenAt : now).toISOString(),
     heartbeatDeadline: machine.heartbeatDeadline?.toISOString() ?? null,
   };
 }

@@ -45,7 +45,7 @@ describe("the triggers", () => {
     const definition = async (fn: string) => (await other.query<{ def: string }>("SELECT pg_get_functiondef($1::regproc) AS def", [fn])).rows[0]!.def;
     const licenses = await definition("licenses_changed");
     const machines = await definition("machines_changed");
-    // id: the row's identity (never changes); machines' last_seen_at: re-read after a minute instead (license-cache.ts).
+    // id: the row's identity (never changes); machines' last_seen_at: no answer reads it (decision.ts machineBody).
     // The functions compare the listed columns of new_rows against old_rows (EXCEPT): each read column must be listed.
     const compared = (def: string, c: string) => new RegExp(`SELECT[^;]*\\b${c}\\b[^;]*FROM new_rows`).test(def);
     const unannounced = [
@@ -92,6 +92,25 @@ describe("in one process", () => {
     const [sql, values, code] = steps.at(-1)!;
     await other.query(sql, values);
     expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code).toBe(code);
+  });
+
+  it("keeps an entry while only a machine's last-seen time moves, and answers every request with its own time as lastSeenAt", async () => {
+    const { key, license } = await createLicense({ maxMachines: 2 });
+    await call("/api/v1/licenses/activate", { key, fingerprint: "fp-1" });
+    await untilListening();
+    await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" }); // fills the cache
+    const before = await lookups();
+    // What the usage job writes (no notification): long ago, then far ahead; neither reaches an answer.
+    for (const stored of ["2020-01-01T00:00:00Z", "2040-01-01T00:00:00Z"]) {
+      await other.query("UPDATE machines SET last_seen_at = $2 WHERE license_id = $1", [license.id, stored]);
+      const valid = (await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json;
+      expect(valid.code).toBe("VALID");
+      expect(valid.machine.lastSeenAt).toBe(valid.meta.ts);
+      const missing = (await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1", entitlements: ["not-granted"] })).json;
+      expect(missing.code).toBe("ENTITLEMENTS_MISSING");
+      expect(missing.machine.lastSeenAt).toBe(missing.meta.ts);
+    }
+    expect((await lookups()).hit! - (before.hit ?? 0)).toBe(4);
   });
 
   it("hears a committed change, and nothing of a rolled-back one", async () => {

@@ -8,7 +8,7 @@ export function validationBody(o: Outcome, nonce: string | undefined, now: Date)
     code: o.decision.code,
     detail: o.decision.detail,
     license: o.license ? licenseBody(o.license, o.machines, now) : null,
-    machine: o.machine ? machineBody(o.machine) : null,
+    machine: o.machine ? machineBody(o.machine, now) : null,
     meta: { ts: now.toISOString(), nonce: nonce ?? null },
   };
 }
