@@ -25,6 +25,9 @@
 // (default 0) pauses before each load: 65 makes every license's first
 // validation of a load its first in over a minute, as for a client that
 // validates hourly (its usage listed again, its machine's last-seen time moved).
+// FAST_PATH_NODE_ARGS: extra flags for the servers' node (space-separated), or
+// one list per tree separated by ";" (FAST_PATH_TREES=.,. FAST_PATH_NODE_ARGS=";--flag"
+// compares the same code with and without a flag).
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
@@ -86,7 +89,9 @@ try {
       (tree, i) =>
         new Promise<{ tree: string; port: number; child: ChildProcess }>((resolve, reject) => {
           const prof = PROFILE && i === TREES.length - 1 ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
-          const node = [process.execPath, ...prof, "--import", "tsx", "lib/test/api-server.ts"];
+          const perTree = (process.env.FAST_PATH_NODE_ARGS ?? "").split(";");
+          const extra = (perTree.length > 1 ? (perTree[i] ?? "") : perTree[0]!).split(" ").filter(Boolean);
+          const node = [process.execPath, ...extra, ...prof, "--import", "tsx", "lib/test/api-server.ts"];
           const grind = ["--tool=callgrind", "--instr-atstart=no", `--callgrind-out-file=${path.join(dir, `callgrind.${i}.out`)}`];
           const [command, ...args] = CALLGRIND ? ["valgrind", ...grind, ...node] : node;
           const child = spawn(command!, args, { cwd: tree, env, stdio: ["ignore", "pipe", "ignore"] });
@@ -95,7 +100,7 @@ try {
           // The access log goes to stdout, a pipe, as under `npm run bench`; read and dropped.
           child.stdout!.on("data", (chunk: Buffer) => {
             const m = /listening (\d+)/.exec(chunk.toString());
-            if (m) resolve({ tree, port: Number(m[1]), child });
+            if (m) resolve({ tree: [tree, ...extra].join(" "), port: Number(m[1]), child });
           });
         }),
     ),
@@ -149,6 +154,11 @@ try {
     console.log(`  ${median(xs).toFixed(0).padStart(5)}  (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})  ${s.tree}`);
   }
 
+  // Resident memory at the end, to compare trees or node flags by.
+  for (const s of servers) {
+    const rss = /VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${s.child.pid}/status`, "utf8"))?.[1];
+    console.log(`  resident memory ${rss ? `${(Number(rss) / 1024).toFixed(0)} MB` : "unknown"}  ${s.tree}`);
+  }
   for (const s of servers) {
     await new Promise<void>((resolve) => {
       s.child.removeAllListeners("exit");
