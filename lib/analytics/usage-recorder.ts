@@ -165,7 +165,7 @@ export class UsageRecorder {
 type UsageBatch = {
   /** [licenseId, UTC day YYYY-MM-DD, validations, activations, failures] */
   counters: [string, string, number, number, number][];
-  /** [machineId, last valid answer's time] */
+  /** [machineId, time of the last answer naming it, valid or not] */
   machineSeen: [string, string][];
   /** [licenseId, endpoint, code, fingerprint, ip, time], oldest first */
   events: [string, string, string, string | null, string | null, string][];

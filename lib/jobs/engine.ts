@@ -51,7 +51,7 @@ export const ABORT_MARGIN_MS = 3_000;
 export type JobEngineOptions = {
   connectionString: string;
   queues: readonly QueueDefinition[];
-  /** seconds between a worker's polls when idle (pg-boss minimum 0.5); default JOBS_POLL_SECONDS or DEFAULT_POLL_SECONDS */
+  /** seconds between a worker's polls when idle (pg-boss minimum 0.5); default JOBS_POLL_SECONDS or 5 */
   pollingIntervalSeconds?: number;
   /** false: queues and schedules are created but no worker runs here; default true */
   work?: boolean;
@@ -61,13 +61,15 @@ export type JobEngineOptions = {
 const SWEEP_QUEUE = "outbox.sweep";
 
 /**
- * Seconds between an idle worker's polls, unless JOBS_POLL_SECONDS says otherwise. A poll is only how
- * a worker finds jobs it was not woken for: retries (5 s or more after a failure; webhook and email
- * attempts 30 s or more), jobs fired by a schedule,
- * jobs another instance drained. Outbox jobs wake this instance's workers at once. The portal runs 14
- * workers; measured idle (scripts/bench/idle-cpu.ts, 60 s, two runs each): at 2 s 8.2–8.5 database
- * transactions a second, 25.5–27.8 ms/s of Node CPU and 17.0–19.3 ms/s of PostgreSQL's; at 5 s
- * 4.1–4.3, 18.7–21.0 and 11.5–15.5.
+ * Seconds between an idle worker's polls, unless JOBS_POLL_SECONDS says otherwise. Jobs drained from
+ * the outbox and due at once wake this instance's workers, and so do the start-up jobs. A poll is how
+ * a worker finds the rest: jobs due later (retries 5 s or more after a failure, webhook and email
+ * attempts 30 s or more, precise lifecycle ticks), jobs fired by a schedule, and jobs another
+ * instance drained (with JOBS_WORKERS=0 on the web instances, every job). So those may start up to
+ * this long after they are due. The portal runs 14 workers; measured idle
+ * (scripts/bench/idle-cpu.ts, 60 s, two runs each): at 2 s 8.2–8.5 database transactions a second,
+ * 25.5–27.8 ms/s of Node CPU and 17.0–19.3 ms/s of PostgreSQL's; at 5 s 4.1–4.3, 18.7–21.0 and
+ * 11.5–15.5.
  */
 const DEFAULT_POLL_SECONDS = 5;
 
@@ -175,7 +177,12 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
 
   const listener = await listen(options.connectionString, drainQuietly, log, () => stopped);
   await drain();
-  for (const queue of queues) if (queue.runAtStart) await boss.send(queue.name, { atStart: true });
+  for (const queue of queues) {
+    if (!queue.runAtStart) continue;
+    await boss.send(queue.name, { atStart: true });
+    // Sent past the outbox: wake the queue's workers rather than leave the catch-up to their next poll.
+    for (const id of workerIds.get(queue.name) ?? []) boss.notifyWorker(id);
+  }
 
   return {
     boss,

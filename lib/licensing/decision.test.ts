@@ -221,8 +221,10 @@ describe("response bodies", () => {
       heartbeatDeadline: "2030-06-01T12:00:01.000Z",
     });
     expect(machineBody(A, now).heartbeatDeadline).toBeNull();
-    // A row this request just wrote (activation, heartbeat) carries PostgreSQL's later clock: kept.
-    expect(machineBody(machine("A", { lastSeenAt: at(5) }), now).lastSeenAt).toBe("2030-06-01T12:00:00.005Z");
+    // A row this request just activated carries PostgreSQL's clock, a few ms ahead: never before activatedAt.
+    expect(machineBody(machine("A", { activatedAt: at(5), lastSeenAt: at(5) }), now).lastSeenAt).toBe("2030-06-01T12:00:00.005Z");
+    // The stored last-seen time is not read (cached and fresh answers alike), even when later than now.
+    expect(machineBody(machine("A", { lastSeenAt: at(DAY) }), now).lastSeenAt).toBe("2030-06-01T12:00:00.000Z");
   });
 });
 

@@ -217,10 +217,11 @@ export function licenseBody(license: LicenseSnapshot, machines: MachineSnapshot[
 
 /**
  * The contract's `machine` object for an answer to a request from this machine, at `now` (the
- * request's time, UTC). The request itself is the machine's latest: `lastSeenAt` is `now`, or the
- * stored time if later (a row this request just wrote takes PostgreSQL's clock). So the answer never
- * depends on the stored last-seen time, which the usage counters move to the minute and without a
- * change notification, and a cached license (license-cache.ts) needs no re-read for it.
+ * request's time, UTC). The request itself is the machine's latest sighting: `lastSeenAt` is `now`,
+ * or `activatedAt` if that is later (a row this request just activated or revived carries
+ * PostgreSQL's clock, a few ms ahead), so `lastSeenAt` is never before `activatedAt`. The stored
+ * last-seen time is not read: the usage counters move it to the minute and without a change
+ * notification, so a cached license (license-cache.ts) and one just read answer alike.
  */
 export function machineBody(machine: MachineSnapshot, now: Date): MachineBody {
   return {
@@ -228,7 +229,7 @@ export function machineBody(machine: MachineSnapshot, now: Date): MachineBody {
     fingerprint: machine.fingerprint,
     name: machine.name,
     activatedAt: machine.activatedAt.toISOString(),
-    lastSeenAt: (machine.lastSeenAt > now ? machine.lastSeenAt : now).toISOString(),
+    lastSeenAt: (machine.activatedAt > now ? machine.activatedAt : now).toISOString(),
     heartbeatDeadline: machine.heartbeatDeadline?.toISOString() ?? null,
   };
 }

@@ -94,21 +94,24 @@ describe("in one process", () => {
     expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code).toBe(code);
   });
 
-  it("keeps an entry while only a machine's last-seen time moves, and answers every request with its own time as lastSeenAt", async () => {
+  it("keeps an entry while only a machine's last-seen time moves, and answers every request with its own time as lastSeenAt, cached or not", async () => {
     const { key, license } = await createLicense({ maxMachines: 2 });
     await call("/api/v1/licenses/activate", { key, fingerprint: "fp-1" });
     await untilListening();
     await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" }); // fills the cache
     const before = await lookups();
+    const answers = async () => [
+      (await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json,
+      (await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1", entitlements: ["not-granted"] })).json,
+    ];
     // What the usage job writes (no notification): long ago, then far ahead; neither reaches an answer.
     for (const stored of ["2020-01-01T00:00:00Z", "2040-01-01T00:00:00Z"]) {
       await other.query("UPDATE machines SET last_seen_at = $2 WHERE license_id = $1", [license.id, stored]);
-      const valid = (await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json;
-      expect(valid.code).toBe("VALID");
-      expect(valid.machine.lastSeenAt).toBe(valid.meta.ts);
-      const missing = (await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1", entitlements: ["not-granted"] })).json;
-      expect(missing.code).toBe("ENTITLEMENTS_MISSING");
-      expect(missing.machine.lastSeenAt).toBe(missing.meta.ts);
+      const cached = await answers();
+      process.env.LICENSE_CACHE_SIZE = "0"; // the same requests read from the database
+      const read = await answers().finally(() => delete process.env.LICENSE_CACHE_SIZE);
+      for (const answer of [...cached, ...read]) expect(answer.machine.lastSeenAt, stored).toBe(answer.meta.ts);
+      expect([...cached, ...read].map((a) => a.code)).toEqual(["VALID", "ENTITLEMENTS_MISSING", "VALID", "ENTITLEMENTS_MISSING"]);
     }
     expect((await lookups()).hit! - (before.hit ?? 0)).toBe(4);
   });

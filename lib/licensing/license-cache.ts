@@ -24,16 +24,21 @@ import { countLicenseCacheLookup } from "../metrics/registry";
 import { findLicense } from "./license-lookup";
 import type { LicenseWithMachines } from "./store";
 
-/**
- * Entries kept at most (LICENSE_CACHE_SIZE; `0` turns the cache off). The oldest filled go first. An
- * entry has no age limit: every column an answer reads is announced when it changes, but machines'
- * last_seen_at, which no answer reads (decision.ts machineBody answers with the request's own time).
- */
+/** Entries kept at most (LICENSE_CACHE_SIZE; `0` turns the cache off). The oldest filled go first. */
 const DEFAULT_SIZE = 100_000;
+/**
+ * An entry is read again after this long, as a backstop only: every column an answer reads is
+ * announced when it changes, except machines' last_seen_at, which no answer reads (decision.ts
+ * machineBody; the migration's comment about a one-minute re-read predates that). What bypasses
+ * the triggers — `TRUNCATE`, `session_replication_role = replica` (logical replication, `pg_restore
+ * --disable-triggers`) — is seen within this time, as the one-minute limit before it guaranteed.
+ */
+const MAX_AGE_MS = 10 * 60_000;
 
+type Entry = { found: LicenseWithMachines; filledAt: number };
 
 class LicenseCache {
-  private readonly byHash = new Map<string, LicenseWithMachines>();
+  private readonly byHash = new Map<string, Entry>();
   private readonly hashById = new Map<string, string>();
 
   constructor(
@@ -46,19 +51,20 @@ class LicenseCache {
     });
   }
 
-  get(hash: string): LicenseWithMachines | undefined {
-    return this.byHash.get(hash);
+  get(hash: string, now: number): LicenseWithMachines | undefined {
+    const entry = this.byHash.get(hash);
+    return entry && now - entry.filledAt < MAX_AGE_MS ? entry.found : undefined;
   }
 
-  set(hash: string, found: LicenseWithMachines): void {
+  set(hash: string, found: LicenseWithMachines, now: number): void {
     if (this.byHash.size >= this.size) {
       const oldest = this.byHash.keys().next().value!;
-      this.hashById.delete(this.byHash.get(oldest)!.license.id);
+      this.hashById.delete(this.byHash.get(oldest)!.found.license.id);
       this.byHash.delete(oldest);
     }
     // A license's key may have changed: its previous entry goes.
     this.forget(found.license.id);
-    this.byHash.set(hash, found);
+    this.byHash.set(hash, { found, filledAt: now });
     this.hashById.set(found.license.id, hash);
   }
 
@@ -106,7 +112,7 @@ export async function findLicenseCached(pool: pg.Pool, keyHash: string): Promise
     return findLicense(pool, keyHash);
   }
   const cache = cacheFor(listener);
-  const hit = cache.get(keyHash);
+  const hit = cache.get(keyHash, Date.now());
   if (hit) {
     countLicenseCacheLookup("hit");
     return hit;
@@ -117,6 +123,6 @@ export async function findLicenseCached(pool: pg.Pool, keyHash: string): Promise
   // will drop the entry when its notification comes.
   const generation = listener.generation;
   const found = await findLicense(pool, keyHash);
-  if (found && listener.generation === generation && listener.listening) cache.set(keyHash, found);
+  if (found && listener.generation === generation && listener.listening) cache.set(keyHash, found, Date.now());
   return found;
 }

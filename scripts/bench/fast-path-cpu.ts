@@ -24,7 +24,8 @@
 // one is started. BENCH_DB_NAME names the scratch database. FAST_PATH_GAP_SECONDS
 // (default 0) pauses before each load: 65 makes every license's first
 // validation of a load its first in over a minute, as for a client that
-// validates hourly (its usage listed again, its machine's last-seen time moved).
+// validates hourly (its answers listed again; these servers run no job engine,
+// so the usage batches are handed off but not applied).
 // FAST_PATH_NODE_ARGS: extra flags for the servers' node (space-separated), or
 // one list per tree separated by ";" (FAST_PATH_TREES=.,. FAST_PATH_NODE_ARGS=";--flag"
 // compares the same code with and without a flag).
@@ -49,6 +50,9 @@ const TREES = (process.env.FAST_PATH_TREES ?? ".").split(",").map((t) => path.re
 const PROFILE = process.env.FAST_PATH_PROFILE === "1";
 const CALLGRIND = process.env.FAST_PATH_CALLGRIND === "1";
 const GAP_MS = Number(process.env.FAST_PATH_GAP_SECONDS ?? 0) * 1000;
+const NODE_ARGS = (process.env.FAST_PATH_NODE_ARGS ?? "").split(";");
+/** The extra node flags of tree `i`: its own list when FAST_PATH_NODE_ARGS has one per tree, else the one list. */
+const nodeArgs = (i: number) => (NODE_ARGS.length > 1 ? (NODE_ARGS[i] ?? "") : NODE_ARGS[0]!).split(" ").filter(Boolean);
 const UNIT = CALLGRIND ? "instructions/request" : "CPU µs/request";
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -89,8 +93,7 @@ try {
       (tree, i) =>
         new Promise<{ tree: string; port: number; child: ChildProcess }>((resolve, reject) => {
           const prof = PROFILE && i === TREES.length - 1 ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
-          const perTree = (process.env.FAST_PATH_NODE_ARGS ?? "").split(";");
-          const extra = (perTree.length > 1 ? (perTree[i] ?? "") : perTree[0]!).split(" ").filter(Boolean);
+          const extra = nodeArgs(i);
           const node = [process.execPath, ...extra, ...prof, "--import", "tsx", "lib/test/api-server.ts"];
           const grind = ["--tool=callgrind", "--instr-atstart=no", `--callgrind-out-file=${path.join(dir, `callgrind.${i}.out`)}`];
           const [command, ...args] = CALLGRIND ? ["valgrind", ...grind, ...node] : node;
@@ -154,9 +157,10 @@ try {
     console.log(`  ${median(xs).toFixed(0).padStart(5)}  (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})  ${s.tree}`);
   }
 
-  // Resident memory at the end, to compare trees or node flags by.
+  // Resident memory at the end, to compare trees or node flags by (under callgrind: valgrind's).
   for (const s of servers) {
-    const rss = /VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${s.child.pid}/status`, "utf8"))?.[1];
+    const status = await readFile(`/proc/${s.child.pid}/status`, "utf8").catch(() => "");
+    const rss = /VmRSS:\s+(\d+)/.exec(status)?.[1];
     console.log(`  resident memory ${rss ? `${(Number(rss) / 1024).toFixed(0)} MB` : "unknown"}  ${s.tree}`);
   }
   for (const s of servers) {

@@ -11,6 +11,9 @@
 //   IDLE_TREES=/path/to/old/checkout,. DATABASE_URL=postgresql://… \
 //     node --import tsx scripts/bench/idle-cpu.ts
 //
+// The servers inherit the environment: JOBS_POLL_SECONDS=2 measures another
+// poll interval.
+//
 // DATABASE_URL: a PostgreSQL server to create the scratch databases on (dropped
 // at the end); without it an embedded one is started. IDLE_SETTLE_SECONDS
 // (default 20): the wait after start-up before measuring.
@@ -72,12 +75,16 @@ try {
     const server0 = treeCpuSeconds(server.pid!);
     const pg0 = await pgSnapshot(admin, postmaster, HARNESS);
     const tx0 = await transactions();
+    const started = performance.now();
     await sleep(IDLE_S);
+    const server1 = treeCpuSeconds(server.pid!);
+    const pg1 = await pgSnapshot(admin, postmaster, HARNESS);
+    const elapsed = (performance.now() - started) / 1000;
     // Statistics reach pg_stat_database within a second of a transaction's end.
     const tx1 = await sleep(1).then(transactions);
-    const serverMs = ((treeCpuSeconds(server.pid!) - server0) * 1000) / IDLE_S;
-    const pgMs = (pgCpuSecondsFor(dbName, pg0, await pgSnapshot(admin, postmaster, HARNESS)) * 1000) / IDLE_S;
-    const perSecond = (tx1 - tx0) / IDLE_S;
+    const serverMs = ((server1 - server0) * 1000) / elapsed;
+    const pgMs = (pgCpuSecondsFor(dbName, pg0, pg1) * 1000) / elapsed;
+    const perSecond = (tx1 - tx0) / (elapsed + 1);
     results.push({ tree, serverMs, pgMs, perSecond });
     log(`${tree}: server ${serverMs.toFixed(1)} ms/s, PostgreSQL ${pgMs.toFixed(1)} ms/s, ${perSecond.toFixed(1)} transactions/s over ${IDLE_S} s idle`);
     server.removeAllListeners("exit");
