@@ -116,6 +116,18 @@ describe("in one process", () => {
     expect((await lookups()).hit! - (before.hit ?? 0)).toBe(4);
   });
 
+  it("forgets every entry when licenses or machines are truncated (no row trigger fires)", async () => {
+    const { key } = await createLicense();
+    await call("/api/v1/licenses/activate", { key, fingerprint: "fp-1" });
+    await untilListening();
+    await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" }); // fills the cache
+    expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code).toBe("VALID");
+    await other.query("TRUNCATE machines CASCADE");
+    expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code).toBe("NO_MACHINE");
+    await other.query("TRUNCATE licenses CASCADE");
+    expect((await call("/api/v1/licenses/validate", { key, fingerprint: "fp-1" })).json.code).toBe("NOT_FOUND");
+  });
+
   it("hears a committed change, and nothing of a rolled-back one", async () => {
     const { license } = await createLicense();
     const listener = new pg.Client({ connectionString: database.url });

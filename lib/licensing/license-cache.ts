@@ -29,9 +29,10 @@ const DEFAULT_SIZE = 100_000;
 /**
  * An entry is read again after this long, as a backstop only: every column an answer reads is
  * announced when it changes, except machines' last_seen_at, which no answer reads (decision.ts
- * machineBody; the migration's comment about a one-minute re-read predates that). What bypasses
- * the triggers — `TRUNCATE`, `session_replication_role = replica` (logical replication, `pg_restore
- * --disable-triggers`) — is seen within this time, as the one-minute limit before it guaranteed.
+ * machineBody; the migration's comment about a one-minute re-read predates that), and a `TRUNCATE`
+ * forgets every entry (migration 20261207100000). What bypasses the triggers altogether —
+ * `session_replication_role = replica` (logical replication, `pg_restore --disable-triggers`) — is
+ * seen within this time, as the one-minute limit before it guaranteed.
  */
 const MAX_AGE_MS = 10 * 60_000;
 
