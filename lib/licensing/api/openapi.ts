@@ -65,7 +65,7 @@ export const machineSchema = z
     fingerprint: z.string(),
     name: z.string().nullable(),
     activatedAt: instantOut().meta({ description: "When the machine first took, or last retook, a seat." }),
-    lastSeenAt: instantOut().meta({ description: "The last activation, validation or heartbeat from it: this request's time." }),
+    lastSeenAt: instantOut().meta({ description: "Its latest request, which is this one: the request's time (never before activatedAt)." }),
     heartbeatDeadline: instantOut().nullable().meta({ description: "Floating plans only: past this the machine holds no seat." }),
   })
   .meta({ id: "Machine" });
