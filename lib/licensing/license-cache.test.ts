@@ -108,8 +108,9 @@ describe("in one process", () => {
     for (const stored of ["2020-01-01T00:00:00Z", "2040-01-01T00:00:00Z"]) {
       await other.query("UPDATE machines SET last_seen_at = $2 WHERE license_id = $1", [license.id, stored]);
       const cached = await answers();
+      const size = process.env.LICENSE_CACHE_SIZE;
       process.env.LICENSE_CACHE_SIZE = "0"; // the same requests read from the database
-      const read = await answers().finally(() => delete process.env.LICENSE_CACHE_SIZE);
+      const read = await answers().finally(() => (size === undefined ? delete process.env.LICENSE_CACHE_SIZE : (process.env.LICENSE_CACHE_SIZE = size)));
       for (const answer of [...cached, ...read]) expect(answer.machine.lastSeenAt, stored).toBe(answer.meta.ts);
       expect([...cached, ...read].map((a) => a.code)).toEqual(["VALID", "ENTITLEMENTS_MISSING", "VALID", "ENTITLEMENTS_MISSING"]);
     }
