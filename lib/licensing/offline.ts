@@ -1,4 +1,4 @@
-import { createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import type { SigningKey } from "./signing";
 
 const BEGIN = "-----BEGIN LICENSE FILE-----";
@@ -11,7 +11,7 @@ const signedBytes = (enc: string) => Buffer.from(`license/${enc}`, "ascii");
 /** A license file an application can verify with the public key alone, without reaching the server. */
 export function createOfflineCertificate(key: SigningKey, payload: object): string {
   const enc = Buffer.from(JSON.stringify(payload)).toString("base64url");
-  const sig = sign(null, signedBytes(enc), key.privateKey).toString("base64url");
+  const sig = key.sign(signedBytes(enc)).toString("base64url");
   const body = Buffer.from(JSON.stringify({ enc, sig, alg: ALG })).toString("base64");
   return `${BEGIN}\n${body.replace(/.{64}(?=.)/g, "$&\n")}\n${END}\n`;
 }

@@ -1,7 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, verify, type KeyObject } from "node:crypto";
+import { ed25519Signer, type Ed25519Signer } from "./ed25519";
 
-/** The server's Ed25519 key, parsed once: signing runs on every license API response. */
-export type SigningKey = { privateKey: KeyObject; publicKey: KeyObject; keyId: string; publicKeyPem: string };
+/**
+ * The server's Ed25519 key, parsed once: signing runs on every license API response.
+ * `sign` gives the 64-byte signature of any bytes (libsodium when it loads; see ./ed25519.ts).
+ */
+export type SigningKey = { privateKey: KeyObject; publicKey: KeyObject; keyId: string; publicKeyPem: string; sign: Ed25519Signer };
 
 export type SignedRequest = { method: string; path: string; host: string };
 
@@ -18,7 +22,7 @@ export function signingKeyFromPem(privatePem: string): SigningKey {
   // A fingerprint of the public key itself, so clients can tell which key signed after a rotation.
   const keyId = createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
   const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
-  return { privateKey, publicKey, keyId, publicKeyPem };
+  return { privateKey, publicKey, keyId, publicKeyPem, sign: ed25519Signer(privateKey).sign };
 }
 
 /** A fresh Ed25519 private key as PKCS#8 PEM (the `LICENSE_SIGNING_KEY` format). */
@@ -44,8 +48,7 @@ export function signatureBase(parts: SignedRequest & { date: string; digest: str
 export function signResponse(key: SigningKey, req: SignedRequest, body: Buffer | string, now = new Date()): SignatureHeaders {
   const date = now.toUTCString(); // RFC 7231 IMF-fixdate
   const digest = bodyDigest(body);
-  // Ed25519 takes no separate hash algorithm, hence `null`.
-  const signature = sign(null, Buffer.from(signatureBase({ ...req, date, digest })), key.privateKey).toString("base64");
+  const signature = key.sign(Buffer.from(signatureBase({ ...req, date, digest }))).toString("base64");
   return {
     Date: date,
     Digest: digest,
