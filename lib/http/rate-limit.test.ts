@@ -87,6 +87,10 @@ describe("rateLimiter", () => {
       expect(await enforceRateLimits(limiter, { ip: "1.2.3.4", key: "K" })).toEqual({});
     }
     expect(store.hit).not.toHaveBeenCalled();
+    // Off means no work per request at all: no bucket is even named (a key's bucket costs a hash).
+    const off = { limit: 0, check: vi.fn() };
+    expect(await enforceRateLimits(off, { ip: "1.2.3.4", key: "K" })).toEqual({});
+    expect(off.check).not.toHaveBeenCalled();
   });
 });
 
