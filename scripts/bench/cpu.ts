@@ -131,3 +131,34 @@ export function pgCpuSecondsFor(database: string, before: PgSnapshot, after: PgS
   ticks += Math.max(0, after.reaped - before.reaped - exitedBefore);
   return ticks / CLOCK_TICKS_PER_SECOND;
 }
+
+/**
+ * CPU seconds used so far, in user and in kernel (system) mode, by the threads of `pid`: `main` (the thread whose id is the process's: the
+ * event loop and its JavaScript) and every other thread summed by its name (`/proc/<pid>/task/<tid>/comm`;
+ * Node 20 names all of its helpers — V8's GC and compiler workers, libuv's pool — `node`, so they
+ * come out as one `node` figure). Take it before and after a load to see how much of a process's CPU
+ * is not its main thread's. Threads that exited in between are not counted.
+ */
+export function threadCpuSeconds(pid: number): Map<string, { user: number; system: number }> {
+  const byName = new Map<string, { user: number; system: number }>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const name = tid === String(pid) ? "main" : text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
+      const f = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      const sum = byName.get(name) ?? { user: 0, system: 0 };
+      sum.user += Number(f[11]) / CLOCK_TICKS_PER_SECOND;
+      sum.system += Number(f[12]) / CLOCK_TICKS_PER_SECOND;
+      byName.set(name, sum);
+    } catch {
+      // The thread exited between the listing and the read.
+    }
+  }
+  return byName;
+}

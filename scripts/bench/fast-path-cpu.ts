@@ -26,6 +26,9 @@
 // validation of a load its first in over a minute, as for a client that
 // validates hourly (its answers listed again; these servers run no job engine,
 // so the usage batches are handed off but not applied).
+// FAST_PATH_SERVER=portal starts the whole portal instead (`scripts/start.ts`: Next's production
+// build loaded, the job engine and its workers running, as under `npm run bench`; run `npm run build`
+// in each tree first), to see what Next's presence and the background work add per request.
 // FAST_PATH_NODE_ARGS: extra flags for the servers' node (space-separated), or
 // one list per tree separated by ";" (FAST_PATH_TREES=.,. FAST_PATH_NODE_ARGS=";--flag"
 // compares the same code with and without a flag).
@@ -40,7 +43,7 @@ import { ensureDatabase, startEmbeddedPostgres } from "../../lib/db/embedded";
 import { migrate } from "../../lib/db/migrate";
 import { deriveKeySecrets } from "../../lib/licensing/keys";
 import { generateSigningKeyPem } from "../../lib/licensing/signing";
-import { treeCpuSeconds } from "./cpu";
+import { threadCpuSeconds, treeCpuSeconds } from "./cpu";
 import { growTo, seedSample } from "./seed";
 
 const LICENSES = Number(process.env.BENCH_LICENSES ?? 10_000);
@@ -53,6 +56,9 @@ const GAP_MS = Number(process.env.FAST_PATH_GAP_SECONDS ?? 0) * 1000;
 const NODE_ARGS = (process.env.FAST_PATH_NODE_ARGS ?? "").split(";");
 /** The extra node flags of tree `i`: its own list when FAST_PATH_NODE_ARGS has one per tree, else the one list. */
 const nodeArgs = (i: number) => (NODE_ARGS.length > 1 ? (NODE_ARGS[i] ?? "") : NODE_ARGS[0]!).split(" ").filter(Boolean);
+const PORTAL = process.env.FAST_PATH_SERVER === "portal";
+const SERVER_SCRIPT = PORTAL ? "scripts/start.ts" : "lib/test/api-server.ts";
+const READY = PORTAL ? /ready on http:\/\/localhost:(\d+)/ : /listening (\d+)/;
 const UNIT = CALLGRIND ? "instructions/request" : "CPU µs/request";
 
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -94,7 +100,7 @@ try {
         new Promise<{ tree: string; port: number; child: ChildProcess }>((resolve, reject) => {
           const prof = PROFILE && i === TREES.length - 1 ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [];
           const extra = nodeArgs(i);
-          const node = [process.execPath, ...extra, ...prof, "--import", "tsx", "lib/test/api-server.ts"];
+          const node = [process.execPath, ...extra, ...prof, "--import", "tsx", SERVER_SCRIPT];
           const grind = ["--tool=callgrind", "--instr-atstart=no", `--callgrind-out-file=${path.join(dir, `callgrind.${i}.out`)}`];
           const [command, ...args] = CALLGRIND ? ["valgrind", ...grind, ...node] : node;
           const child = spawn(command!, args, { cwd: tree, env, stdio: ["ignore", "pipe", "ignore"] });
@@ -102,7 +108,7 @@ try {
           child.once("exit", (code) => reject(new Error(`${tree}: server exited with ${code}`)));
           // The access log goes to stdout, a pipe, as under `npm run bench`; read and dropped.
           child.stdout!.on("data", (chunk: Buffer) => {
-            const m = /listening (\d+)/.exec(chunk.toString());
+            const m = READY.exec(chunk.toString());
             if (m) resolve({ tree: [tree, ...extra].join(" "), port: Number(m[1]), child });
           });
         }),
@@ -133,6 +139,8 @@ try {
     return [...out.matchAll(/Th\s+\d+\s+([\d,]+)/g)].reduce((sum, m) => sum + Number(m[1]!.replaceAll(",", "")), 0);
   };
   const figures = servers.map(() => [] as number[]);
+  // Each server's CPU µs per request by thread name, summed over the rounds (not under callgrind).
+  const threads = servers.map(() => ({ requests: 0, seconds: new Map<string, { user: number; system: number }>() }));
   for (let round = 1; round <= ROUNDS; round++) {
     // Each round starts with the next server: what runs first or last in a round fares differently.
     const order = servers.map((_, k) => (k + round - 1) % servers.length);
@@ -140,11 +148,18 @@ try {
       const s = servers[i]!;
       const pid = s.child.pid!;
       if (GAP_MS > 0) await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+      const threadsBefore = threadCpuSeconds(pid);
       const before = CALLGRIND ? (grind(pid, "-z"), grind(pid, "--instr=on"), 0) : treeCpuSeconds(pid);
       const r = await load(s.port, REQUESTS);
       // The usage hand-off (every 5 s) is the requests' cost too.
       await new Promise((resolve) => setTimeout(resolve, 5_500));
       const per = CALLGRIND ? counted(pid) / r.requests.total : ((treeCpuSeconds(pid) - before) * 1e6) / r.requests.total;
+      for (const [name, now] of threadCpuSeconds(pid)) {
+        const was = threadsBefore.get(name) ?? { user: 0, system: 0 };
+        const sum = threads[i]!.seconds.get(name) ?? { user: 0, system: 0 };
+        threads[i]!.seconds.set(name, { user: sum.user + now.user - was.user, system: sum.system + now.system - was.system });
+      }
+      threads[i]!.requests += r.requests.total;
       const bad = r.errors + r.timeouts + r.non2xx;
       figures[i]!.push(per);
       log(`round ${round} ${s.tree}: ${per.toFixed(0)} ${UNIT}${bad ? `, ${bad} failed` : ""} (load ${os.loadavg()[0]!.toFixed(1)})`);
@@ -157,6 +172,15 @@ try {
     console.log(`  ${median(xs).toFixed(0).padStart(5)}  (${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)})  ${s.tree}`);
   }
 
+  // Where the server's CPU went besides the main thread: V8's GC and compiler helpers, libuv's pool (all named `node`).
+  if (!CALLGRIND) {
+    for (const [i, s] of servers.entries()) {
+      const { requests, seconds } = threads[i]!;
+      const us = (sec: number) => ((sec * 1e6) / requests).toFixed(0);
+      const parts = [...seconds].sort((a, b) => b[1].user + b[1].system - (a[1].user + a[1].system));
+      console.log(`  by thread, user + kernel µs/request: ${parts.map(([name, t]) => `${name} ${us(t.user)} + ${us(t.system)}`).join(", ")}  ${s.tree}`);
+    }
+  }
   // Resident memory at the end, to compare trees or node flags by (under callgrind: valgrind's).
   for (const s of servers) {
     const status = await readFile(`/proc/${s.child.pid}/status`, "utf8").catch(() => "");
