@@ -3,21 +3,25 @@
 //
 // Why not node:crypto: the signature is the largest single cost of a license API answer. Node 20's
 // bundled OpenSSL 3.0 signs Ed25519 with its portable 32-bit field arithmetic and fetches SHA-512
-// from its provider on every call: 47 µs per signature on this project's machines, a third of the
-// instructions the server spends on a validation (callgrind, `FAST_PATH_CALLGRIND=1
-// scripts/bench/fast-path-cpu.ts`). libsodium's 64-bit arithmetic signs the same message in 32 µs
-// (`node --import tsx scripts/bench/sign-cpu.ts`).
+// from its provider on every call: under callgrind the signature was a third of the instructions the
+// server spends on a validation (`FAST_PATH_CALLGRIND=1 scripts/bench/fast-path-cpu.ts`). libsodium's
+// 64-bit arithmetic signs a validate answer's signature base in 32 µs of CPU against node:crypto's 60
+// (`node --import tsx scripts/bench/sign-cpu.ts`, medians of 7 rounds, 2026-12-02).
 //
 // Ed25519 signing is deterministic (RFC 8032 §5.1.6: the nonce is derived from the key and the
-// message), so both give byte-identical signatures; `ed25519.test.ts` checks that on generated
-// messages. Where libsodium's prebuilt addon cannot load (a platform `sodium-native` ships no binary
-// for), signing falls back to node:crypto with a warning: slower, never different.
+// message), so both give byte-identical signatures; `ed25519.test.ts` checks that on generated keys
+// and messages. Where libsodium's prebuilt addon cannot load (musl, glibc older than 2.33, a platform
+// `sodium-native` ships no binary for), signing falls back to node:crypto with a warning: slower,
+// never different.
 import { createRequire } from "node:module";
 import { sign, type KeyObject } from "node:crypto";
 import { logger } from "../logging/logger";
 
 /** Signs `message` (any bytes) and returns the 64-byte Ed25519 signature (RFC 8032). */
 export type Ed25519Signer = (message: Buffer) => Buffer;
+
+/** Which implementation signs: libsodium, or node:crypto where libsodium cannot load. */
+export type Ed25519Engine = "sodium" | "node";
 
 type Sodium = {
   crypto_sign_BYTES: number;
@@ -29,46 +33,69 @@ type Sodium = {
   sodium_memzero(buffer: Buffer): void;
 };
 
-let sodium: Sodium | null | undefined;
+// Kept on globalThis: Next's bundle holds its own copies of this module, and the warning below is
+// meant once per process, not once per copy.
+const KEY = Symbol.for("license-portal.sodium");
+const holder = globalThis as unknown as { [KEY]?: { lib: Sodium | null; warned: boolean } };
 
-/** libsodium, or null when its addon cannot load here (warned once). */
+function warnFallback(error: unknown): void {
+  const state = (holder[KEY] ??= { lib: null, warned: false });
+  if (state.warned) return;
+  state.warned = true;
+  logger().warn({ err: error }, "libsodium (sodium-native) could not load; signing with node:crypto, which costs more CPU");
+}
+
+/** libsodium, or null when its addon cannot load here (warned once per process). */
 function loadSodium(): Sodium | null {
-  if (sodium === undefined) {
+  let state = holder[KEY];
+  if (!state) {
     try {
       // A plain runtime require: the addon finds its prebuilt binary next to its own file, so it must
       // not be bundled (next.config.ts lists it in serverExternalPackages).
-      sodium = createRequire(import.meta.url)("sodium-native") as Sodium;
+      state = holder[KEY] = { lib: createRequire(import.meta.url)("sodium-native") as Sodium, warned: false };
     } catch (error) {
-      sodium = null;
-      logger().warn({ err: error }, "libsodium (sodium-native) could not load; signing with node:crypto, which costs more CPU");
+      warnFallback(error);
+      state = holder[KEY]!;
     }
   }
-  return sodium;
+  return state.lib;
 }
+
+// PKCS#8 of an Ed25519 private key is always these 16 bytes, then the 32-byte seed (RFC 8410 §7).
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 
 /**
  * A signer for `privateKey` (an Ed25519 KeyObject): libsodium when it loads, node:crypto otherwise.
- * The secret key is copied once into libsodium's guarded memory (`sodium_malloc`: excluded from core
- * dumps, zeroed when freed). `engine` says which one signs, for tests and the benchmark.
+ * With libsodium the secret key lives in its guarded memory (`sodium_malloc`: kept out of core dumps,
+ * zeroed when freed), and the DER copy it was read from is zeroed; the caller should drop
+ * `privateKey`, which otherwise keeps the key in OpenSSL's memory too. `engine` asks for one
+ * implementation (tests, the benchmark); the result says which one signs.
  * Throws when `privateKey` is not Ed25519.
  */
-export function ed25519Signer(privateKey: KeyObject, engine: "sodium" | "node" = "sodium"): { sign: Ed25519Signer; engine: "sodium" | "node" } {
+export function ed25519Signer(privateKey: KeyObject, engine: Ed25519Engine = "sodium"): { sign: Ed25519Signer; engine: Ed25519Engine } {
   if (privateKey.asymmetricKeyType !== "ed25519") throw new Error(`Ed25519 key expected, got ${privateKey.asymmetricKeyType}`);
   const lib = engine === "sodium" ? loadSodium() : null;
-  if (!lib) return { sign: (message) => sign(null, message, privateKey), engine: "node" };
-
-  // The JWK form is the one export that yields the raw 32-byte seed (RFC 8037 §2: `d`).
-  const seed = Buffer.from(privateKey.export({ format: "jwk" }).d!, "base64url");
-  const publicKey = Buffer.alloc(lib.crypto_sign_PUBLICKEYBYTES);
-  const secretKey = lib.sodium_malloc(lib.crypto_sign_SECRETKEYBYTES);
-  lib.crypto_sign_seed_keypair(publicKey, secretKey, seed);
-  lib.sodium_memzero(seed);
-  return {
-    sign: (message) => {
-      const signature = Buffer.allocUnsafe(lib.crypto_sign_BYTES);
-      lib.crypto_sign_detached(signature, message, secretKey);
-      return signature;
-    },
-    engine: "sodium",
-  };
+  if (lib) {
+    const der = privateKey.export({ type: "pkcs8", format: "der" });
+    try {
+      if (der.length !== 48 || !der.subarray(0, 16).equals(PKCS8_ED25519_PREFIX)) throw new Error("unexpected PKCS#8 layout of an Ed25519 key");
+      const publicKey = Buffer.alloc(lib.crypto_sign_PUBLICKEYBYTES);
+      const secretKey = lib.sodium_malloc(lib.crypto_sign_SECRETKEYBYTES);
+      lib.crypto_sign_seed_keypair(publicKey, secretKey, der.subarray(16));
+      return {
+        sign: (message) => {
+          const signature = Buffer.allocUnsafe(lib.crypto_sign_BYTES);
+          lib.crypto_sign_detached(signature, message, secretKey);
+          return signature;
+        },
+        engine: "sodium",
+      };
+    } catch (error) {
+      // Loaded but unusable (a changed binding, an allocation refused): sign the slower way rather than not at all.
+      warnFallback(error);
+    } finally {
+      lib.sodium_memzero(der);
+    }
+  }
+  return { sign: (message) => sign(null, message, privateKey), engine: "node" };
 }
