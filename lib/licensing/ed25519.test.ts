@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, verify } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ed25519Signer } from "./ed25519";
+import { ed25519Signer, PKCS8_ED25519_PREFIX } from "./ed25519";
 
 // RFC 8032 §7.1, TEST 3: a known key, message and signature.
 const RFC_SEED = "c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7";
@@ -44,8 +44,7 @@ describe("ed25519Signer", () => {
   });
 });
 
-// An Ed25519 KeyObject from a raw 32-byte seed: PKCS#8's fixed 16-byte prefix for Ed25519 (RFC 8410 §7), then the seed.
+// An Ed25519 KeyObject from a raw 32-byte seed.
 function createKeyFromSeed(seed: Buffer) {
-  const prefix = Buffer.from("302e020100300506032b657004220420", "hex");
-  return createPrivateKey({ key: Buffer.concat([prefix, seed]), format: "der", type: "pkcs8" });
+  return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
 }

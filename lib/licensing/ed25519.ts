@@ -61,8 +61,8 @@ function loadSodium(): Sodium | null {
   return state.lib;
 }
 
-// PKCS#8 of an Ed25519 private key is always these 16 bytes, then the 32-byte seed (RFC 8410 §7).
-const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+/** PKCS#8 (DER) of an Ed25519 private key is always these 16 bytes, then the 32-byte seed (RFC 8410 §7). */
+export const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 
 /**
  * A signer for `privateKey` (an Ed25519 KeyObject): libsodium when it loads, node:crypto otherwise.

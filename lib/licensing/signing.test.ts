@@ -27,6 +27,10 @@ describe("signingKeyFromPem", () => {
     expect(signingKeyFromPem(pem).keyId).toBe(key.keyId);
     expect(signingKeyFromPem(generateSigningKeyPem()).keyId).not.toBe(key.keyId);
   });
+
+  it("signs with libsodium where its addon loads (linux-x64 with glibc, as in CI)", () => {
+    expect(key.engine).toBe("sodium");
+  });
 });
 
 describe("signatureBase and bodyDigest", () => {

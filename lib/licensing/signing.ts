@@ -1,12 +1,13 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, verify, type KeyObject } from "node:crypto";
-import { ed25519Signer, type Ed25519Signer } from "./ed25519";
+import { ed25519Signer, type Ed25519Engine, type Ed25519Signer } from "./ed25519";
 
 /**
  * The server's Ed25519 key, parsed once: signing runs on every license API response.
  * `sign` gives the 64-byte signature of any bytes (libsodium when it loads; see ./ed25519.ts). The
- * private key is held only inside `sign`, not as a KeyObject beside it.
+ * private key is held only inside `sign`, not as a KeyObject beside it. `engine` says which
+ * implementation signs.
  */
-export type SigningKey = { publicKey: KeyObject; keyId: string; publicKeyPem: string; sign: Ed25519Signer };
+export type SigningKey = { publicKey: KeyObject; keyId: string; publicKeyPem: string; sign: Ed25519Signer; engine: Ed25519Engine };
 
 export type SignedRequest = { method: string; path: string; host: string };
 
@@ -23,7 +24,7 @@ export function signingKeyFromPem(privatePem: string): SigningKey {
   // A fingerprint of the public key itself, so clients can tell which key signed after a rotation.
   const keyId = createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex").slice(0, 16);
   const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
-  return { publicKey, keyId, publicKeyPem, sign: ed25519Signer(privateKey).sign };
+  return { publicKey, keyId, publicKeyPem, ...ed25519Signer(privateKey) };
 }
 
 /** A fresh Ed25519 private key as PKCS#8 PEM (the `LICENSE_SIGNING_KEY` format). */
