@@ -53,9 +53,10 @@ export async function setRenewal(user: PortalUser, licenseIdInput: unknown, canc
   await prisma().$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ cancel_at_period_end: boolean }[]>`
       SELECT cancel_at_period_end FROM licenses WHERE id = ${licenseId}::uuid AND user_id = ${user.id}::uuid FOR UPDATE`;
-    // The webhook may have written it first: then there is nothing left to change or report.
-    if (rows.length === 0 || rows[0]!.cancel_at_period_end === cancel) return;
-    await tx.license.update({ where: { id: licenseId }, data: { cancelAtPeriodEnd: cancel } });
+    if (rows.length === 0) return;
+    // The customer's request is audited even when Stripe's webhook (customer.subscription.updated)
+    // wrote the license's copy first: Stripe changed because of it. Only the row and the
+    // license.updated event are left to whichever of the two writes first, so neither repeats.
     await writeAudit(tx, {
       actor: auditActor(user),
       action: "license.renewal",
@@ -63,6 +64,8 @@ export async function setRenewal(user: PortalUser, licenseIdInput: unknown, canc
       ip,
       data: { via: "portal", cancelAtPeriodEnd: cancel, subscription: license.stripeSubscriptionId },
     });
+    if (rows[0]!.cancel_at_period_end === cancel) return;
+    await tx.license.update({ where: { id: licenseId }, data: { cancelAtPeriodEnd: cancel } });
     await recordLicenseChanges(tx, licenseId, { cancelAtPeriodEnd: { from: !cancel, to: cancel } });
   });
   return { ok: true, licenseId, cancelAtPeriodEnd: cancel };

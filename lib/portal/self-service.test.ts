@@ -8,6 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "../../app/api/stripe/webhook/route";
 import { prisma } from "../db/client";
@@ -106,6 +107,15 @@ async function buy(planSlug: string, email: string) {
   const sessionId = new URL(paid.headers.get("location")!).searchParams.get("session_id")!;
   const license = await prisma().license.findUniqueOrThrow({ where: { stripeCheckoutSessionId: sessionId } });
   return { sessionId, license };
+}
+
+/** The cancelAtPeriodEnd changes sent as license.updated for one license, oldest first. */
+async function renewalChangesSent(licenseId: string) {
+  const events = await prisma().webhookEvent.findMany({ where: { type: "license.updated" }, orderBy: { createdAt: "asc" } });
+  return events
+    .map((e) => (e.payload as { data: { license: { id: string }; changes: { cancelAtPeriodEnd?: { from: boolean; to: boolean } } } }).data)
+    .filter((d) => d.license.id === licenseId && d.changes.cancelAtPeriodEnd)
+    .map((d) => d.changes.cancelAtPeriodEnd);
 }
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
@@ -239,8 +249,11 @@ describe("subscriptions", () => {
       (n) => n >= 1,
       "the subscription.updated webhook",
     );
+    // Whichever of the portal and the webhook wrote the license's copy first, the customer's request
+    // is audited once and the change is sent once.
     const audits = await prisma().auditLog.findMany({ where: { targetId: license.id, action: "license.renewal" } });
     expect(audits.map((a) => [a.actorId, a.ip, (a.data as { cancelAtPeriodEnd: boolean }).cancelAtPeriodEnd])).toEqual([[user.id, "203.0.113.9", true]]);
+    expect(await renewalChangesSent(license.id)).toEqual([{ from: false, to: true }]);
 
     expect(await setRenewal(user, license.id, false, null)).toMatchObject({ ok: true, cancelAtPeriodEnd: false });
     expect((await stripe().subscriptions.retrieve(license.stripeSubscriptionId!)).cancel_at_period_end).toBe(false);
@@ -250,6 +263,44 @@ describe("subscriptions", () => {
     const stranger = await prisma().user.create({ data: { email: email("other") } });
     expect(await setRenewal(stranger, license.id, true, null)).toEqual({ ok: false, message: "Unknown license." });
     expect((await stripe().subscriptions.retrieve(license.stripeSubscriptionId!)).cancel_at_period_end).toBe(false);
+  });
+
+  it("audits the customer's request when Stripe's webhook wrote the license's copy before the portal did", async () => {
+    const plan = await planOnSale({ price: 2000, interval: "year" });
+    const { license } = await buy(plan.slug, email("webhook-first"));
+    const user = await prisma().user.findUniqueOrThrow({ where: { id: license.userId } });
+    // Hold the license row so that the portal's transaction waits after Stripe has changed; then write
+    // what customer.subscription.updated writes, as it does when its delivery wins the race (the
+    // delivery itself also waits for the row, and then finds nothing to change).
+    const holder = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM licenses WHERE id = $1 FOR UPDATE", [license.id]);
+      const request = setRenewal(user, license.id, true, "203.0.113.10");
+      // Stripe has changed once the emulator says so; from then on the portal's transaction can only
+      // read the row after the write below.
+      await eventually(
+        async () => (await stripe().subscriptions.retrieve(license.stripeSubscriptionId!)).cancel_at_period_end,
+        (cancels) => cancels === true,
+        "Stripe to end the subscription at its period's end",
+      );
+      await holder.query("UPDATE licenses SET cancel_at_period_end = true WHERE id = $1", [license.id]);
+      await holder.query("COMMIT");
+      expect(await request).toEqual({ ok: true, licenseId: license.id, cancelAtPeriodEnd: true });
+    } finally {
+      await holder.end();
+    }
+    const audits = await prisma().auditLog.findMany({ where: { targetId: license.id, action: "license.renewal" } });
+    expect(audits.map((a) => [a.actorId, a.ip, (a.data as { cancelAtPeriodEnd: boolean }).cancelAtPeriodEnd])).toEqual([[user.id, "203.0.113.10", true]]);
+    // The write above stood in for the webhook's (which would have sent license.updated): the real
+    // delivery then finds nothing to change, and the portal sends nothing for a row it did not change.
+    await eventually(
+      () => prisma().stripeEvent.count({ where: { type: "customer.subscription.updated", subscriptionId: license.stripeSubscriptionId, status: "PROCESSED" } }),
+      (n) => n >= 1,
+      "the subscription.updated webhook",
+    );
+    expect(await renewalChangesSent(license.id)).toEqual([]);
   });
 
   it("follows a cancellation made at Stripe (the billing portal) through customer.subscription.updated", async () => {
