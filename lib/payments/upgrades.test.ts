@@ -128,8 +128,13 @@ describe("subscriptions: plan and quantity through Stripe", () => {
     const { license, key } = await buy("up-basic", user);
     expect((await activate(key, "sub-A")).status).toBe(201);
 
-    const change = await changeSubscription(user, license.id, "up-pro", 1);
+    const change = await changeSubscription(user, license.id, "up-pro", 1, "198.51.100.7");
     expect(change).toEqual({ plan: "up-pro", name: "up-pro", quantity: 1, seats: 5 });
+    // Who asked, and from where: the customer, audited once Stripe accepted.
+    const asked = await prisma().auditLog.findMany({ where: { targetId: license.id, action: "license.plan_change" } });
+    expect(asked.map((a) => [a.actorType, a.actorId, a.actorLabel, a.ip, a.data])).toEqual([
+      ["user", user.id, user.email, "198.51.100.7", { via: "portal", subscription: license.stripeSubscriptionId, plan: { from: "up-basic", to: "up-pro" }, quantity: { from: 1, to: 1 } }],
+    ]);
     const moved = await eventually(() => licenseRow(license.id), (l) => l.plan.slug === "up-pro");
     expect(moved).toMatchObject({ maxMachines: null, stripeSubscriptionId: license.stripeSubscriptionId, keyHash: license.keyHash });
 
@@ -195,6 +200,8 @@ describe("subscriptions: plan and quantity through Stripe", () => {
     await expect(changeSubscription(user, license.id, "up-plus", 1)).rejects.toThrow("That plan is not available for this subscription.");
     // Nobody else's license.
     await expect(changeSubscription(await customer(), license.id, "up-pro", 1)).rejects.toThrow("This license is not a subscription.");
+    // Only the change Stripe accepted is audited as asked for.
+    expect(await prisma().auditLog.count({ where: { targetId: license.id, action: "license.plan_change" } })).toBe(1);
   });
 
   it("moves a yearly subscription to a monthly plan: Stripe starts a month now, and the license renews at its end", async () => {

@@ -13,12 +13,14 @@
 // Seats: a subscription's quantity buys that many times the plan's machines
 // (license.maxMachines = quantity × plan.maxMachines; null for one).
 import Stripe from "stripe";
+import { writeAudit } from "../audit/log";
 import { prisma } from "../db/client";
 import type { Plan } from "../generated/prisma/client";
 import { activeMachines } from "../licensing/decision";
 import { licenseSnapshot } from "../licensing/snapshot";
 import { formatMoney } from "../catalog/money";
 import { formatPrice } from "../catalog/plans";
+import { auditActor, type PortalUser } from "../portal/actor";
 import { parseId } from "../portal/ids";
 import { portalUrl } from "../portal/snippet";
 import { stripe } from "./stripe-client";
@@ -127,11 +129,18 @@ export type SubscriptionChange = { plan: string; name: string; quantity: number;
  * Asks Stripe to move the customer's subscription to `planSlug` with `quantity` units, prorated and
  * invoiced at once (`proration_behavior: always_invoice`). The license changes when Stripe's
  * customer.subscription.updated arrives, not here. A change that leaves fewer seats than the
- * license's active machines is refused before Stripe is asked.
+ * license's active machines is refused before Stripe is asked. Once Stripe accepted, the request is
+ * audited as the customer's ("license.plan_change", with `ip`).
  * @throws PlanChangeError license (not theirs, not a subscription, not active), plan (not one of
  *   the offer's), seats (below the active machines), unchanged, unavailable (Stripe refused)
  */
-export async function changeSubscription(user: { id: string }, licenseId: string, planSlug: string, quantity: number): Promise<SubscriptionChange> {
+export async function changeSubscription(
+  user: PortalUser,
+  licenseId: string,
+  planSlug: string,
+  quantity: number,
+  ip: string | null = null,
+): Promise<SubscriptionChange> {
   const license = await ownedLicense(user.id, licenseId);
   if (!license?.stripeSubscriptionId) throw new PlanChangeError("license", "This license is not a subscription.");
   const offer = await planChangeOffer(user.id, license.id);
@@ -166,6 +175,20 @@ export async function changeSubscription(user: { id: string }, licenseId: string
     if (error instanceof PlanChangeError) throw error;
     throw stripeTrouble(error);
   }
+  // The license's move is audited by the webhook that makes it (actor: Stripe's event); this entry
+  // records who asked for it, and from where.
+  await writeAudit(prisma(), {
+    actor: auditActor(user),
+    action: "license.plan_change",
+    target: { type: "license", id: license.id },
+    ip,
+    data: {
+      via: "portal",
+      subscription: license.stripeSubscriptionId,
+      plan: { from: license.plan.slug, to: plan.slug },
+      quantity: { from: offer.quantity, to: quantity },
+    },
+  });
   return { plan: plan.slug, name: plan.name, quantity, seats };
 }
 

@@ -3,10 +3,12 @@
 // The license page's plan changes (lib/payments/upgrades.ts). Each action checks the
 // session itself; ownership is part of every query below it.
 import { setTimeout as sleep } from "node:timers/promises";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth/session";
 import { planChangeForm as form } from "@/lib/portal/plan-change-form";
 import { prisma } from "@/lib/db/client";
+import { clientIpFromHeaders } from "@/lib/http/next-adapter";
 import { changeSubscription, createUpgradeCheckout, PlanChangeError } from "@/lib/payments/upgrades";
 
 export type PlanChangeState = { error?: string };
@@ -31,7 +33,7 @@ export async function changeSubscriptionAction(_prev: PlanChangeState, data: For
   const { licenseId, plan, quantity } = parsed.data;
   let seats: number;
   try {
-    ({ seats } = await changeSubscription(user, licenseId, plan, quantity));
+    ({ seats } = await changeSubscription(user, licenseId, plan, quantity, clientIpFromHeaders(await headers())));
   } catch (error) {
     if (error instanceof PlanChangeError) return { error: error.message };
     throw error;
