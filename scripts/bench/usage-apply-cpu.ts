@@ -15,6 +15,12 @@
 // DATABASE_URL: a PostgreSQL server to create the scratch database on
 // (dropped at the end; the server's other databases' load counts too); without
 // it an embedded one is started. Used for migration 20261206100000.
+//
+// BENCH_ACTIVE: validate only the first BENCH_ACTIVE licenses (the seeded sample, at most 10,000),
+// as `npm run bench` does at 10⁶: the same answers, a hundred times the rows around them.
+// BENCH_TEMPLATE: the name of a database on DATABASE_URL's server to keep the seeded (and grown,
+// vacuumed) data in; built on the first run, copied (CREATE DATABASE … TEMPLATE) on later ones, so
+// A/B runs of a schema change (its migration is applied to the copy) skip the growth.
 import { randomBytes } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
@@ -28,6 +34,8 @@ import { growTo, seedSample } from "./seed";
 
 const LICENSES = Number(process.env.BENCH_LICENSES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+const ACTIVE = Number(process.env.BENCH_ACTIVE ?? LICENSES);
+const TEMPLATE = process.env.BENCH_TEMPLATE;
 const HARNESS = "usage-apply-cpu";
 
 const dir = await mkdtemp(path.join(os.tmpdir(), "usage-apply-cpu-"));
@@ -35,22 +43,62 @@ let serverUrl = process.env.DATABASE_URL;
 const embedded = serverUrl ? undefined : await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), persistent: false });
 serverUrl ??= embedded!.url;
 const dbName = `usage_apply_cpu_${Date.now().toString(36)}`;
-const url = await ensureDatabase(serverUrl, dbName);
+if (TEMPLATE && !embedded && !(await databaseExists(serverUrl, TEMPLATE))) {
+  const templateUrl = await ensureDatabase(serverUrl, TEMPLATE);
+  await migrate(templateUrl);
+  const seeder = new pg.Client({ connectionString: templateUrl });
+  await seeder.connect();
+  await seedData(seeder);
+  await seeder.end();
+}
+const url = TEMPLATE && !embedded ? await copyOf(serverUrl, TEMPLATE, dbName) : await ensureDatabase(serverUrl, dbName);
+
+/** The sample's licenses, then filler up to LICENSES, vacuumed and analysed. */
+async function seedData(client: pg.Client): Promise<void> {
+  const data = await seedSample(client, deriveKeySecrets(randomBytes(32)), Math.min(10_000, LICENSES));
+  await growTo(client, data, deriveKeySecrets(randomBytes(32)), LICENSES);
+  await client.query("VACUUM ANALYZE");
+}
+
+async function databaseExists(server: string, name: string): Promise<boolean> {
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    return (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1;
+  } finally {
+    await admin.end();
+  }
+}
+
+async function copyOf(server: string, template: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`);
+  } finally {
+    await admin.end();
+  }
+  const copy = new URL(server);
+  copy.pathname = `/${name}`;
+  return copy.toString();
+}
 
 try {
   await migrate(url);
   const client = new pg.Client({ connectionString: url, application_name: HARNESS });
   await client.connect();
-  const data = await seedSample(client, deriveKeySecrets(randomBytes(32)), Math.min(10_000, LICENSES));
-  await growTo(client, data, deriveKeySecrets(randomBytes(32)), LICENSES);
-  await client.query("VACUUM ANALYZE");
+  if (!TEMPLATE || embedded) await seedData(client);
+  else await client.query("VACUUM ANALYZE");
   const postmaster = parentPid((await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]!.pid);
 
   // The recorder's module reads DATABASE_URL when it first connects.
   process.env.DATABASE_URL = url;
   const { UsageRecorder, applyUsageBatches } = await import("../../lib/analytics/usage-recorder");
   const { rows: machines } = await client.query<{ licenseId: string; machineId: string; fingerprint: string }>(
-    `SELECT license_id AS "licenseId", id AS "machineId", fingerprint FROM machines`,
+    // The sample was seeded first (seed.ts), so its machines come first in id order of their licenses' creation.
+    `SELECT m.license_id AS "licenseId", m.id AS "machineId", m.fingerprint
+     FROM machines m JOIN licenses l ON l.id = m.license_id ORDER BY l.number LIMIT $1`,
+    [ACTIVE],
   );
   const recorder = new UsageRecorder();
   const validations = 2 * machines.length;
