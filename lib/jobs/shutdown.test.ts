@@ -88,7 +88,7 @@ describe("SIGTERM with a job in flight", () => {
     expect(jobs.map((j) => j.state)).toEqual(["retry"]);
 
     // pg-boss retries it after the queue's retryDelay (15 s), on whichever instance runs.
-    await instance();
+    const next = await instance();
     await receiver.waitFor(() => arrivals(licenseId).length > 0, 90_000);
     for (let i = 0; ; i++) {
       const done = await deliveryFor(licenseId);
@@ -100,9 +100,14 @@ describe("SIGTERM with a job in flight", () => {
     }
     expect(arrivals(licenseId)).toHaveLength(1);
     expect(receiver.rejected).toBe(0);
+    // Stopped, so that its workers cannot take the next test's delivery (CI, 2026-12-03: this instance
+    // took it, the instance under test had nothing in flight and stopped cleanly at the first signal).
+    expect(await signal(next.process, "SIGTERM")).toEqual({ code: 0, signal: null });
   }, 180_000);
 
   it("a second SIGTERM exits at once, without waiting for the grace period", async () => {
+    // Only the instance under test may take the delivery that hangs.
+    expect(servers.filter((s) => s.process.exitCode === null && s.process.signalCode === null)).toEqual([]);
     const server = await instance({ JOBS_SHUTDOWN_GRACE_SECONDS: "600" });
     receiver.hangNext(1);
     await suspendAndWaitForSend(server);
