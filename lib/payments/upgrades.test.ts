@@ -15,6 +15,7 @@ import { startTrial } from "../licensing/trials";
 import { revealKeyForUser } from "../portal/licenses";
 import { listOrdersForUser } from "../portal/orders";
 import { call } from "../test/api-client";
+import { refuseAuditEntries } from "../test/audit-failure";
 import { setupTestDatabase } from "../test/database";
 import { startStripeEmulator, type StripeEmulator } from "./emulator/server";
 import { createCheckoutSession } from "./checkout";
@@ -169,16 +170,32 @@ describe("subscriptions: plan and quantity through Stripe", () => {
     expect(await prisma().auditLog.count({ where: { targetId: license.id, action: "license.update" } })).toBe(audit.length);
   });
 
+  it("a change Stripe accepted is reported as made even when its audit cannot be written; the webhook moves the license", async () => {
+    const user = await customer();
+    const { license } = await buy("up-basic", user);
+    const restore = await refuseAuditEntries("license.plan_change");
+    try {
+      // Before, the failed write threw after Stripe had changed and invoiced: an error page, and a retry.
+      expect(await changeSubscription(user, license.id, "up-pro", 1, "198.51.100.8")).toEqual({ plan: "up-pro", name: "up-pro", quantity: 1, seats: 5 });
+    } finally {
+      await restore();
+    }
+    expect(await prisma().auditLog.count({ where: { targetId: license.id, action: "license.plan_change" } })).toBe(0);
+    const subscription = await stripe().subscriptions.retrieve(license.stripeSubscriptionId!);
+    expect(subscription.items.data.map((i) => [i.price.id, i.quantity])).toEqual([["price_up_pro", 1]]);
+    expect((await eventually(() => licenseRow(license.id), (l) => l.plan.slug === "up-pro")).plan.slug).toBe("up-pro");
+  });
+
   it("buys more seats (quantity × the plan's machines), then refuses fewer seats than active machines, changing nothing", async () => {
     const user = await customer();
     const { license, key } = await buy("up-basic", user);
-    await changeSubscription(user, license.id, "up-basic", 3);
+    await changeSubscription(user, license.id, "up-basic", 3, null);
     const more = await eventually(() => licenseRow(license.id), (l) => l.maxMachines === 6);
     expect(more.maxMachines).toBe(6);
     expect((await updatedEvents(license.id)).map((d) => d.changes)).toContainEqual({ maxMachines: { from: null, to: 6 } });
     for (const m of ["s1", "s2", "s3"]) expect((await activate(key, m)).status).toBe(201);
 
-    await expect(changeSubscription(user, license.id, "up-basic", 1)).rejects.toThrow(
+    await expect(changeSubscription(user, license.id, "up-basic", 1, null)).rejects.toThrow(
       new PlanChangeError("seats", "3 machines use this license, more than the 2 seats of that choice. Deactivate 1 machine first, then change."),
     );
     const subscription = await stripe().subscriptions.retrieve(license.stripeSubscriptionId!);
@@ -190,16 +207,16 @@ describe("subscriptions: plan and quantity through Stripe", () => {
   it("downgrades pro → basic with a credit for the next invoice: no payment now, the license takes basic's seats", async () => {
     const user = await customer();
     const { license } = await buy("up-pro", user);
-    await changeSubscription(user, license.id, "up-basic", 1);
+    await changeSubscription(user, license.id, "up-basic", 1, null);
     const down = await eventually(() => licenseRow(license.id), (l) => l.plan.slug === "up-basic");
     expect(down.plan.slug).toBe("up-basic");
     await sleep(300);
     expect(await prisma().payment.count({ where: { licenseId: license.id } })).toBe(1);
     // Nothing else to change, and a plan of another kind is not offered.
-    await expect(changeSubscription(user, license.id, "up-basic", 1)).rejects.toThrow("That is your subscription already.");
-    await expect(changeSubscription(user, license.id, "up-plus", 1)).rejects.toThrow("That plan is not available for this subscription.");
+    await expect(changeSubscription(user, license.id, "up-basic", 1, null)).rejects.toThrow("That is your subscription already.");
+    await expect(changeSubscription(user, license.id, "up-plus", 1, null)).rejects.toThrow("That plan is not available for this subscription.");
     // Nobody else's license.
-    await expect(changeSubscription(await customer(), license.id, "up-pro", 1)).rejects.toThrow("This license is not a subscription.");
+    await expect(changeSubscription(await customer(), license.id, "up-pro", 1, null)).rejects.toThrow("This license is not a subscription.");
     // Only the change Stripe accepted is audited as asked for.
     expect(await prisma().auditLog.count({ where: { targetId: license.id, action: "license.plan_change" } })).toBe(1);
   });
@@ -210,7 +227,7 @@ describe("subscriptions: plan and quantity through Stripe", () => {
     const yearly = await eventually(() => licenseRow(license.id), (l) => l.expiresAt!.getTime() > Date.now() + 300 * DAY_MS);
     expect(yearly.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 300 * DAY_MS);
 
-    await changeSubscription(user, license.id, "up-basic", 1);
+    await changeSubscription(user, license.id, "up-basic", 1, null);
     const monthly = await eventually(() => licenseRow(license.id), (l) => l.plan.slug === "up-basic");
     const subscription = await stripe().subscriptions.retrieve(license.stripeSubscriptionId!);
     const periodEnd = subscription.items.data[0]!.current_period_end;
@@ -224,7 +241,7 @@ describe("subscriptions: plan and quantity through Stripe", () => {
     });
 
     // More seats within the month keep its end.
-    await changeSubscription(user, license.id, "up-basic", 2);
+    await changeSubscription(user, license.id, "up-basic", 2, null);
     const more = await eventually(() => licenseRow(license.id), (l) => l.maxMachines === 4);
     expect(more.expiresAt!.getTime()).toBe(periodEnd * 1000);
   });

@@ -13,8 +13,9 @@
 // Seats: a subscription's quantity buys that many times the plan's machines
 // (license.maxMachines = quantity × plan.maxMachines; null for one).
 import Stripe from "stripe";
-import { writeAudit } from "../audit/log";
+import { writeAudit, type AuditEntry } from "../audit/log";
 import { prisma } from "../db/client";
+import { componentLogger } from "../logging/logger";
 import type { Plan } from "../generated/prisma/client";
 import { activeMachines } from "../licensing/decision";
 import { licenseSnapshot } from "../licensing/snapshot";
@@ -139,7 +140,7 @@ export async function changeSubscription(
   licenseId: string,
   planSlug: string,
   quantity: number,
-  ip: string | null = null,
+  ip: string | null,
 ): Promise<SubscriptionChange> {
   const license = await ownedLicense(user.id, licenseId);
   if (!license?.stripeSubscriptionId) throw new PlanChangeError("license", "This license is not a subscription.");
@@ -176,8 +177,10 @@ export async function changeSubscription(
     throw stripeTrouble(error);
   }
   // The license's move is audited by the webhook that makes it (actor: Stripe's event); this entry
-  // records who asked for it, and from where.
-  await writeAudit(prisma(), {
+  // records who asked for it, and from where. Stripe has changed and invoiced by now: were the
+  // entry's write to fail (the database gone), the customer must not be told the change failed and
+  // try again, so the entry goes to the log instead.
+  const entry: AuditEntry = {
     actor: auditActor(user),
     action: "license.plan_change",
     target: { type: "license", id: license.id },
@@ -188,7 +191,13 @@ export async function changeSubscription(
       plan: { from: license.plan.slug, to: plan.slug },
       quantity: { from: offer.quantity, to: quantity },
     },
-  });
+  };
+  await writeAudit(prisma(), entry).catch((error: unknown) =>
+    componentLogger("payments").error(
+      { err: error, userId: user.id, licenseId: license.id, ip, action: entry.action, data: entry.data },
+      "a plan change Stripe accepted could not be audited",
+    ),
+  );
   return { plan: plan.slug, name: plan.name, quantity, seats };
 }
 

@@ -50,9 +50,13 @@ export async function setRenewal(user: PortalUser, licenseIdInput: unknown, canc
     throw error;
   }
 
+  // Stripe has changed by now. Ownership was checked before asking it, so the row is locked by id
+  // alone (a gift accepted meanwhile does not undo what Stripe did). Were this transaction to fail
+  // (the database gone), the webhook writes the row later; the customer must not be told the change
+  // failed, so the request goes to the log instead of the audit.
   await prisma().$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ cancel_at_period_end: boolean }[]>`
-      SELECT cancel_at_period_end FROM licenses WHERE id = ${licenseId}::uuid AND user_id = ${user.id}::uuid FOR UPDATE`;
+      SELECT cancel_at_period_end FROM licenses WHERE id = ${licenseId}::uuid FOR UPDATE`;
     if (rows.length === 0) return;
     // The customer's request is audited even when Stripe's webhook (customer.subscription.updated)
     // wrote the license's copy first: Stripe changed because of it. Only the row and the
@@ -67,6 +71,11 @@ export async function setRenewal(user: PortalUser, licenseIdInput: unknown, canc
     if (rows[0]!.cancel_at_period_end === cancel) return;
     await tx.license.update({ where: { id: licenseId }, data: { cancelAtPeriodEnd: cancel } });
     await recordLicenseChanges(tx, licenseId, { cancelAtPeriodEnd: { from: !cancel, to: cancel } });
-  });
+  }).catch((error: unknown) =>
+    componentLogger("payments").error(
+      { err: error, userId: user.id, licenseId, ip, cancelAtPeriodEnd: cancel },
+      "a renewal change Stripe accepted could not be recorded; its webhook will write the license",
+    ),
+  );
   return { ok: true, licenseId, cancelAtPeriodEnd: cancel };
 }

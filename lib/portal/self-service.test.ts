@@ -19,6 +19,7 @@ import { startStripeEmulator, type StripeEmulator } from "../payments/emulator/s
 import type { PriceConfig } from "../payments/emulator/store";
 import { stripe } from "../payments/stripe-client";
 import { setupTestDatabase } from "../test/database";
+import { refuseAuditEntries } from "../test/audit-failure";
 import { createPlan } from "../test/licenses";
 import { getLicenseForUser } from "./licenses";
 import { listOrdersForUser, receiptUrlForUser } from "./orders";
@@ -278,6 +279,7 @@ describe("subscriptions", () => {
       await holder.query("BEGIN");
       await holder.query("SELECT 1 FROM licenses WHERE id = $1 FOR UPDATE", [license.id]);
       const request = setRenewal(user, license.id, true, "203.0.113.10");
+      request.catch(() => {}); // awaited below; a rejection meanwhile is reported there, not as unhandled
       // Stripe has changed once the emulator says so; from then on the portal's transaction can only
       // read the row after the write below.
       await eventually(
@@ -301,6 +303,25 @@ describe("subscriptions", () => {
       "the subscription.updated webhook",
     );
     expect(await renewalChangesSent(license.id)).toEqual([]);
+  });
+
+  it("reports a change Stripe accepted as made even when the portal cannot record it; the webhook writes the license", async () => {
+    const plan = await planOnSale({ price: 2000, interval: "year" });
+    const { license } = await buy(plan.slug, email("unrecorded"));
+    const user = await prisma().user.findUniqueOrThrow({ where: { id: license.userId } });
+    const restore = await refuseAuditEntries("license.renewal");
+    try {
+      // Before, the failed write surfaced as an error page for a subscription that had changed.
+      expect(await setRenewal(user, license.id, true, "203.0.113.11")).toEqual({ ok: true, licenseId: license.id, cancelAtPeriodEnd: true });
+    } finally {
+      await restore();
+    }
+    expect((await stripe().subscriptions.retrieve(license.stripeSubscriptionId!)).cancel_at_period_end).toBe(true);
+    // Nothing of the portal's transaction stands (no half of it); customer.subscription.updated then
+    // writes the license and sends the change, once.
+    expect(await prisma().auditLog.count({ where: { targetId: license.id, action: "license.renewal" } })).toBe(0);
+    await eventually(() => getLicenseForUser(user.id, license.id), (l) => l?.cancelAtPeriodEnd === true, "the webhook to write the license");
+    expect(await eventually(() => renewalChangesSent(license.id), (sent) => sent.length > 0, "license.updated")).toEqual([{ from: false, to: true }]);
   });
 
   it("follows a cancellation made at Stripe (the billing portal) through customer.subscription.updated", async () => {
