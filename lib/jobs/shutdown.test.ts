@@ -4,7 +4,7 @@
 // is either finished within the grace period or given back for retry, so the
 // next instance delivers it; never lost. A second signal exits at once.
 import type { ChildProcess } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db, prisma } from "../db/client";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
@@ -22,8 +22,13 @@ beforeAll(async () => {
   const endpoint = await createEndpoint({ actor: { type: "system" } }, { url: receiver.url, events: ["license.suspended"] });
   receiver.secret = endpoint.secret;
 });
+const running = () => servers.filter((s) => s.process.exitCode === null && s.process.signalCode === null);
+// An instance left running (a test that failed half-way) would take the next test's jobs.
+afterEach(async () => {
+  await Promise.all(running().map((s) => s.stop()));
+});
 afterAll(async () => {
-  for (const s of servers) if (s.process.exitCode === null && s.process.signalCode === null) s.process.kill("SIGKILL");
+  for (const s of running()) s.process.kill("SIGKILL");
   await receiver.close();
 });
 
@@ -107,7 +112,7 @@ describe("SIGTERM with a job in flight", () => {
 
   it("a second SIGTERM exits at once, without waiting for the grace period", async () => {
     // Only the instance under test may take the delivery that hangs.
-    expect(servers.filter((s) => s.process.exitCode === null && s.process.signalCode === null)).toEqual([]);
+    expect(running().map((s) => s.process.pid)).toEqual([]);
     const server = await instance({ JOBS_SHUTDOWN_GRACE_SECONDS: "600" });
     receiver.hangNext(1);
     await suspendAndWaitForSend(server);
