@@ -16,7 +16,7 @@
 // (dropped at the end; the server's other databases' load counts too); without
 // it an embedded one is started. Used for migration 20261206100000.
 //
-// BENCH_ACTIVE: validate only the first BENCH_ACTIVE licenses (the seeded sample, at most 10,000),
+// BENCH_ACTIVE: validate only the first BENCH_ACTIVE licenses (default and most: the seeded sample, up to 10,000),
 // as `npm run bench` does at 10⁶: the same answers, a hundred times the rows around them.
 // BENCH_TEMPLATE: the name of a database on DATABASE_URL's server to keep the seeded (and grown,
 // vacuumed) data in; built on the first run, copied (CREATE DATABASE … TEMPLATE) on later ones, so
@@ -34,7 +34,10 @@ import { growTo, seedSample } from "./seed";
 
 const LICENSES = Number(process.env.BENCH_LICENSES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
-const ACTIVE = Number(process.env.BENCH_ACTIVE ?? LICENSES);
+const ACTIVE = Number(process.env.BENCH_ACTIVE ?? Math.min(10_000, LICENSES));
+if (!Number.isInteger(ACTIVE) || ACTIVE < 1 || ACTIVE > Math.min(10_000, LICENSES)) {
+  throw new Error(`BENCH_ACTIVE must be a whole number from 1 to ${Math.min(10_000, LICENSES)} (the seeded sample)`);
+}
 const TEMPLATE = process.env.BENCH_TEMPLATE;
 const HARNESS = "usage-apply-cpu";
 
@@ -44,12 +47,17 @@ const embedded = serverUrl ? undefined : await startEmbeddedPostgres({ dataDir: 
 serverUrl ??= embedded!.url;
 const dbName = `usage_apply_cpu_${Date.now().toString(36)}`;
 if (TEMPLATE && !embedded && !(await databaseExists(serverUrl, TEMPLATE))) {
-  const templateUrl = await ensureDatabase(serverUrl, TEMPLATE);
+  // Built under another name and renamed once complete, so an interrupted build is never copied.
+  // The template keeps the schema and BENCH_LICENSES it was built with: build it on the A side.
+  const building = `${TEMPLATE}_building`;
+  await dropDatabase(serverUrl, building);
+  const templateUrl = await ensureDatabase(serverUrl, building);
   await migrate(templateUrl);
   const seeder = new pg.Client({ connectionString: templateUrl });
   await seeder.connect();
   await seedData(seeder);
   await seeder.end();
+  await onServer(serverUrl, (admin) => admin.query(`ALTER DATABASE ${admin.escapeIdentifier(building)} RENAME TO ${admin.escapeIdentifier(TEMPLATE)}`));
 }
 const url = TEMPLATE && !embedded ? await copyOf(serverUrl, TEMPLATE, dbName) : await ensureDatabase(serverUrl, dbName);
 
@@ -60,24 +68,27 @@ async function seedData(client: pg.Client): Promise<void> {
   await client.query("VACUUM ANALYZE");
 }
 
-async function databaseExists(server: string, name: string): Promise<boolean> {
+/** Runs `work` on a connection to `server`'s maintenance database, closed afterwards. */
+async function onServer<T>(server: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {
-    return (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1;
+    return await work(admin);
   } finally {
     await admin.end();
   }
 }
 
+async function databaseExists(server: string, name: string): Promise<boolean> {
+  return onServer(server, async (admin) => (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1);
+}
+
+async function dropDatabase(server: string, name: string): Promise<void> {
+  await onServer(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)}`));
+}
+
 async function copyOf(server: string, template: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`);
-  } finally {
-    await admin.end();
-  }
+  await onServer(server, (admin) => admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`));
   const copy = new URL(server);
   copy.pathname = `/${name}`;
   return copy.toString();
