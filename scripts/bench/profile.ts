@@ -1,8 +1,9 @@
 // Where the license API's CPU goes: starts the production portal with
 // `--cpu-prof` on a scratch database (BENCH_LICENSES licenses, default 10,000),
-// loads POST /api/v1/licenses/validate for BENCH_DURATION seconds (default 10)
-// at 32 connections, stops it, and prints the functions with the most self
-// time, grouped by where they come from. The .cpuprofile is kept (its path is
+// loads POST /api/v1/licenses/validate (or BENCH_ROUTE; /api/validate gets the
+// seed-compatible body) for BENCH_DURATION seconds (default 10) at 32
+// connections, stops it, and prints the functions with the most self time,
+// grouped by where they come from. The .cpuprofile is kept (its path is
 // printed) for Chrome DevTools or speedscope.
 //
 //   node --import tsx scripts/bench/profile.ts
@@ -64,6 +65,8 @@ const port = await new Promise<number>((resolve) =>
 let i = 0;
 const body = () => {
   const n = i++ % data.keys.length;
+  // The seed-compatible endpoint names the machine `machine_id` and takes no nonce (API.md).
+  if (ROUTE === "/api/validate") return JSON.stringify({ key: data.keys[n], machine_id: data.fingerprints[n] });
   return JSON.stringify({ key: data.keys[n], fingerprint: data.fingerprints[n], nonce: String(i) });
 };
 const run = (duration: number) =>
