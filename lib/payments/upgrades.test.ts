@@ -186,6 +186,19 @@ describe("subscriptions: plan and quantity through Stripe", () => {
     expect((await eventually(() => licenseRow(license.id), (l) => l.plan.slug === "up-pro")).plan.slug).toBe("up-pro");
   });
 
+  it("a change Stripe refuses (a subscription it no longer knows) is reported as not made, and not audited", async () => {
+    const user = await customer();
+    const { license } = await buy("up-basic", user);
+    await prisma().license.update({ where: { id: license.id }, data: { stripeSubscriptionId: "sub_gone_at_stripe" } });
+    await expect(changeSubscription(user, license.id, "up-pro", 1, "198.51.100.9")).rejects.toThrow(
+      new PlanChangeError("unavailable", "Your subscription could not be changed at Stripe right now; nothing was charged. Please try again later or contact us."),
+    );
+    expect(await prisma().auditLog.count({ where: { targetId: license.id, action: "license.plan_change" } })).toBe(0);
+    expect((await licenseRow(license.id)).plan.slug).toBe("up-basic");
+    const subscription = await stripe().subscriptions.retrieve(license.stripeSubscriptionId!);
+    expect(subscription.items.data.map((i) => [i.price.id, i.quantity])).toEqual([["price_up_basic", 1]]);
+  });
+
   it("buys more seats (quantity × the plan's machines), then refuses fewer seats than active machines, changing nothing", async () => {
     const user = await customer();
     const { license, key } = await buy("up-basic", user);
