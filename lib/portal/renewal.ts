@@ -19,7 +19,9 @@ const NOT_FOUND: RenewalResult = { ok: false, message: "Unknown license." };
  * Sets whether the subscription of one of `user`'s licenses ends at its period's end
  * (`cancel: true`) or renews (`cancel: false`, "Resume"). Only a subscription license that has not
  * ended may change; asking for the state it is already in succeeds without calling Stripe.
- * Audited ("license.renewal"), and a `license.updated` webhook event is recorded with the change.
+ * Audited ("license.renewal", the customer and `ip`), and a `license.updated` webhook event is recorded
+ * with the change unless Stripe's webhook wrote it first. Once Stripe has accepted, the result is
+ * `ok` even if that record cannot be written (logged instead; the webhook then writes the license).
  * @returns `{ok: false, message}` for another customer's license, a license without subscription, an
  *   ended one, or a subscription Stripe no longer knows or refuses to change (never throws for those).
  */

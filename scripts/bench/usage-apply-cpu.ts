@@ -27,6 +27,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ensureDatabase, startEmbeddedPostgres } from "../../lib/db/embedded";
+import { withClient } from "../../lib/db/with-client";
 import { migrate } from "../../lib/db/migrate";
 import { deriveKeySecrets } from "../../lib/licensing/keys";
 import { parentPid, pgCpuSecondsFor, pgSnapshot } from "./cpu";
@@ -57,7 +58,7 @@ if (TEMPLATE && !embedded && !(await databaseExists(serverUrl, TEMPLATE))) {
   await seeder.connect();
   await seedData(seeder);
   await seeder.end();
-  await onServer(serverUrl, (admin) => admin.query(`ALTER DATABASE ${admin.escapeIdentifier(building)} RENAME TO ${admin.escapeIdentifier(TEMPLATE)}`));
+  await withClient(serverUrl, (admin) => admin.query(`ALTER DATABASE ${admin.escapeIdentifier(building)} RENAME TO ${admin.escapeIdentifier(TEMPLATE)}`));
 }
 const url = TEMPLATE && !embedded ? await copyOf(serverUrl, TEMPLATE, dbName) : await ensureDatabase(serverUrl, dbName);
 
@@ -68,27 +69,16 @@ async function seedData(client: pg.Client): Promise<void> {
   await client.query("VACUUM ANALYZE");
 }
 
-/** Runs `work` on a connection to `server`'s maintenance database, closed afterwards. */
-async function onServer<T>(server: string, work: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
 async function databaseExists(server: string, name: string): Promise<boolean> {
-  return onServer(server, async (admin) => (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1);
+  return withClient(server, async (admin) => (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1);
 }
 
 async function dropDatabase(server: string, name: string): Promise<void> {
-  await onServer(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)}`));
+  await withClient(server, (admin) => admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)}`));
 }
 
 async function copyOf(server: string, template: string, name: string): Promise<string> {
-  await onServer(server, (admin) => admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`));
+  await withClient(server, (admin) => admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`));
   const copy = new URL(server);
   copy.pathname = `/${name}`;
   return copy.toString();
