@@ -23,6 +23,7 @@ import type { ChangeListener } from "../db/change-listener";
 import { countLicenseCacheLookup } from "../metrics/registry";
 import { findLicense } from "./license-lookup";
 import type { LicenseWithMachines } from "./store";
+import { epochMs } from "../time/clock";
 
 /** Entries kept at most (LICENSE_CACHE_SIZE; `0` turns the cache off). The oldest filled go first. */
 const DEFAULT_SIZE = 100_000;
@@ -113,7 +114,7 @@ export async function findLicenseCached(pool: pg.Pool, keyHash: string): Promise
     return findLicense(pool, keyHash);
   }
   const cache = cacheFor(listener);
-  const hit = cache.get(keyHash, Date.now());
+  const hit = cache.get(keyHash, epochMs());
   if (hit) {
     countLicenseCacheLookup("hit");
     return hit;
@@ -124,6 +125,6 @@ export async function findLicenseCached(pool: pg.Pool, keyHash: string): Promise
   // will drop the entry when its notification comes.
   const generation = listener.generation;
   const found = await findLicense(pool, keyHash);
-  if (found && listener.generation === generation && listener.listening) cache.set(keyHash, found, Date.now());
+  if (found && listener.generation === generation && listener.listening) cache.set(keyHash, found, epochMs());
   return found;
 }

@@ -9,6 +9,7 @@ import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import { currentRequestId } from "./request-context";
 import { scrubError, scrubSecrets, scrubValue } from "./redact";
+import { currentTime } from "../time/clock";
 
 export type { Logger } from "pino";
 
@@ -88,7 +89,8 @@ export function createLogger(options: { destination?: DestinationStream; level?:
     {
       level: options.level ?? levelFromEnv(),
       base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // pino.stdTimeFunctions.isoTime's output, read from the hot path's clock (lib/time/clock.ts).
+      timestamp: () => `,"time":"${currentTime().toISOString()}"`,
       formatters: {
         level: (label) => ({ level: label }),
         // Fields censored by name, free text (which can hold a secret anywhere) scrubbed.

@@ -7,6 +7,7 @@ import { ApiError, errorResponse, parseJsonBody } from "../../http/errors";
 import { defaultRateLimiter, enforceRateLimits } from "../../http/rate-limit";
 import { jsonResponse, type ApiRequest, type ApiResponse } from "../../http/types";
 import { observeLicenseApi } from "../../metrics/registry";
+import { currentTime } from "../../time/clock";
 import { issueOfflineFile } from "../offline-file";
 import { runtimeKeys } from "../runtime-keys";
 import { activate, deactivate, heartbeat, validate, type Outcome } from "../service";
@@ -119,7 +120,7 @@ function metricsCode(result: Result): string {
  */
 export async function answerSigned(req: ApiRequest, e: Endpoint<z.ZodType> | undefined): Promise<ApiResponse> {
   const started = performance.now();
-  const now = new Date();
+  const now = currentTime();
   let result: Result;
   let headers: Record<string, string> = {};
   try {
