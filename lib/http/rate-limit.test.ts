@@ -20,10 +20,13 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+// The stores read the hot path's clock (lib/time/clock.ts), which vitest's fake timers do not move.
+const fakeClock = () => Date.now();
+
 describe("MemoryStore", () => {
   it("counts hits per bucket within a window and starts over when it ends", async () => {
     vi.useFakeTimers();
-    const store = new MemoryStore();
+    const store = new MemoryStore(undefined, fakeClock);
     expect(await store.hit("a", 1000)).toEqual({ count: 1, resetMs: 1000 });
     vi.advanceTimersByTime(400);
     expect(await store.hit("a", 1000)).toEqual({ count: 2, resetMs: 600 });
@@ -34,7 +37,7 @@ describe("MemoryStore", () => {
 
   it("drops expired windows as new ones arrive", async () => {
     vi.useFakeTimers();
-    const store = new MemoryStore();
+    const store = new MemoryStore(undefined, fakeClock);
     for (let i = 0; i < 1000; i++) await store.hit(`ip:${i}`, 1000);
     vi.advanceTimersByTime(1000);
     await store.hit("ip:new", 1000);
@@ -53,7 +56,7 @@ describe("MemoryStore", () => {
 describe("rateLimiter", () => {
   it("allows `limit` requests per window, then refuses until the window resets", async () => {
     vi.useFakeTimers();
-    const limiter = rateLimiter({ limit: 2, windowMs: 10_000 });
+    const limiter = rateLimiter({ limit: 2, windowMs: 10_000, store: new MemoryStore(undefined, fakeClock) });
     expect(await limiter.check("ip:1")).toEqual({ allowed: true, limit: 2, remaining: 1, resetSeconds: 10 });
     expect(await limiter.check("ip:1")).toEqual({ allowed: true, limit: 2, remaining: 0, resetSeconds: 10 });
     vi.advanceTimersByTime(2_500);
@@ -158,7 +161,7 @@ describe("enforceRateLimits", () => {
 
   it("when both budgets are spent, tells the client to wait for the later reset", async () => {
     vi.useFakeTimers();
-    const limiter = rateLimiter({ limit: 1 });
+    const limiter = rateLimiter({ limit: 1, store: new MemoryStore(undefined, fakeClock) });
     await enforceRateLimits(limiter, { ip: "9.9.9.9" });
     vi.advanceTimersByTime(30_000);
     await enforceRateLimits(limiter, { ip: "8.8.8.8", key: KEY });

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { logger } from "../logging/logger";
 import { ApiError } from "./errors";
+import { epochMs } from "../time/clock";
 
 export type RateLimitResult = { allowed: boolean; limit: number; remaining: number; resetSeconds: number };
 
@@ -20,15 +21,22 @@ export interface RateLimitStore {
 export class MemoryStore implements RateLimitStore {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
 
-  /** `maxEntries` bounds memory when many distinct clients arrive within one window. */
-  constructor(private readonly maxEntries = 100_000) {}
+  /**
+   * `maxEntries` bounds memory when many distinct clients arrive within one window. `now`: the clock,
+   * ms since the epoch (default the hot path's, lib/time/clock.ts; tests with fake timers pass
+   * `() => Date.now()`).
+   */
+  constructor(
+    private readonly maxEntries = 100_000,
+    private readonly now: () => number = epochMs,
+  ) {}
 
   get size(): number {
     return this.windows.size;
   }
 
   async hit(bucket: string, windowMs: number): Promise<{ count: number; resetMs: number }> {
-    const now = Date.now();
+    const now = this.now();
     const current = this.windows.get(bucket);
     if (current && current.resetAt > now) {
       current.count++;
@@ -43,7 +51,7 @@ export class MemoryStore implements RateLimitStore {
   }
 
   async peek(bucket: string): Promise<{ count: number; resetMs: number }> {
-    const now = Date.now();
+    const now = this.now();
     const current = this.windows.get(bucket);
     return current && current.resetAt > now ? { count: current.count, resetMs: current.resetAt - now } : { count: 0, resetMs: 0 };
   }

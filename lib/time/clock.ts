@@ -9,9 +9,12 @@
 // it was first evaluated. The custom server's modules, this one among them (through the license
 // API's router and the logger), are evaluated before it creates the Next server, and `next` loads
 // next-server.js, which installs the wrapper, only then; so that is the engine's own `Date`
-// (clock.test.ts checks the order). It is kept on globalThis, so the copy of this module inside
-// Next's bundle (the route handlers that mount the same API) gets the same one. Dates it makes are
-// ordinary Dates (`instanceof Date` holds: the wrapper shares the prototype).
+// (clock.test.ts checks that a signed answer and its log line never call the wrapper). It is kept on
+// globalThis, so the copy of this module inside Next's bundle (the route handlers that mount the
+// same API) gets the same one. Dates it makes are ordinary Dates (`instanceof Date` holds: the
+// wrapper shares the prototype). Being captured at load, this clock is not moved by vitest's fake
+// timers: code that reads it takes its clock as a parameter where a test needs to move time (the
+// rate limiter's MemoryStore).
 const KEY = Symbol.for("license-portal.native-date");
 const holder = globalThis as unknown as { [KEY]?: DateConstructor };
 const NativeDate: DateConstructor = (holder[KEY] ??= Date);
