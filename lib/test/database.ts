@@ -3,7 +3,7 @@
 // test file, before anything opens a connection; it points DATABASE_URL (and so
 // the app's Prisma client and pool) at the new database.
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { withClient } from "../db/with-client";
 import { afterAll, beforeAll, inject } from "vitest";
 import { closeDatabase } from "../db/client";
 import { databaseUrlWithName } from "./database-url";
@@ -15,24 +15,16 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   const serverUrl = inject("serverDatabaseUrl");
   const name = `portal_test_${randomBytes(6).toString("hex")}`;
   const template = options.empty ? "template0" : inject("templateDatabase");
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`);
-  } finally {
-    await admin.end();
-  }
+  await withClient(serverUrl, (admin) =>
+    admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(template)}`),
+  );
   return { url: databaseUrlWithName(serverUrl, name), name };
 }
 
 export async function dropTestDatabase(db: TestDatabase): Promise<void> {
-  const admin = new pg.Client({ connectionString: inject("serverDatabaseUrl") });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(db.name)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+  await withClient(inject("serverDatabaseUrl"), (admin) =>
+    admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(db.name)} WITH (FORCE)`),
+  );
 }
 
 /** Registers beforeAll/afterAll hooks; the returned object is filled in before the first test. */

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import pg from "pg";
+import { withClient } from "../db/with-client";
 import type { TestProject } from "vitest/node";
 import { migrate } from "../db/migrate";
 import { databaseUrlWithName } from "./database-url";
@@ -28,13 +28,7 @@ export async function setup(project: TestProject) {
     serverUrl = await firstLineUrl(embedded);
   }
   const name = `portal_template_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
-  } finally {
-    await admin.end();
-  }
+  await withClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`));
   template = { serverUrl, name };
   await migrate(databaseUrlWithName(serverUrl, name));
   project.provide("serverDatabaseUrl", serverUrl);
@@ -43,10 +37,10 @@ export async function setup(project: TestProject) {
 
 export async function teardown() {
   if (template) {
-    const admin = new pg.Client({ connectionString: template.serverUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(template.name)} WITH (FORCE)`).catch(() => {});
-    await admin.end();
+    const { name } = template;
+    await withClient(template.serverUrl, (admin) =>
+      admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`).catch(() => {}),
+    );
   }
   if (embedded && embedded.exitCode === null) {
     const exited = once(embedded, "exit");
