@@ -8,7 +8,7 @@ import { unseal, seal } from "../config/sealed";
 import { db } from "../db/client";
 import { inTransaction } from "../db/transaction";
 import { sqlQuery, type Tx } from "../db/sql";
-import { enqueueJob, noWaitingJob } from "../jobs/outbox";
+import { enqueueJob, withoutWaitingJob } from "../jobs/outbox";
 import { defineQueue } from "../jobs/queue";
 import { nextAttemptAt, retrySchedule } from "../jobs/retry-schedule";
 import { sendMail, UndeliverableAddressError, type OutgoingMail } from "./send";
@@ -84,8 +84,11 @@ export async function rescueStuckEmails(tx: Tx, options: { graceSeconds?: number
     tx,
     `WITH stuck AS (
        SELECT m.id, m.attempts FROM email_messages m
-       WHERE m.status = 'PENDING' AND m.next_attempt_at < now() - make_interval(secs => $2)
-         AND ${noWaitingJob("$1", "emailId", "m.id::text")}
+       WHERE m.id IN (SELECT s.id::uuid FROM (${withoutWaitingJob(
+         `SELECT o.id::text FROM email_messages o WHERE o.status = 'PENDING' AND o.next_attempt_at < now() - make_interval(secs => $2)`,
+         "$1",
+         "emailId",
+       )}) AS s (id))
        ORDER BY m.next_attempt_at LIMIT $3
      )
      INSERT INTO job_outbox (name, data)

@@ -6,7 +6,7 @@
 // PENDING forever; the minutely rescue (lib/jobs/rescue.ts) queues it again.
 import type { Tx } from "../db/sql";
 import { sqlQuery } from "../db/sql";
-import { noWaitingJob } from "../jobs/outbox";
+import { withoutWaitingJob } from "../jobs/outbox";
 import { LEASE_SECONDS } from "./deliver";
 import { DELIVERY_QUEUE } from "./record";
 
@@ -37,10 +37,14 @@ export async function rescueStuckDeliveries(tx: Tx, options: RescueOptions = {})
   const rows = await sqlQuery<{ id: string }>(
     tx,
     `WITH stuck AS (
-       SELECT d.id, d.attempts FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-       WHERE d.status = 'PENDING' AND d.next_attempt_at < now() - make_interval(secs => $2) AND e.enabled
-         AND (d.attempting_since IS NULL OR d.attempting_since < now() - make_interval(secs => $3))
-         AND ${noWaitingJob("$1", "deliveryId", "d.id::text")}
+       SELECT d.id, d.attempts FROM webhook_deliveries d
+       WHERE d.id IN (SELECT s.id::uuid FROM (${withoutWaitingJob(
+         `SELECT o.id::text FROM webhook_deliveries o JOIN webhook_endpoints e ON e.id = o.endpoint_id
+          WHERE o.status = 'PENDING' AND o.next_attempt_at < now() - make_interval(secs => $2) AND e.enabled
+            AND (o.attempting_since IS NULL OR o.attempting_since < now() - make_interval(secs => $3))`,
+         "$1",
+         "deliveryId",
+       )}) AS s (id))
        ORDER BY d.next_attempt_at LIMIT $4
      )
      INSERT INTO job_outbox (name, data)
