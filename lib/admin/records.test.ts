@@ -75,6 +75,11 @@ describe("Stripe event log", () => {
     expect(all.items[0]).toMatchObject({ status: "FAILED", error: "no license", objectId: "obj_evt_list_2" });
     expect((await listStripeEvents(eventSearchSchema.parse({ status: "FAILED" }))).items.every((e) => e.status === "FAILED")).toBe(true);
     expect((await listStripeEvents(eventSearchSchema.parse({ type: "checkout." }))).items.map((e) => e.id)).toEqual(["evt_list_1"]);
+    // The totals (counted along an index when a status is given) are the matching rows'.
+    for (const filter of [{}, { status: "FAILED" }, { status: "PROCESSED", type: "checkout." }, { type: "invoice." }] as const) {
+      const where = { ...("status" in filter ? { status: filter.status } : {}), ...("type" in filter ? { type: { startsWith: filter.type } } : {}) };
+      expect((await listStripeEvents(eventSearchSchema.parse(filter))).total, JSON.stringify(filter)).toBe(await prisma().stripeEvent.count({ where }));
+    }
   });
 
   it("re-runs a failed event through the webhook dispatcher, once; a re-run of a handled event does nothing", async () => {
