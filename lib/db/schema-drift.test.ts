@@ -119,20 +119,34 @@ describe("schema.prisma matches the migrated database", () => {
     });
   }
 
-  it("has exactly the primary keys, unique constraints and indexes of the schema", async () => {
-    const { rows } = await client.query<{ table: string; columns: string[]; unique: boolean; primary: boolean }>(
-      `SELECT t.relname AS table, ix.indisunique AS unique, ix.indisprimary AS primary,
-              array_agg(a.attname ORDER BY k.ord)::text[] AS columns
+  it("has exactly the primary keys, unique constraints and indexes of the schema, and the expression indexes listed here", async () => {
+    const { rows } = await client.query<{ name: string; table: string; columns: string[]; unique: boolean; primary: boolean; expression: boolean }>(
+      `SELECT i.relname AS name, t.relname AS table, ix.indisunique AS unique, ix.indisprimary AS primary,
+              bool_or(k.attnum = 0) AS expression,
+              array_agg(coalesce(a.attname::text, pg_get_indexdef(ix.indexrelid, k.ord::int, false)) ORDER BY k.ord)::text[] AS columns
        FROM pg_index ix
        JOIN pg_class t ON t.oid = ix.indrelid
+       JOIN pg_class i ON i.oid = ix.indexrelid
        JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
        JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord) ON true
-       JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
+       LEFT JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
        WHERE t.relname <> '_prisma_migrations'
-       GROUP BY ix.indexrelid, t.relname, ix.indisunique, ix.indisprimary`,
+       GROUP BY ix.indexrelid, i.relname, t.relname, ix.indisunique, ix.indisprimary`,
     );
+    // Prisma's schema cannot declare an index on an expression; the migrations' own are listed here.
+    const oneLine = (text: string) => text.replace(/\s+/g, " ");
+    expect(rows.filter((r) => r.expression).map((r) => oneLine(`${r.name} ON ${r.table}(${r.columns.join(",")})`)).sort()).toEqual([
+      // migration 20261208100000: the lifecycle ticks' moments not yet reported (lib/lifecycle/moments.ts)
+      "licenses_unreported_expiry_idx ON licenses(( CASE WHEN (expired_event_for IS DISTINCT FROM expires_at) THEN expires_at ELSE NULL::timestamp with time zone END))",
+      "machines_unreported_deadline_idx ON machines(( CASE WHEN (dead_event_for IS DISTINCT FROM heartbeat_deadline) THEN heartbeat_deadline ELSE NULL::timestamp with time zone END))",
+      // migration 20261201110000: one account per email, whatever its case and surrounding spaces
+      "users_email_normalized_key ON users(lower(btrim(email)))",
+    ]);
     const describe = (table: string, columns: string[], kind: string) => `${table}(${columns.join(",")}) ${kind}`;
-    const actual = rows.map((r) => describe(r.table, r.columns, r.primary ? "primary" : r.unique ? "unique" : "index")).sort();
+    const actual = rows
+      .filter((r) => !r.expression)
+      .map((r) => describe(r.table, r.columns, r.primary ? "primary" : r.unique ? "unique" : "index"))
+      .sort();
     const expected = dmmf.datamodel.indexes
       .map((ix) => {
         const model = models.get(ix.model)!;

@@ -1,0 +1,107 @@
+// The lifecycle ticks with many rows already reported, against real PostgreSQL:
+// an ACTIVE license past its expiry that nobody renewed, or a dead floating
+// machine nobody deactivated, stays in the "due by now" range for good. A tick
+// must find the few not yet reported without reading all of those (it runs
+// every minute and at every upcoming moment), and record each event once.
+import type pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "../db/client";
+import { setupTestDatabase } from "../test/database";
+import { createLicense } from "../test/licenses";
+import { createEndpoint } from "../webhooks/endpoints";
+import { reportDeadMachines, reportExpiries } from "./moments";
+
+setupTestDatabase();
+
+const REPORTED = 3000;
+const DUE = 150; // more than one batch of 100
+
+type PlanNode = { Alias?: string; "Actual Rows"?: number; "Actual Loops"?: number; "Rows Removed by Filter"?: number; "Rows Removed by Join Filter"?: number; Plans?: PlanNode[] };
+
+/** Rows produced by every node of a plan (times its loops) plus rows read and thrown away. */
+const rowsTouched = (node: PlanNode): number =>
+  (node["Actual Rows"] ?? 0) * (node["Actual Loops"] ?? 1) +
+  (node["Rows Removed by Filter"] ?? 0) +
+  (node["Rows Removed by Join Filter"] ?? 0) +
+  (node.Plans ?? []).reduce((sum, child) => sum + rowsTouched(child), 0);
+
+/** The plan of the subquery that picks the batch (`… ) due`). */
+const dueSubquery = (node: PlanNode): PlanNode | undefined =>
+  node.Alias === "due" ? node : (node.Plans ?? []).map(dueSubquery).find((found) => found !== undefined);
+
+/**
+ * A pool whose clients run each UPDATE under EXPLAIN ANALYZE (it still executes) and report no
+ * rows, and roll back instead of committing: the rows the first batch's choice of rows touched,
+ * with nothing changed.
+ */
+function explainingPool(touched: number[]): Pick<pg.Pool, "connect"> {
+  return {
+    connect: (async () => {
+      const client = await db().connect();
+      const query = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+      return Object.assign(Object.create(client) as pg.PoolClient, {
+        query: async (text: string, values?: unknown[]) => {
+          if (text === "COMMIT") return query("ROLLBACK");
+          if (!text.trimStart().startsWith("UPDATE")) return query(text, values);
+          const result = await query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+          touched.push(rowsTouched(dueSubquery((result.rows[0] as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"][0]!.Plan)!));
+          return { ...result, rows: [] };
+        },
+        release: () => client.release(),
+      });
+    }) as Pick<pg.Pool, "connect">["connect"],
+  };
+}
+
+let licenseIds: string[] = [];
+let machineIds: string[] = [];
+beforeAll(async () => {
+  // Events are recorded for an endpoint that wants them (no worker delivers them here).
+  await createEndpoint({ actor: { type: "system" } }, { url: "http://127.0.0.1:9/hook", events: ["license.expired", "machine.heartbeat_dead"] });
+  const { license } = await createLicense({ expiresAt: new Date(Date.now() + 86_400_000) });
+  const floating = await createLicense({ floating: true, maxMachines: 5 });
+  // Copies of a license past their expiry: the REPORTED oldest reported, the DUE newest not.
+  licenseIds = (
+    await db().query<{ id: string }>(
+      `INSERT INTO licenses (key_hash, key_ciphertext, key_hint, user_id, plan_id, updated_at, expires_at, expired_event_for)
+       SELECT 'backlog-' || g, key_ciphertext, key_hint, user_id, plan_id, now(), e, CASE WHEN g <= $2::int THEN e END
+       FROM licenses, generate_series(1, $2::int + $3::int) g, LATERAL (SELECT now() - interval '1 day' + g * interval '1 second' AS e) x
+       WHERE id = $1 ORDER BY g RETURNING id::text`,
+      [license.id, REPORTED, DUE],
+    )
+  ).rows.map((r) => r.id);
+  machineIds = (
+    await db().query<{ id: string }>(
+      `INSERT INTO machines (license_id, fingerprint, heartbeat_deadline, dead_event_for)
+       SELECT $1, 'backlog-' || g, d, CASE WHEN g <= $2::int THEN d END
+       FROM generate_series(1, $2::int + $3::int) g, LATERAL (SELECT now() - interval '1 day' + g * interval '1 second' AS d) x
+       ORDER BY g RETURNING id::text`,
+      [floating.license.id, REPORTED, DUE],
+    )
+  ).rows.map((r) => r.id);
+  await db().query("ANALYZE licenses");
+  await db().query("ANALYZE machines");
+});
+
+describe("lifecycle ticks with thousands of rows already reported", () => {
+  it("read about the rows not yet reported, not the ones reported before", async () => {
+    const touched: number[] = [];
+    await reportExpiries(new Date(), explainingPool(touched));
+    await reportDeadMachines(new Date(), explainingPool(touched));
+    expect(touched).toHaveLength(2);
+    // Choosing a batch of 100 touches a few hundred rows (scan, lock, joins); reading past the
+    // reported rows would be 3,000 more.
+    for (const n of touched) expect(n).toBeLessThan(1000);
+  });
+
+  it("record each event once, for exactly the rows not yet reported", async () => {
+    expect(await reportExpiries(new Date())).toBe(DUE);
+    expect(await reportDeadMachines(new Date())).toBe(DUE);
+    const events = async (type: string, key: string) =>
+      (await db().query<{ id: string }>(`SELECT payload->'data'->'${key}'->>'id' AS id FROM webhook_events WHERE type = $1`, [type])).rows.map((r) => r.id).sort();
+    expect(await events("license.expired", "license")).toEqual(licenseIds.slice(REPORTED).sort());
+    expect(await events("machine.heartbeat_dead", "machine")).toEqual(machineIds.slice(REPORTED).sort());
+    expect(await reportExpiries(new Date())).toBe(0);
+    expect(await reportDeadMachines(new Date())).toBe(0);
+  });
+});
