@@ -85,7 +85,7 @@ export async function rescueStuckEmails(tx: Tx, options: { graceSeconds?: number
     `WITH stuck AS (
        SELECT m.id, m.attempts FROM email_messages m
        WHERE m.id IN (SELECT s.id::uuid FROM (${withoutWaitingJob(
-         `SELECT o.id::text FROM email_messages o WHERE o.status = 'PENDING' AND o.next_attempt_at < now() - make_interval(secs => $2)`,
+         `SELECT e.id::text AS id FROM email_messages e WHERE e.status = 'PENDING' AND e.next_attempt_at < now() - make_interval(secs => $2)`,
          "$1",
          "emailId",
        )}) AS s (id))

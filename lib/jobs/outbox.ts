@@ -81,25 +81,31 @@ export async function drainOutbox(pool: pg.Pool, boss: PgBoss, queues: readonly 
 }
 
 /**
- * SQL text of a query (for `IN (…)` or a CTE) returning, as text, those ids of
- * `candidates` (a query of one text column, e.g. `SELECT d.id::text FROM …`)
- * for which no job of queue `queueParam` (a placeholder such as "$1") is
- * waiting: neither an outbox row not yet moved, nor a pg-boss job not yet taken
- * by a worker (state created or retry). A job a worker already holds (state
- * active) is not looked for: each caller knows that case better (a delivery's
- * lease, an email's row lock). `key` is the job data's field naming the row
- * ("deliveryId", "emailId").
+ * SQL text of a query (for `IN (…)`) returning, as text, those ids of
+ * `candidates` (a query of one text column named `id`, e.g.
+ * `SELECT d.id::text AS id FROM …`) for which no job of queue `queueParam` (a
+ * placeholder such as "$1") is waiting: neither an outbox row not yet moved,
+ * nor a pg-boss job not yet taken by a worker (state created or retry). A job
+ * a worker already holds (state active) is not looked for: each caller knows
+ * that case better (a delivery's lease, an email's row lock). `key` is the job
+ * data's field naming the row ("deliveryId", "emailId").
  *
  * Written as EXCEPT, not as NOT EXISTS per candidate: neither the outbox nor
  * pg-boss has an index on the job data, and with a backlog (thousands of rows
  * overdue, each with its job waiting) and a queue's statistics not yet
  * analysed, the planner chose a nested-loop anti join comparing every
  * candidate with every job: 27 s a minute at 1.5×10⁴ queued emails. A set
- * difference is hashed or sorted whatever the estimates, so it stays linear.
+ * difference is hashed or sorted whatever the estimates, so it costs the
+ * candidates plus the queue's waiting jobs. The jobs are read only when there
+ * is a candidate (a one-time EXISTS filter): most minutes have none, and a
+ * queue can hold many jobs due later (retries of an endpoint that is down).
  */
 export function withoutWaitingJob(candidates: string, queueParam: string, key: string): string {
   if (!/^[a-zA-Z]+$/.test(key)) throw new Error(`withoutWaitingJob: bad key ${key}`);
-  return `${candidates}
-      EXCEPT SELECT o.data->>'${key}' FROM job_outbox o WHERE o.name = ${queueParam}
-      EXCEPT SELECT j.data->>'${key}' FROM pgboss.job j WHERE j.name = ${queueParam} AND j.state < 'active'`;
+  return `WITH candidate AS MATERIALIZED (${candidates})
+      SELECT id FROM candidate
+      EXCEPT SELECT queued.data->>'${key}' FROM job_outbox queued
+             WHERE queued.name = ${queueParam} AND EXISTS (SELECT 1 FROM candidate)
+      EXCEPT SELECT job.data->>'${key}' FROM pgboss.job job
+             WHERE job.name = ${queueParam} AND job.state < 'active' AND EXISTS (SELECT 1 FROM candidate)`;
 }

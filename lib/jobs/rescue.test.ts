@@ -68,79 +68,96 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 describe("rescuing work whose job was lost", () => {
-  it("with a backlog (thousands of rows overdue, each with its job waiting) queues exactly the rows whose job is gone, reading each row a bounded number of times", async () => {
+  it("with thousands of jobs waiting: reads none of them when nothing is overdue; with a backlog overdue, queues exactly the rows whose job is gone, oldest first, reading each row a bounded number of times", async () => {
     const backlog = 3000;
     const endpoint = await createEndpoint({ actor: { type: "system" } }, { url: receiver.url, events: ["license.suspended"] });
-    await jobs.start({ work: false }); // the queues' pg-boss partitions
-    await db().query(
-      `INSERT INTO webhook_events (id, type, payload) SELECT 'evt_backlog_' || g, 'license.suspended', '{}'::jsonb FROM generate_series(1, $1::int) g`,
-      [backlog],
-    );
-    const deliveries = (
-      await db().query<{ id: string }>(
-        `INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at, updated_at)
-         SELECT 'evt_backlog_' || g, $2::uuid, now() - interval '1 hour' - g * interval '1 second', now() FROM generate_series(1, $1::int) g
-         RETURNING id::text`,
-        [backlog, endpoint.id],
-      )
-    ).rows.map((r) => r.id);
-    const emails = (
-      await db().query<{ id: string }>(
-        `INSERT INTO email_messages (kind, to_address, subject, body_ciphertext, next_attempt_at, updated_at)
-         SELECT 'license_key', 'backlog-' || g || '@example.com', 'Backlog', 'x', now() - interval '1 hour' - g * interval '1 second', now()
-         FROM generate_series(1, $1::int) g RETURNING id::text`,
-        [backlog],
-      )
-    ).rows.map((r) => r.id);
-    // Every row's job waits in pg-boss, due in an hour (no engine here has workers yet).
-    for (const [queue, key, ids] of [["webhook.deliver", "deliveryId", deliveries], ["email.send", "emailId", emails]] as const) {
+    try {
+      await jobs.start({ work: false }); // the queues' pg-boss partitions
       await db().query(
-        `INSERT INTO pgboss.job (name, data, start_after) SELECT $1, jsonb_build_object($2::text, id, 'attempt', 0), now() + interval '1 hour' FROM unnest($3::text[]) id`,
-        [queue, key, ids],
+        `INSERT INTO webhook_events (id, type, payload) SELECT 'evt_backlog_' || g, 'license.suspended', '{}'::jsonb FROM generate_series(1, $1::int) g`,
+        [backlog],
       );
-    }
-
-    // The statements' own work, from EXPLAIN ANALYZE in a transaction rolled back: rows produced
-    // by every plan node (times its loops) plus rows it read and threw away. A plan comparing each
-    // row with each job (the nested-loop anti join the old NOT EXISTS form got) does ~backlog² of it.
-    const work = async (rescue: typeof rescueStuckEmails) => {
-      const client = await db().connect();
-      try {
-        await client.query("BEGIN");
-        const plans: unknown[] = [];
-        await rescue({ query: async (text: string, values?: unknown[]) => {
-          const result = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-          plans.push(result.rows[0]["QUERY PLAN"]);
-          return { ...result, rows: [] };
-        } } as unknown as Parameters<typeof rescueStuckEmails>[0]);
-        const sum = (node: Record<string, unknown>): number =>
-          Number(node["Actual Rows"] ?? 0) * Number(node["Actual Loops"] ?? 1) +
-          Number(node["Rows Removed by Join Filter"] ?? 0) +
-          Number(node["Rows Removed by Filter"] ?? 0) +
-          ((node.Plans as Record<string, unknown>[] | undefined) ?? []).reduce((total, child) => total + sum(child), 0);
-        return (plans as { Plan: Record<string, unknown> }[][]).reduce((total, [p]) => total + sum(p!.Plan), 0);
-      } finally {
-        await client.query("ROLLBACK");
-        client.release();
+      // Rows due in an hour, each with its job waiting in pg-boss (no engine here has workers yet).
+      await db().query(
+        `INSERT INTO webhook_deliveries (event_id, endpoint_id, next_attempt_at, updated_at)
+         SELECT 'evt_backlog_' || g, $2::uuid, now() + interval '1 hour', now() FROM generate_series(1, $1::int) g`,
+        [backlog, endpoint.id],
+      );
+      await db().query(
+        `INSERT INTO email_messages (kind, to_address, subject, body_ciphertext, next_attempt_at, updated_at)
+         SELECT 'license_key', 'backlog-' || g || '@example.com', 'Backlog', 'x', now() + interval '1 hour', now() FROM generate_series(1, $1::int) g`,
+        [backlog],
+      );
+      const ids = async (table: string, where: string) => (await db().query<{ id: string }>(`SELECT id::text FROM ${table} WHERE ${where} ORDER BY id`)).rows.map((r) => r.id);
+      const deliveries = await ids("webhook_deliveries", `endpoint_id = '${endpoint.id}'`);
+      const emails = await ids("email_messages", "to_address LIKE 'backlog-%'");
+      for (const [queue, key, rows] of [["webhook.deliver", "deliveryId", deliveries], ["email.send", "emailId", emails]] as const) {
+        await db().query(
+          `INSERT INTO pgboss.job (name, data, start_after) SELECT $1, jsonb_build_object($2::text, id, 'attempt', 0), now() + interval '1 hour' FROM unnest($3::text[]) id`,
+          [queue, key, rows],
+        );
       }
-    };
-    for (const rescue of [rescueStuckEmails, rescueStuckDeliveries]) expect(await work(rescue)).toBeLessThan(20 * backlog);
 
-    expect(await rescueStuckWork()).toEqual({ deliveries: [], emails: [] });
-    // Every third job lost: those rows, and only those, are queued again, oldest overdue first, 1000 a run.
-    const lostDeliveries = deliveries.filter((_, i) => i % 3 === 0);
-    const lostEmails = emails.filter((_, i) => i % 3 === 0);
-    await db().query(`DELETE FROM pgboss.job WHERE data->>'deliveryId' = ANY($1::text[]) OR data->>'emailId' = ANY($2::text[])`, [lostDeliveries, lostEmails]);
-    const rescued = await rescueStuckWork();
-    expect(rescued.deliveries.sort()).toEqual([...lostDeliveries].sort());
-    expect(rescued.emails.sort()).toEqual([...lostEmails].sort());
-    expect(await rescueStuckWork()).toEqual({ deliveries: [], emails: [] });
+      // The statements' own work, from EXPLAIN ANALYZE in a transaction rolled back: rows produced
+      // by every plan node (times its loops) plus rows it read and threw away. A plan comparing each
+      // row with each job (the nested-loop anti join the old NOT EXISTS form got) does ~backlog² of it.
+      const work = async (rescue: typeof rescueStuckEmails) => {
+        const client = await db().connect();
+        try {
+          await client.query("BEGIN");
+          const plans: unknown[] = [];
+          await rescue({
+            query: async (text: string, values?: unknown[]) => {
+              const result = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
+              plans.push(result.rows[0]["QUERY PLAN"]);
+              return { ...result, rows: [] };
+            },
+          } as unknown as Parameters<typeof rescueStuckEmails>[0]);
+          const sum = (node: Record<string, unknown>): number =>
+            Number(node["Actual Rows"] ?? 0) * Number(node["Actual Loops"] ?? 1) +
+            Number(node["Rows Removed by Join Filter"] ?? 0) +
+            Number(node["Rows Removed by Filter"] ?? 0) +
+            ((node.Plans as Record<string, unknown>[] | undefined) ?? []).reduce((total, child) => total + sum(child), 0);
+          return (plans as { Plan: Record<string, unknown> }[][]).reduce((total, [p]) => total + sum(p!.Plan), 0);
+        } finally {
+          await client.query("ROLLBACK");
+          client.release();
+        }
+      };
+      // Nothing overdue (most minutes): the waiting jobs are not read at all.
+      for (const rescue of [rescueStuckEmails, rescueStuckDeliveries]) expect(await work(rescue)).toBeLessThan(100);
 
-    await db().query(`DELETE FROM job_outbox WHERE data->>'deliveryId' = ANY($1::text[]) OR data->>'emailId' = ANY($2::text[])`, [deliveries, emails]);
-    await db().query(`DELETE FROM pgboss.job WHERE data->>'deliveryId' = ANY($1::text[]) OR data->>'emailId' = ANY($2::text[])`, [deliveries, emails]);
-    await db().query(`DELETE FROM webhook_endpoints WHERE id = $1`, [endpoint.id]); // and, by cascade, its deliveries
-    await db().query(`DELETE FROM webhook_events WHERE id LIKE 'evt_backlog_%'`);
-    await db().query(`DELETE FROM email_messages WHERE id = ANY($1::uuid[])`, [emails]);
+      // All overdue, oldest first in `ids` order: each candidate is read a bounded number of times.
+      for (const table of ["webhook_deliveries", "email_messages"]) {
+        await db().query(
+          `UPDATE ${table} SET next_attempt_at = now() - interval '1 hour' - o.n * interval '1 second'
+           FROM (SELECT id, row_number() OVER (ORDER BY id DESC) AS n FROM ${table}) o
+           WHERE ${table}.id = o.id AND ${table}.id = ANY($1::uuid[])`,
+          [table === "email_messages" ? emails : deliveries],
+        );
+      }
+      for (const rescue of [rescueStuckEmails, rescueStuckDeliveries]) expect(await work(rescue)).toBeLessThan(20 * backlog);
+      expect(await rescueStuckWork()).toEqual({ deliveries: [], emails: [] });
+
+      // Every other job lost (1,500 of each): those rows, and only those, are queued again, the
+      // longest overdue first, at most 1,000 a run.
+      const lostDeliveries = deliveries.filter((_, i) => i % 2 === 0);
+      const lostEmails = emails.filter((_, i) => i % 2 === 0);
+      await db().query(`DELETE FROM pgboss.job WHERE data->>'deliveryId' = ANY($1::text[]) OR data->>'emailId' = ANY($2::text[])`, [lostDeliveries, lostEmails]);
+      const first = await rescueStuckWork();
+      expect(first.deliveries.sort()).toEqual(lostDeliveries.slice(0, 1000).sort());
+      expect(first.emails.sort()).toEqual(lostEmails.slice(0, 1000).sort());
+      const second = await rescueStuckWork();
+      expect(second.deliveries.sort()).toEqual(lostDeliveries.slice(1000).sort());
+      expect(second.emails.sort()).toEqual(lostEmails.slice(1000).sort());
+      expect(await rescueStuckWork()).toEqual({ deliveries: [], emails: [] });
+    } finally {
+      await db().query(`DELETE FROM job_outbox WHERE data ? 'deliveryId' OR data ? 'emailId'`);
+      await db().query(`DELETE FROM pgboss.job WHERE data ? 'deliveryId' OR data ? 'emailId'`);
+      await db().query(`DELETE FROM webhook_endpoints WHERE id = $1`, [endpoint.id]); // and, by cascade, its deliveries
+      await db().query(`DELETE FROM webhook_events WHERE id LIKE 'evt_backlog_%'`);
+      await db().query(`DELETE FROM email_messages WHERE to_address LIKE 'backlog-%'`);
+    }
   }, 120_000);
 
   it("queues a delivery and an email again once their pg-boss jobs are gone; each arrives once; a live job or a live lease is left alone", async () => {

@@ -39,9 +39,9 @@ export async function rescueStuckDeliveries(tx: Tx, options: RescueOptions = {})
     `WITH stuck AS (
        SELECT d.id, d.attempts FROM webhook_deliveries d
        WHERE d.id IN (SELECT s.id::uuid FROM (${withoutWaitingJob(
-         `SELECT o.id::text FROM webhook_deliveries o JOIN webhook_endpoints e ON e.id = o.endpoint_id
-          WHERE o.status = 'PENDING' AND o.next_attempt_at < now() - make_interval(secs => $2) AND e.enabled
-            AND (o.attempting_since IS NULL OR o.attempting_since < now() - make_interval(secs => $3))`,
+         `SELECT c.id::text AS id FROM webhook_deliveries c JOIN webhook_endpoints e ON e.id = c.endpoint_id
+          WHERE c.status = 'PENDING' AND c.next_attempt_at < now() - make_interval(secs => $2) AND e.enabled
+            AND (c.attempting_since IS NULL OR c.attempting_since < now() - make_interval(secs => $3))`,
          "$1",
          "deliveryId",
        )}) AS s (id))
