@@ -120,9 +120,18 @@ describe("schema.prisma matches the migrated database", () => {
   }
 
   it("has exactly the primary keys, unique constraints and indexes of the schema, and the expression indexes listed here", async () => {
-    const { rows } = await client.query<{ name: string; table: string; columns: string[]; unique: boolean; primary: boolean; expression: boolean }>(
+    const { rows } = await client.query<{
+      name: string;
+      table: string;
+      columns: string[];
+      unique: boolean;
+      primary: boolean;
+      expression: boolean;
+      predicate: string | null;
+    }>(
       `SELECT i.relname AS name, t.relname AS table, ix.indisunique AS unique, ix.indisprimary AS primary,
               bool_or(k.attnum = 0) AS expression,
+              (SELECT pg_get_expr(p.indpred, p.indrelid) FROM pg_index p WHERE p.indexrelid = ix.indexrelid) AS predicate,
               array_agg(coalesce(a.attname::text, pg_get_indexdef(ix.indexrelid, k.ord::int, false)) ORDER BY k.ord)::text[] AS columns
        FROM pg_index ix
        JOIN pg_class t ON t.oid = ix.indrelid
@@ -135,12 +144,14 @@ describe("schema.prisma matches the migrated database", () => {
     );
     // Prisma's schema cannot declare an index on an expression; the migrations' own are listed here.
     const oneLine = (text: string) => text.replace(/\s+/g, " ");
-    expect(rows.filter((r) => r.expression).map((r) => oneLine(`${r.name} ON ${r.table}(${r.columns.join(",")})`)).sort()).toEqual([
-      // migration 20261208100000: the lifecycle ticks' moments not yet reported (lib/lifecycle/moments.ts)
-      "licenses_unreported_expiry_idx ON licenses(( CASE WHEN (expired_event_for IS DISTINCT FROM expires_at) THEN expires_at ELSE NULL::timestamp with time zone END))",
-      "machines_unreported_deadline_idx ON machines(( CASE WHEN (dead_event_for IS DISTINCT FROM heartbeat_deadline) THEN heartbeat_deadline ELSE NULL::timestamp with time zone END))",
+    const definition = (r: (typeof rows)[number]) =>
+      oneLine(`${r.unique ? "UNIQUE " : ""}${r.name} ON ${r.table}(${r.columns.join(",")})${r.predicate ? ` WHERE ${r.predicate}` : ""}`);
+    expect(rows.filter((r) => r.expression).map(definition).sort()).toEqual([
       // migration 20261201110000: one account per email, whatever its case and surrounding spaces
-      "users_email_normalized_key ON users(lower(btrim(email)))",
+      "UNIQUE users_email_normalized_key ON users(lower(btrim(email)))",
+      // migration 20261208100000: the lifecycle ticks' moments not yet reported (lib/lifecycle/moments.ts)
+      `licenses_unreported_expiry_idx ON licenses(( CASE WHEN (expired_event_for IS DISTINCT FROM expires_at) THEN expires_at ELSE NULL::timestamp with time zone END)) WHERE (status = 'ACTIVE'::"LicenseStatus")`,
+      "machines_unreported_deadline_idx ON machines(( CASE WHEN (dead_event_for IS DISTINCT FROM heartbeat_deadline) THEN heartbeat_deadline ELSE NULL::timestamp with time zone END)) WHERE (deactivated_at IS NULL)",
     ]);
     const describe = (table: string, columns: string[], kind: string) => `${table}(${columns.join(",")}) ${kind}`;
     const actual = rows
