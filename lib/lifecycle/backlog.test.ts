@@ -9,7 +9,7 @@ import { db } from "../db/client";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
 import { createEndpoint } from "../webhooks/endpoints";
-import { reportDeadMachines, reportExpiries } from "./moments";
+import { momentsDue, reportDeadMachines, reportExpiries } from "./moments";
 
 setupTestDatabase();
 
@@ -100,7 +100,9 @@ describe("lifecycle ticks with thousands of rows already reported", () => {
   });
 
   it("record each event once, for exactly the rows not yet reported", async () => {
+    expect(await momentsDue(new Date())).toBe(true);
     expect(await reportExpiries(new Date())).toBe(DUE);
+    expect(await momentsDue(new Date())).toBe(true); // the machines are still due
     expect(await reportDeadMachines(new Date())).toBe(DUE);
     const events = async (type: string, key: string) =>
       (await db().query<{ id: string }>(`SELECT payload->'data'->'${key}'->>'id' AS id FROM webhook_events WHERE type = $1`, [type])).rows.map((r) => r.id).sort();
@@ -110,5 +112,6 @@ describe("lifecycle ticks with thousands of rows already reported", () => {
     expect(await events("machine.heartbeat_dead", "machine")).toEqual([...dueMachines].sort());
     expect(await reportExpiries(new Date())).toBe(0);
     expect(await reportDeadMachines(new Date())).toBe(0);
+    expect(await momentsDue(new Date())).toBe(false);
   });
 });
