@@ -9,7 +9,7 @@ import type pg from "pg";
  * For the raw-`pg` paths (job outboxes, usage hand-off) that enqueue a job in
  * the same commit as the change causing it; Prisma code uses `$transaction`.
  */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(pool: Pick<pg.Pool, "connect">, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");

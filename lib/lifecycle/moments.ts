@@ -8,11 +8,15 @@
 // moment itself moves (a renewal, a heartbeat).
 import type pg from "pg";
 import { db } from "../db/client";
+import { inTransaction } from "../db/transaction";
 import { recordLicenseEvent, recordMachineEvent } from "../webhooks/record";
 import { toMachine } from "../licensing/store";
 
 /** Rows per transaction: one event each; a big backlog (after downtime) is worked off in slices. */
 const BATCH = 100;
+
+/** Where a tick's transactions take their connection: the app's pool (tests pass their own). */
+type Pool = Pick<pg.Pool, "connect">;
 
 // The moment still to be reported, NULL once it was: the keys of the expression indexes of
 // migration 20261208100000, written exactly as there so the planner matches them. The rows
@@ -116,21 +120,4 @@ export async function upcomingMoments(now: Date, windowMs: number, limit = 60): 
     [now, until, limit],
   );
   return rows.map((r) => new Date(r.at));
-}
-
-type Pool = Pick<pg.Pool, "connect">;
-
-async function inTransaction<T>(pool: Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
 }
