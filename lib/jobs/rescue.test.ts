@@ -10,6 +10,7 @@ import { startMailCatcher, type MailCatcher } from "../email/catcher";
 import { enqueueEmail, rescueStuckEmails } from "../email/outbox";
 import { setupTestDatabase } from "../test/database";
 import { setupTestJobs } from "../test/jobs";
+import { planOf, rowsTouched } from "../test/query-plan";
 import { createLicense } from "../test/licenses";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver";
 import { createEndpoint, updateEndpoint } from "../webhooks/endpoints";
@@ -98,27 +99,22 @@ describe("rescuing work whose job was lost", () => {
         );
       }
 
-      // The statements' own work, from EXPLAIN ANALYZE in a transaction rolled back: rows produced
-      // by every plan node (times its loops) plus rows it read and threw away. A plan comparing each
-      // row with each job (the nested-loop anti join the old NOT EXISTS form got) does ~backlog² of it.
+      // The statements' own work, from EXPLAIN ANALYZE in a transaction rolled back: the rows their
+      // plans touched (lib/test/query-plan.ts). A plan comparing each row with each job (the
+      // nested-loop anti join the old NOT EXISTS form got) touches ~backlog² of them.
       const work = async (rescue: typeof rescueStuckEmails) => {
         const client = await db().connect();
         try {
           await client.query("BEGIN");
-          const plans: unknown[] = [];
+          let touched = 0;
           await rescue({
             query: async (text: string, values?: unknown[]) => {
               const result = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-              plans.push(result.rows[0]["QUERY PLAN"]);
+              touched += rowsTouched(planOf(result.rows[0]));
               return { ...result, rows: [] };
             },
           } as unknown as Parameters<typeof rescueStuckEmails>[0]);
-          const sum = (node: Record<string, unknown>): number =>
-            Number(node["Actual Rows"] ?? 0) * Number(node["Actual Loops"] ?? 1) +
-            Number(node["Rows Removed by Join Filter"] ?? 0) +
-            Number(node["Rows Removed by Filter"] ?? 0) +
-            ((node.Plans as Record<string, unknown>[] | undefined) ?? []).reduce((total, child) => total + sum(child), 0);
-          return (plans as { Plan: Record<string, unknown> }[][]).reduce((total, [p]) => total + sum(p!.Plan), 0);
+          return touched;
         } finally {
           await client.query("ROLLBACK");
           client.release();

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
+import { planOf, rowsTouched, type PlanNode } from "../test/query-plan";
 import { createEndpoint } from "../webhooks/endpoints";
 import { momentsDue, reportDeadMachines, reportExpiries } from "./moments";
 
@@ -15,15 +16,6 @@ setupTestDatabase();
 
 const REPORTED = 3000;
 const DUE = 150; // more than one batch of 100
-
-type PlanNode = { Alias?: string; "Actual Rows"?: number; "Actual Loops"?: number; "Rows Removed by Filter"?: number; "Rows Removed by Join Filter"?: number; Plans?: PlanNode[] };
-
-/** Rows produced by every node of a plan (times its loops) plus rows read and thrown away. */
-const rowsTouched = (node: PlanNode): number =>
-  (node["Actual Rows"] ?? 0) * (node["Actual Loops"] ?? 1) +
-  (node["Rows Removed by Filter"] ?? 0) +
-  (node["Rows Removed by Join Filter"] ?? 0) +
-  (node.Plans ?? []).reduce((sum, child) => sum + rowsTouched(child), 0);
 
 /** The plan of the subquery that picks the batch (`… ) due`). */
 const dueSubquery = (node: PlanNode): PlanNode | undefined =>
@@ -44,7 +36,7 @@ function explainingPool(touched: number[]): Pick<pg.Pool, "connect"> {
           if (text === "COMMIT") return query("ROLLBACK");
           if (!text.trimStart().startsWith("UPDATE")) return query(text, values);
           const result = await query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-          touched.push(rowsTouched(dueSubquery((result.rows[0] as { "QUERY PLAN": { Plan: PlanNode }[] })["QUERY PLAN"][0]!.Plan)!));
+          touched.push(rowsTouched(dueSubquery(planOf(result.rows[0]))!));
           return { ...result, rows: [] };
         },
         release: () => client.release(),
