@@ -2,6 +2,7 @@
 // must stay what counting the whole tables gives, whatever statements changed the
 // rows: bulk updates, deletes, revivals, transfers, and before and after the deltas
 // are folded. The oracle is the dashboard's former whole-table SQL.
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db, prisma } from "../db/client";
 import { setupTestDatabase } from "../test/database";
@@ -133,5 +134,75 @@ describe("the seats held now", () => {
     const stale = await loadDashboard(7, later);
     expect(stale.totals.activeMachinesNow).toBe(2);
     expect(stale.seatsCountedAt).toEqual(later);
+  });
+});
+
+/**
+ * The seats held at `now` as the dashboard first counted them, every live machine joined to its
+ * license and plan, with seats below 0 read as 0 as decision.ts seatHolders does.
+ */
+async function seatsByJoin(now: Date): Promise<number> {
+  const { rows } = await db().query<{ seats: string }>(
+    `SELECT coalesce(sum(least(live.n, greatest(coalesce(l.max_machines, p.max_machines), 0))), 0)::text AS seats
+     FROM (
+       SELECT m.license_id, count(*) AS n FROM machines m JOIN licenses l ON l.id = m.license_id JOIN plans p ON p.id = l.plan_id
+       WHERE m.deactivated_at IS NULL AND (NOT p.floating OR m.heartbeat_deadline IS NULL OR m.heartbeat_deadline > $1)
+       GROUP BY m.license_id
+     ) live JOIN licenses l ON l.id = live.license_id JOIN plans p ON p.id = l.plan_id`,
+    [now],
+  );
+  return Number(rows[0]!.seats);
+}
+
+describe("the seat count", () => {
+  const countNow = at("2043-05-05T05:05:05.005Z");
+  // A deadline as stored: relative to the count's instant in ms, or one of PostgreSQL's infinities.
+  const deadline = fc.oneof(
+    fc.constant(null),
+    fc.constantFrom(-3_600_000, -1, 0, 1, 3_600_000),
+    fc.constantFrom("infinity", "-infinity"),
+  );
+  const machine = fc.record({ deactivated: fc.boolean(), deadline });
+  // Seats below 1 are refused by every form and API; a row written by hand may still hold them.
+  const seats = fc.constantFrom(-1, 0, 1, 2, 3);
+  const world = fc.record({
+    plans: fc.tuple(fc.record({ seats, floating: fc.boolean() }), fc.record({ seats, floating: fc.boolean() })),
+    licenses: fc.array(
+      fc.record({ plan: fc.constantFrom(0, 1), seats: fc.option(seats, { nil: null }), machines: fc.array(machine, { maxLength: 4 }) }),
+      { minLength: 4, maxLength: 4 },
+    ),
+  });
+  let plans: string[] = [];
+  let licenses: string[] = [];
+
+  beforeAll(async () => {
+    const made = [await createLicense({ floating: true }), await createLicense({ floating: false })];
+    plans = made.map((m) => m.plan.id);
+    licenses = [...made.map((m) => m.license.id), (await createLicense()).license.id, (await createLicense()).license.id];
+  });
+
+  it("is Σ least(live machines, seats) over the licenses, whatever the plans, seats, deadlines and deactivations", async () => {
+    await fc.assert(
+      fc.asyncProperty(world, async (w) => {
+        for (const [i, plan] of w.plans.entries()) {
+          await db().query(`UPDATE plans SET max_machines = $2, floating = $3 WHERE id = $1`, [plans[i], plan.seats, plan.floating]);
+        }
+        await db().query(`DELETE FROM machines WHERE license_id = ANY($1::uuid[])`, [licenses]);
+        for (const [i, license] of w.licenses.entries()) {
+          await db().query(`UPDATE licenses SET plan_id = $2, max_machines = $3 WHERE id = $1`, [licenses[i], plans[license.plan], license.seats]);
+          for (const [j, m] of license.machines.entries()) {
+            const stored = typeof m.deadline === "number" ? new Date(countNow.getTime() + m.deadline).toISOString() : m.deadline;
+            await db().query(
+              `INSERT INTO machines (license_id, fingerprint, activated_at, heartbeat_deadline, deactivated_at) VALUES ($1, $2, $3, $4::timestamptz, $5)`,
+              [licenses[i], `seat-${j}`, at("2043-05-01T00:00:00Z"), stored, m.deactivated ? at("2043-05-02T00:00:00Z") : null],
+            );
+          }
+        }
+        const counted = await takeSeatSnapshot(countNow);
+        expect(counted).toEqual({ seats: await seatsByJoin(countNow), takenAt: countNow });
+      }),
+      { numRuns: 60 },
+    );
+    await db().query(`DELETE FROM seat_snapshots WHERE taken_at = $1`, [countNow]);
   });
 });
