@@ -13,7 +13,7 @@
 import PgBoss from "pg-boss";
 import pg from "pg";
 import { componentLogger } from "../logging/logger";
-import { drainOutbox } from "./outbox";
+import { drainOutbox, JOBS_READY_CHANNEL } from "./outbox";
 import type { QueueDefinition } from "./queue";
 
 export type JobEngine = {
@@ -62,11 +62,11 @@ const SWEEP_QUEUE = "outbox.sweep";
 
 /**
  * Seconds between an idle worker's polls, unless JOBS_POLL_SECONDS says otherwise. Jobs drained from
- * the outbox and due at once wake this instance's workers, and so do the start-up jobs. A poll is how
- * a worker finds the rest: jobs due later (retries 5 s or more after a failure, webhook and email
- * attempts 30 s or more, precise lifecycle ticks), jobs fired by a schedule, and jobs another
- * instance drained (with JOBS_WORKERS=0 on the web instances, every job). So those may start up to
- * this long after they are due. The portal runs 14 workers; measured idle
+ * the outbox and due at once wake this instance's workers, and so do the start-up jobs; an instance
+ * without workers (JOBS_WORKERS=0) announces the jobs it drained, and that wakes the workers of every
+ * other instance (JOBS_READY_CHANNEL). A poll is how a worker finds the rest: jobs due later (retries
+ * 5 s or more after a failure, webhook and email attempts 30 s or more, precise lifecycle ticks) and
+ * jobs fired by a schedule. So those may start up to this long after they are due. The portal runs 14 workers; measured idle
  * (scripts/bench/idle-cpu.ts, 60 s, two runs each): at 2 s 8.2–8.5 database transactions a second,
  * 25.5–27.8 ms/s of Node CPU and 17.0–19.3 ms/s of PostgreSQL's; at 5 s 4.1–4.3, 18.7–21.0 and
  * 11.5–15.5.
@@ -124,7 +124,7 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
   let draining: Promise<number> | null = null;
   let again = false;
   async function drainOnce(): Promise<number> {
-    const moved = await drainOutbox(pool, boss, names);
+    const moved = await drainOutbox(pool, boss, names, { announce: options.work === false });
     let total = 0;
     for (const [name, count] of moved) {
       total += count;
@@ -175,7 +175,11 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
     }
   }
 
-  const listener = await listen(options.connectionString, drainQuietly, log, () => stopped);
+  // Jobs another instance without workers moved: wake this instance's workers of those queues.
+  const wake = (queueNames: string) => {
+    for (const name of queueNames.split(",")) for (const id of workerIds.get(name) ?? []) boss.notifyWorker(id);
+  };
+  const listener = await listen(options.connectionString, drainQuietly, wake, log, () => stopped);
   await drain();
   for (const queue of queues) {
     if (!queue.runAtStart) continue;
@@ -249,10 +253,15 @@ async function runBatch(
   );
 }
 
-/** LISTEN job_outbox on a dedicated connection, reconnecting after a loss (database restart). */
+/**
+ * LISTEN job_outbox (rows to drain: `onNotify`) and JOBS_READY_CHANNEL (jobs moved by an instance
+ * without workers: `onReady` with the queue names) on a dedicated connection, reconnecting after a
+ * loss (database restart).
+ */
 async function listen(
   connectionString: string,
   onNotify: () => void,
+  onReady: (queueNames: string) => void,
   log: (line: string) => void,
   isStopped: () => boolean,
 ): Promise<{ close: () => Promise<void> }> {
@@ -260,14 +269,14 @@ async function listen(
   let timer: NodeJS.Timeout | undefined;
   const connect = async () => {
     const c = new pg.Client({ connectionString, application_name: "license-portal-outbox-listener" });
-    c.on("notification", onNotify);
+    c.on("notification", (message) => (message.channel === JOBS_READY_CHANNEL ? onReady(message.payload ?? "") : onNotify()));
     c.on("error", () => {
       c.end().catch(() => {});
       if (client === c) client = null;
       if (!isStopped()) timer = setTimeout(reconnect, 1000);
     });
     await c.connect();
-    await c.query("LISTEN job_outbox");
+    await c.query(`LISTEN job_outbox; LISTEN ${JOBS_READY_CHANNEL}`);
     client = c;
     // Rows committed while nobody listened.
     onNotify();

@@ -40,13 +40,27 @@ type OutboxRow = { id: string; name: string; data: Record<string, unknown>; star
 /** How many rows one drain transaction moves. */
 const BATCH = 500;
 
+/** The channel on which an instance without workers announces the queues it just filled (see drainOutbox). */
+export const JOBS_READY_CHANNEL = "job_ready";
+
 /**
  * Moves committed outbox rows of the known queues into pg-boss, each batch in
  * one transaction (delete from the outbox + insert into pgboss.job), so a row is
  * moved exactly once even when every instance drains at the same moment (rows
  * are claimed with SKIP LOCKED). Returns how many jobs were moved, by queue.
+ *
+ * `announce`: also NOTIFY JOBS_READY_CHANNEL in each batch's transaction, with the
+ * batch's queue names comma-separated, so the instances that run those queues'
+ * workers fetch them at once (delivered at commit, after the jobs exist). For an
+ * instance without workers, which would otherwise leave the jobs it moved to the
+ * workers' next poll.
  */
-export async function drainOutbox(pool: pg.Pool, boss: PgBoss, queues: readonly string[]): Promise<Map<string, number>> {
+export async function drainOutbox(
+  pool: pg.Pool,
+  boss: PgBoss,
+  queues: readonly string[],
+  options: { announce?: boolean } = {},
+): Promise<Map<string, number>> {
   const moved = new Map<string, number>();
   for (;;) {
     const client = await pool.connect();
@@ -68,6 +82,9 @@ export async function drainOutbox(pool: pg.Pool, boss: PgBoss, queues: readonly 
         }));
         await boss.insert(jobs, { db: { executeSql: (text, values) => client.query(text, values) } });
         for (const row of rows) moved.set(row.name, (moved.get(row.name) ?? 0) + 1);
+        if (options.announce) {
+          await client.query(`SELECT pg_notify($1, $2)`, [JOBS_READY_CHANNEL, [...new Set(rows.map((row) => row.name))].join(",")]);
+        }
       }
       await client.query("COMMIT");
     } catch (error) {

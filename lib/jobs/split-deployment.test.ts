@@ -1,0 +1,72 @@
+// A split deployment: web instances without workers (JOBS_WORKERS=0) and a worker instance, on one
+// database. Any instance may drain the outbox; when one without workers moved the jobs, they used
+// to wait for the worker instance's next poll (up to JOBS_POLL_SECONDS, 5 s by default). Now the
+// mover announces them (lib/jobs/outbox.ts JOBS_READY_CHANNEL) and the worker instance fetches
+// them at once. Real PostgreSQL, the real job engine, a real receiver verifying the delivery with
+// `standardwebhooks`.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db, prisma } from "../db/client";
+import { setupTestDatabase } from "../test/database";
+import { createLicense } from "../test/licenses";
+import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver";
+import { createEndpoint } from "../webhooks/endpoints";
+import { recordLicenseEvent } from "../webhooks/record";
+import { appQueues } from "./app-queues";
+import { startJobEngine, type JobEngine } from "./engine";
+
+setupTestDatabase();
+
+/** The worker instance's poll: far longer than the test waits, so only a wake-up can deliver in time. */
+const POLL_SECONDS = 120;
+
+let receiver: WebhookReceiver;
+const engines: JobEngine[] = [];
+const start = async (work: boolean) => {
+  const engine = await startJobEngine({
+    connectionString: process.env.DATABASE_URL!,
+    queues: appQueues(),
+    pollingIntervalSeconds: POLL_SECONDS,
+    work,
+    log: () => {},
+  });
+  engines.push(engine);
+  return engine;
+};
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  const endpoint = await createEndpoint({ actor: { type: "system" } }, { url: receiver.url, events: ["license.suspended"] });
+  receiver.secret = endpoint.secret;
+});
+afterAll(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.stop(2000)));
+  await receiver.close();
+});
+
+describe("an instance without workers", () => {
+  it("moves an event's job into pg-boss and the worker instance delivers it at once, not at its next poll", async () => {
+    await start(true);
+    const web = await start(false);
+    // Past the workers' first fetch at start: their next one is POLL_SECONDS away.
+    await new Promise((r) => setTimeout(r, 2_000));
+
+    // The event's job is written without the outbox's NOTIFY (triggers off in this transaction),
+    // so that the web instance, not the worker instance, is the one that moves it.
+    const { license } = await createLicense();
+    const eventId = await prisma().$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
+      return recordLicenseEvent(tx, "license.suspended", license.id);
+    });
+    const moved = await web.drain();
+    expect(moved).toBeGreaterThanOrEqual(1);
+    const { rows } = await db().query<{ state: string }>(
+      `SELECT state::text FROM pgboss.job WHERE name = 'webhook.deliver' AND data->>'deliveryId' IN (SELECT id::text FROM webhook_deliveries WHERE event_id = $1)`,
+      [eventId],
+    );
+    expect(rows).toHaveLength(1);
+
+    const received = await receiver.waitFor((r) => r.some((e) => e.id === eventId), 30_000);
+    expect(received.filter((e) => e.id === eventId)).toHaveLength(1);
+    expect(receiver.rejected).toBe(0);
+  }, 60_000);
+});
