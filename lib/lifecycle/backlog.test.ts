@@ -3,12 +3,11 @@
 // machine nobody deactivated, stays in the "due by now" range for good. A tick
 // must find the few not yet reported without reading all of those (it runs
 // every minute and at every upcoming moment), and record each event once.
-import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db/client";
 import { setupTestDatabase } from "../test/database";
 import { createLicense } from "../test/licenses";
-import { planOf, rowsTouched, type PlanNode } from "../test/query-plan";
+import { measuringPool } from "../test/query-plan";
 import { createEndpoint } from "../webhooks/endpoints";
 import { momentsDue, reportDeadMachines, reportExpiries } from "./moments";
 
@@ -16,34 +15,6 @@ setupTestDatabase();
 
 const REPORTED = 3000;
 const DUE = 150; // more than one batch of 100
-
-/** The plan of the subquery that picks the batch (`… ) due`). */
-const dueSubquery = (node: PlanNode): PlanNode | undefined =>
-  node.Alias === "due" ? node : (node.Plans ?? []).map(dueSubquery).find((found) => found !== undefined);
-
-/**
- * A pool whose clients run each UPDATE under EXPLAIN ANALYZE (it still executes) and report no
- * rows, and roll back instead of committing: the rows the first batch's choice of rows touched,
- * with nothing changed.
- */
-function explainingPool(touched: number[]): Pick<pg.Pool, "connect"> {
-  return {
-    connect: (async () => {
-      const client = await db().connect();
-      const query = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
-      return Object.assign(Object.create(client) as pg.PoolClient, {
-        query: async (text: string, values?: unknown[]) => {
-          if (text === "COMMIT") return query("ROLLBACK");
-          if (!text.trimStart().startsWith("UPDATE")) return query(text, values);
-          const result = await query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, values);
-          touched.push(rowsTouched(dueSubquery(planOf(result.rows[0]))!));
-          return { ...result, rows: [] };
-        },
-        release: () => client.release(),
-      });
-    }) as Pick<pg.Pool, "connect">["connect"],
-  };
-}
 
 /** The ids of the copies not yet reported. */
 let dueLicenses: string[] = [];
@@ -83,8 +54,8 @@ beforeAll(async () => {
 describe("lifecycle ticks with thousands of rows already reported", () => {
   it("read about the rows not yet reported, not the ones reported before", async () => {
     const touched: number[] = [];
-    await reportExpiries(new Date(), explainingPool(touched));
-    await reportDeadMachines(new Date(), explainingPool(touched));
+    await reportExpiries(new Date(), measuringPool(db(), "due", touched, "dry"));
+    await reportDeadMachines(new Date(), measuringPool(db(), "due", touched, "dry"));
     expect(touched).toHaveLength(2);
     // Choosing a batch of 100 touches a few hundred rows (scan, lock, joins); reading past the
     // reported rows would be 3,000 more.
