@@ -94,7 +94,7 @@ export async function machineChangesByDay(from: string, end: string): Promise<{ 
  * 6 s while the database had other work (measured 2026-12-03 on the bench's 10⁶ database). Here
  * the machines alone are grouped by license; a license whose one machine is not past a deadline
  * holds one seat whatever its plan, so only the others (several machines, or a deadline passed)
- * look their license and plan up: 0.76 s on the same rows. Except when the license has fewer than
+ * look their license and plan up: 0.63–0.76 s on the same rows (1.0 s cold). Except when the license has fewer than
  * one seat, which no form or API of the portal writes (each asks for 1 to 10,000) but a row
  * written by hand may: those licenses are found through licenses_seatless_idx and the plans
  * table, and the seat counted for them taken back.
@@ -119,7 +119,7 @@ const SEATS_HELD = `
 /**
  * Counts the seats held at `now` (see SEATS_HELD) and keeps the count with
  * `now` as its time (UTC); counts older than a day are dropped. Returns the count.
- * About 0.8 s of one PostgreSQL process at 10⁶ machines.
+ * Under a second of one PostgreSQL process at 10⁶ machines.
  */
 export async function takeSeatSnapshot(now: Date): Promise<{ seats: number; takenAt: Date }> {
   return inTransaction(db(), async (client) => {

@@ -66,8 +66,8 @@ const SWEEP_QUEUE = "outbox.sweep";
  * without workers (JOBS_WORKERS=0) announces the jobs it drained, and that wakes the workers of every
  * other instance (JOBS_READY_CHANNEL). A poll is how a worker finds the rest: jobs due later (retries
  * 5 s or more after a failure, webhook and email attempts 30 s or more, precise lifecycle ticks) and
- * jobs fired by a schedule. So those may start up to this long after they are due. The portal runs 14 workers; measured idle
- * (scripts/bench/idle-cpu.ts, 60 s, two runs each): at 2 s 8.2–8.5 database transactions a second,
+ * jobs fired by a schedule. So those may start up to this long after they are due. The portal runs
+ * 14 workers; measured idle (scripts/bench/idle-cpu.ts, 60 s, two runs each): at 2 s 8.2–8.5 database transactions a second,
  * 25.5–27.8 ms/s of Node CPU and 17.0–19.3 ms/s of PostgreSQL's; at 5 s 4.1–4.3, 18.7–21.0 and
  * 11.5–15.5.
  */
