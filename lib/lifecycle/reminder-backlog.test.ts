@@ -53,3 +53,32 @@ describe("reminder emails with thousands of licenses already reminded in the win
     expect(await queueDueReminders(new Date())).toBe(0);
   }, 60_000);
 });
+
+describe("a reminder run beside other work on the licenses", () => {
+  it("reminds a license whose row another transaction holds for a key check (an insert referencing it), in the same run", async () => {
+    const { license, user } = await createLicense({ expiresAt: new Date(Date.now() + 30 * 86_400_000) });
+    const ids = (
+      await db().query<{ id: string }>(
+        `INSERT INTO licenses (key_hash, key_ciphertext, key_hint, user_id, plan_id, updated_at, expires_at)
+         SELECT 'held-' || g, key_ciphertext, key_hint, user_id, plan_id, now(), now() + interval '3 days' + g * interval '1 second'
+         FROM licenses, generate_series(1, 150) g WHERE id = $1 ORDER BY g RETURNING id::text`,
+        [license.id],
+      )
+    ).rows.map((r) => r.id);
+    // A machine being activated on the fifth one, not yet committed: its foreign key holds the row FOR KEY SHARE.
+    const other = await db().connect();
+    try {
+      await other.query("BEGIN");
+      await other.query(`INSERT INTO machines (license_id, fingerprint) VALUES ($1, 'held-machine')`, [ids[4]]);
+      expect(await queueDueReminders(new Date())).toBe(150);
+    } finally {
+      await other.query("ROLLBACK");
+      other.release();
+    }
+    const { rows } = await db().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM licenses WHERE user_id = $1 AND key_hash LIKE 'held-%' AND reminder_sent_for = expires_at`,
+      [user.id],
+    );
+    expect(rows[0]!.n).toBe(150);
+  }, 60_000);
+});

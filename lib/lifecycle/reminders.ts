@@ -42,6 +42,12 @@ type Due = {
  * self-renewing subscription, a revoked license); they stay in it until their
  * expiry. Restarting each batch at the window's start read all of those again
  * and the batch's predecessors too: a wave of n reminders read about n²/200 rows.
+ *
+ * A row another transaction holds locked is skipped, and a later batch no longer
+ * comes back to it: it waits for the next run (10 minutes). So the batch locks
+ * FOR NO KEY UPDATE, the strength its UPDATE needs, which does not conflict with
+ * the key-share locks that every insert referencing the license takes (a machine,
+ * a validation); FOR UPDATE did.
  */
 export async function queueDueReminders(now: Date, pool: Pick<pg.Pool, "connect"> = db()): Promise<number> {
   let total = 0;
@@ -66,7 +72,7 @@ export async function queueDueReminders(now: Date, pool: Pick<pg.Pool, "connect"
                    OR (l2.stripe_subscription_id IS NOT NULL AND l2.status = 'ACTIVE' AND l2.cancel_at_period_end)
                    OR (l2.stripe_subscription_id IS NOT NULL AND l2.status = 'SUSPENDED'
                        AND l2.status_reason IN ('payment_failed', 'past_due', 'unpaid')))
-               ORDER BY l2.expires_at, l2.id LIMIT ${BATCH} FOR UPDATE OF l2 SKIP LOCKED) due,
+               ORDER BY l2.expires_at, l2.id LIMIT ${BATCH} FOR NO KEY UPDATE OF l2 SKIP LOCKED) due,
              users u, plans p, products pr
          WHERE l.id = due.id AND u.id = l.user_id AND p.id = l.plan_id AND pr.id = p.product_id
          RETURNING l.id::text, u.email, pr.name AS product_name, p.name AS plan_name, l.key_hint, l.expires_at,
