@@ -7,31 +7,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, prisma } from "../db/client";
 import { setupTestDatabase } from "../test/database";
+import { setupTestJobs } from "../test/jobs";
 import { createLicense } from "../test/licenses";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/webhook-receiver";
 import { createEndpoint } from "../webhooks/endpoints";
 import { recordLicenseEvent } from "../webhooks/record";
-import { appQueues } from "./app-queues";
-import { startJobEngine, type JobEngine } from "./engine";
 
 setupTestDatabase();
 
 /** The worker instance's poll: far longer than the test waits, so only a wake-up can deliver in time. */
 const POLL_SECONDS = 120;
 
+const jobs = setupTestJobs();
 let receiver: WebhookReceiver;
-const engines: JobEngine[] = [];
-const start = async (work: boolean) => {
-  const engine = await startJobEngine({
-    connectionString: process.env.DATABASE_URL!,
-    queues: appQueues(),
-    pollingIntervalSeconds: POLL_SECONDS,
-    work,
-    log: () => {},
-  });
-  engines.push(engine);
-  return engine;
-};
+const start = (work: boolean) => jobs.start({ work, pollingIntervalSeconds: POLL_SECONDS });
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
@@ -39,7 +28,6 @@ beforeAll(async () => {
   receiver.secret = endpoint.secret;
 });
 afterAll(async () => {
-  await Promise.all(engines.splice(0).map((e) => e.stop(2000)));
   await receiver.close();
 });
 

@@ -66,7 +66,7 @@ export async function queueDueReminders(now: Date, pool: Pick<pg.Pool, "connect"
                  -- instead of every license not yet expired (the per-plan bound above is only checked
                  -- row by row: 1.7–11 s at 10⁶ licenses whenever fewer than a batch were due, 43 ms with it).
                  AND l2.expires_at <= $1 + make_interval(days => (SELECT coalesce(max(reminder_days), 0) FROM plans))
-                 ${after ? "AND l2.expires_at >= $2 AND (l2.expires_at, l2.id) > ($2, $3::uuid)" : ""}
+                 ${after ? "AND (l2.expires_at, l2.id) > ($2, $3::uuid)" : ""}
                  AND l2.reminder_sent_for IS DISTINCT FROM l2.expires_at
                  AND ((l2.stripe_subscription_id IS NULL AND l2.status = 'ACTIVE')
                    OR (l2.stripe_subscription_id IS NOT NULL AND l2.status = 'ACTIVE' AND l2.cancel_at_period_end)

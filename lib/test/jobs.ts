@@ -8,9 +8,10 @@ import { startJobEngine, type JobEngine } from "../jobs/engine";
 /**
  * Call at the top level AFTER setupTestDatabase() (so its engines stop before
  * the database is dropped). `start()` starts one more engine, like one more app
- * instance; all are stopped after the file.
+ * instance (its workers poll every 0.5 s unless `pollingIntervalSeconds` says otherwise);
+ * all are stopped after the file.
  */
-export function setupTestJobs(): { start: (options?: { work?: boolean }) => Promise<JobEngine> } {
+export function setupTestJobs(): { start: (options?: { work?: boolean; pollingIntervalSeconds?: number }) => Promise<JobEngine> } {
   const engines: JobEngine[] = [];
   afterAll(async () => {
     await Promise.all(engines.splice(0).map((e) => e.stop(2000)));
@@ -20,7 +21,7 @@ export function setupTestJobs(): { start: (options?: { work?: boolean }) => Prom
       const engine = await startJobEngine({
         connectionString: process.env.DATABASE_URL!,
         queues: appQueues(),
-        pollingIntervalSeconds: 0.5,
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5,
         work: options.work,
         log: () => {},
       });
