@@ -179,7 +179,14 @@ export async function startJobEngine(options: JobEngineOptions): Promise<JobEngi
   const wake = (queueNames: string) => {
     for (const name of queueNames.split(",")) for (const id of workerIds.get(name) ?? []) boss.notifyWorker(id);
   };
-  const listener = await listen(options.connectionString, drainQuietly, wake, log, () => stopped);
+  // Each time the listener (re)connects: drain the rows committed while nobody listened, and wake
+  // every worker, since an announcement sent meanwhile (JOBS_READY_CHANNEL) was lost with the
+  // connection and would otherwise leave its jobs to the next poll. A wake costs one fetch per worker.
+  const caughtUp = () => {
+    drainQuietly();
+    wake(names.join(","));
+  };
+  const listener = await listen(options.connectionString, drainQuietly, wake, caughtUp, log, () => stopped);
   await drain();
   for (const queue of queues) {
     if (!queue.runAtStart) continue;
@@ -255,13 +262,15 @@ async function runBatch(
 
 /**
  * LISTEN job_outbox (rows to drain: `onNotify`) and JOBS_READY_CHANNEL (jobs moved by an instance
- * without workers: `onReady` with the queue names) on a dedicated connection, reconnecting after a
- * loss (database restart).
+ * without workers: `onReady` with the queue names) on a dedicated connection, reconnecting every
+ * 1 s after a loss (database restart, terminated backend). `onListening` runs once LISTEN holds, on
+ * the first connection and on every reconnection: what was notified in between is lost.
  */
 async function listen(
   connectionString: string,
   onNotify: () => void,
   onReady: (queueNames: string) => void,
+  onListening: () => void,
   log: (line: string) => void,
   isStopped: () => boolean,
 ): Promise<{ close: () => Promise<void> }> {
@@ -278,8 +287,7 @@ async function listen(
     await c.connect();
     await c.query(`LISTEN job_outbox; LISTEN ${JOBS_READY_CHANNEL}`);
     client = c;
-    // Rows committed while nobody listened.
-    onNotify();
+    onListening();
   };
   const reconnect = () => {
     connect().catch((error: Error) => {
